@@ -1,0 +1,186 @@
+"""Loading and sanitising images, PIL <-> tensor, colour helpers, PNG settings metadata."""
+
+from __future__ import annotations
+
+import io
+import json
+import os
+import warnings
+from pathlib import Path
+from typing import IO, Any
+
+import numpy as np
+import torch
+import torch.nn.functional as F
+from PIL import Image, ImageOps, PngImagePlugin, UnidentifiedImageError
+
+from .errors import ConfigError, ImageError
+
+MAX_PIXELS = 50_000_000  # larger images are refused (decompression-bomb guard): 50 MP covers any camera photo
+MAX_FILE_BYTES = 100 * 1024 * 1024
+MIN_SIDE = 16
+SETTINGS_KEY = "style_core:settings"
+NOTES_KEY = "style_core:notes"
+
+ImageSource = str | os.PathLike | bytes | IO[bytes] | Image.Image
+
+
+def load_image(source: ImageSource, name: str | None = None) -> Image.Image:
+    """Open anything PIL reads as an 8-bit RGB image: EXIF orientation applied, alpha flattened on white,
+    greyscale / palette / CMYK / 16-bit / float converted. Raises ImageError with a one-line reason."""
+    label = name or (os.fspath(source) if isinstance(source, (str, os.PathLike)) else "image")
+    if isinstance(source, Image.Image):
+        image = source
+    else:
+        image = _open(source, label)
+    width, height = image.size
+    if width * height > MAX_PIXELS:
+        raise ImageError(
+            f"{label}: {width}x{height} is {width * height / 1e6:.0f} MP, over the {MAX_PIXELS // 1_000_000} MP limit"
+        )
+    if min(width, height) < MIN_SIDE:
+        raise ImageError(f"{label}: {width}x{height} is too small; each side needs at least {MIN_SIDE} px")
+    try:
+        image.load()
+        image = ImageOps.exif_transpose(image) or image
+        return _to_rgb(image)
+    except (OSError, SyntaxError, ValueError, EOFError) as error:
+        raise ImageError(f"{label}: cannot decode the image, it is truncated or corrupt ({error})") from None
+
+
+def _open(source: str | os.PathLike | bytes | IO[bytes], label: str) -> Image.Image:
+    if isinstance(source, (str, os.PathLike)):
+        path = Path(source)
+        if not path.is_file():
+            raise ImageError(f"{label}: no such file")
+        if path.stat().st_size > MAX_FILE_BYTES:
+            raise ImageError(f"{label}: the file is over {MAX_FILE_BYTES // 2**20} MB")
+        source = path.read_bytes()
+    if isinstance(source, bytes):
+        source = io.BytesIO(source)
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            return Image.open(source)
+    except (Image.DecompressionBombError, Image.DecompressionBombWarning):
+        raise ImageError(f"{label}: the image is too large (over {MAX_PIXELS // 1_000_000} MP)") from None
+    except UnidentifiedImageError:
+        raise ImageError(f"{label}: not an image, or a format that cannot be read") from None
+    except OSError as error:
+        raise ImageError(f"{label}: cannot read the image, it is truncated or corrupt ({error})") from None
+
+
+def _to_rgb(image: Image.Image) -> Image.Image:
+    if image.mode in ("I;16", "I;16L", "I;16B", "I;16N", "I", "F"):
+        values = np.asarray(image, dtype=np.float64)
+        top = values.max() if values.size else 0
+        if image.mode == "F" and top <= 1.0:
+            values = values * 255.0
+        elif top > 255:  # 16-bit samples
+            values = values / 257.0
+        image = Image.fromarray(np.clip(np.round(values), 0, 255).astype(np.uint8), "L")
+    has_alpha = image.mode in ("RGBA", "LA", "PA", "RGBa", "La") or "transparency" in image.info
+    if has_alpha:
+        rgba = image.convert("RGBA")
+        background = Image.new("RGBA", rgba.size, (255, 255, 255, 255))
+        return Image.alpha_composite(background, rgba).convert("RGB")
+    return image.convert("RGB")
+
+
+def resize_long_side(image: Image.Image, long_side: int) -> Image.Image:
+    """Resize keeping the aspect ratio so the longer side is `long_side` px (each side at least 1 px)."""
+    width, height = image.size
+    scale = long_side / max(width, height)
+    new_size = (max(1, round(width * scale)), max(1, round(height * scale)))
+    return image if new_size == image.size else image.resize(new_size, Image.Resampling.LANCZOS)
+
+
+def to_tensor(image: Image.Image, device: torch.device | str = "cpu") -> torch.Tensor:
+    """RGB PIL image -> 1x3xHxW float tensor in [0, 1]."""
+    array = np.asarray(image.convert("RGB"), dtype=np.float32) / 255.0
+    return torch.from_numpy(array).permute(2, 0, 1).unsqueeze(0).contiguous().to(device)
+
+
+def to_pil(tensor: torch.Tensor) -> Image.Image:
+    """1x3xHxW (or 3xHxW) tensor in [0, 1] -> RGB PIL image (clamped, rounded)."""
+    array = tensor.detach().squeeze(0).clamp(0, 1).mul(255).round().byte().permute(1, 2, 0).cpu().numpy()
+    return Image.fromarray(array, "RGB")
+
+
+def resize_tensor(image: torch.Tensor, height: int, width: int) -> torch.Tensor:
+    if image.shape[-2:] == (height, width):
+        return image
+    return F.interpolate(image, size=(height, width), mode="bicubic", align_corners=False, antialias=True)
+
+
+# Colour helpers. YUV (BT.601) separates luminance from colour for "keep the content's colours".
+_RGB_TO_YUV = torch.tensor([[0.299, 0.587, 0.114], [-0.14713, -0.28886, 0.436], [0.615, -0.51499, -0.10001]])
+
+
+def rgb_to_yuv(image: torch.Tensor) -> torch.Tensor:
+    return torch.einsum("ij,bjhw->bihw", _RGB_TO_YUV.to(image), image)
+
+
+def yuv_to_rgb(image: torch.Tensor) -> torch.Tensor:
+    return torch.einsum("ij,bjhw->bihw", torch.linalg.inv(_RGB_TO_YUV).to(image), image)
+
+
+def luminance_transfer(stylised: torch.Tensor, content: torch.Tensor) -> torch.Tensor:
+    """The stylised image's luminance with the content's colour (U, V) channels."""
+    content = resize_tensor(content, *stylised.shape[-2:])
+    yuv = torch.cat([rgb_to_yuv(stylised)[:, :1], rgb_to_yuv(content)[:, 1:]], dim=1)
+    return yuv_to_rgb(yuv).clamp(0, 1)
+
+
+def match_color_statistics(source: torch.Tensor, reference: torch.Tensor, eps: float = 1e-5) -> torch.Tensor:
+    """Linearly map `source`'s colours so their mean and covariance equal `reference`'s
+    (Gatys et al. 2016, "Preserving Color in Neural Artistic Style Transfer", colour histogram matching)."""
+
+    def stats(image: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+        pixels = image.reshape(3, -1).double()
+        mean = pixels.mean(1, keepdim=True)
+        centred = pixels - mean
+        cov = centred @ centred.T / pixels.shape[1] + eps * torch.eye(3, dtype=torch.float64)
+        return mean, cov
+
+    def sqrt_and_inv_sqrt(cov: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+        values, vectors = torch.linalg.eigh(cov)
+        values = values.clamp_min(eps)
+        return vectors @ torch.diag(values.sqrt()) @ vectors.T, vectors @ torch.diag(values.rsqrt()) @ vectors.T
+
+    source_mean, source_cov = stats(source)
+    reference_mean, reference_cov = stats(reference)
+    reference_sqrt, _ = sqrt_and_inv_sqrt(reference_cov)
+    _, source_inv_sqrt = sqrt_and_inv_sqrt(source_cov)
+    pixels = source.reshape(3, -1).double()
+    mapped = reference_sqrt @ source_inv_sqrt @ (pixels - source_mean) + reference_mean
+    return mapped.reshape(source.shape).to(source.dtype).clamp(0, 1)
+
+
+# PNG metadata: the full settings travel inside the result, so dropping it back in reproduces the run.
+def save_png(
+    image: Image.Image,
+    path: str | os.PathLike | IO[bytes],
+    settings: dict[str, Any] | None = None,
+    notes: dict[str, Any] | None = None,
+) -> None:
+    """Write a PNG carrying `settings` (a StyleConfig dict) and free-form `notes` (e.g. denoising)."""
+    info = PngImagePlugin.PngInfo()
+    info.add_text("Software", "style_core")
+    if settings is not None:
+        info.add_text(SETTINGS_KEY, json.dumps(settings))
+    if notes is not None:
+        info.add_text(NOTES_KEY, json.dumps(notes))
+    image.save(path, format="PNG", pnginfo=info)
+
+
+def read_png_settings(source: ImageSource) -> dict[str, Any]:
+    """The settings dict a style_core PNG carries; ConfigError if it carries none."""
+    image = source if isinstance(source, Image.Image) else _open(source, str(source))
+    text = image.info.get(SETTINGS_KEY) or getattr(image, "text", {}).get(SETTINGS_KEY)
+    if not text:
+        raise ConfigError("this image carries no style_core settings (only PNGs saved by style_core do)")
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError:
+        raise ConfigError("the settings inside this PNG are damaged") from None

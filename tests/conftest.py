@@ -1,0 +1,44 @@
+"""Shared fixtures: real images from ../shared/images when present, the project's examples/ otherwise."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from style_core import StyleConfig
+
+ROOT = Path(__file__).resolve().parent.parent
+SHARED = ROOT.parent / "shared" / "images"
+EXAMPLES = ROOT / "examples"
+
+os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
+
+
+def _first(*candidates: Path) -> Path:
+    for path in candidates:
+        if path.is_file():
+            return path
+    raise FileNotFoundError(f"none of {[str(p) for p in candidates]} exists")
+
+
+@pytest.fixture(scope="session")
+def content_path() -> Path:
+    return _first(SHARED / "contents" / "chelsea.png", EXAMPLES / "contents" / "cat.jpg")
+
+
+@pytest.fixture(scope="session")
+def style_path() -> Path:
+    return _first(SHARED / "styles" / "vangogh_starry_night.jpg", EXAMPLES / "styles" / "swirls.png")
+
+
+@pytest.fixture(scope="session")
+def second_style_path() -> Path:
+    return _first(SHARED / "styles" / "picabia_udnie.jpg", EXAMPLES / "styles" / "mosaic.png")
+
+
+@pytest.fixture
+def tiny() -> StyleConfig:
+    """Settings small enough for a test: 64 px, one scale, a few steps."""
+    return StyleConfig(size=64, scales=1, iterations=5)

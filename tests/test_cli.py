@@ -1,0 +1,138 @@
+import json
+import subprocess
+import sys
+
+import pytest
+from PIL import Image
+
+from style_core import StyleConfig, read_png_settings
+from style_core.cli import main
+
+from .conftest import ROOT
+
+
+def test_stylize_writes_a_png_with_its_settings_and_they_reproduce_it(tmp_path, content_path, style_path, capsys):
+    out = tmp_path / "out.png"
+    args = ["stylize", "--content", str(content_path), "--style", str(style_path), "--out", str(out)]
+    flags = [
+        "--size",
+        "64",
+        "--scales",
+        "1",
+        "--iterations",
+        "3",
+        "--seed",
+        "5",
+        "--init",
+        "noise",
+        "--style-layers",
+        "relu1_1:2,relu3_1",
+    ]
+    assert main(args + flags) == 0
+    settings = read_png_settings(out)
+    config = StyleConfig.from_dict(settings)
+    assert (config.size, config.iterations, config.seed, config.init) == (64, 3, 5, "noise")
+    assert config.style_layers == {"relu1_1": 2.0, "relu3_1": 1.0}
+    assert "scale 1/1" in capsys.readouterr().err  # the progress bar
+
+    again = tmp_path / "again.png"
+    assert (
+        main(
+            [
+                "stylize",
+                "--content",
+                str(content_path),
+                "--style",
+                str(style_path),
+                "--out",
+                str(again),
+                "--config",
+                str(out),
+                "--quiet",
+            ]
+        )
+        == 0
+    )
+    assert Image.open(again).tobytes() == Image.open(out).tobytes()
+    assert read_png_settings(again) == settings
+
+
+def test_json_config_then_flags_override(tmp_path, content_path, style_path, second_style_path):
+    settings = tmp_path / "settings.json"
+    settings.write_text(StyleConfig(size=64, scales=1, iterations=2, pooling="avg").to_json())
+    out = tmp_path / "out.png"
+    code = main(
+        [
+            "stylize",
+            "--content",
+            str(content_path),
+            "--style",
+            str(style_path),
+            "--style",
+            str(second_style_path),
+            "--style-weights",
+            "0.7,0.3",
+            "--out",
+            str(out),
+            "--config",
+            str(settings),
+            "--iterations",
+            "1",
+            "--quiet",
+        ]
+    )
+    assert code == 0
+    stored = read_png_settings(out)
+    assert (stored["pooling"], stored["iterations"], stored["style_blend"]) == ("avg", 1, [0.7, 0.3])
+
+
+@pytest.mark.parametrize(
+    ("extra", "message"),
+    [
+        (["--iterations", "0"], "error: iterations must be between 1"),
+        (["--style-weight", "-3"], "error: style_weight must be at least 0"),
+        (["--content-layers", "relu9_1"], "error: unknown VGG19 layer 'relu9_1'"),
+        (["--style-weights", "1,1"], "error: 2 style blend weights given for 1 style images"),
+        (["--preset", "gatys2015", "--config", "missing.json"], "error: missing.json: no such settings file"),
+    ],
+)
+def test_bad_settings_exit_2_with_one_line(tmp_path, content_path, style_path, capsys, extra, message):
+    args = ["stylize", "--content", str(content_path), "--style", str(style_path), "--out", str(tmp_path / "o.png")]
+    assert main(args + extra) == 2
+    err = capsys.readouterr().err.strip()
+    assert err == message or err.startswith(message)
+    assert "Traceback" not in err and len(err.splitlines()) == 1
+
+
+def test_a_truncated_image_exits_2_without_a_traceback(tmp_path, content_path, style_path):
+    corrupt = tmp_path / "photo.png"
+    corrupt.write_bytes(content_path.read_bytes()[:3000])
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "style_core",
+            "stylize",
+            "--content",
+            str(corrupt),
+            "--style",
+            str(style_path),
+            "--out",
+            str(tmp_path / "o.png"),
+        ],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        timeout=120,
+    )
+    assert result.returncode == 2
+    assert "Traceback" not in result.stderr
+    assert "content image:" in result.stderr and "truncated or corrupt" in result.stderr
+
+
+def test_presets_are_listed(capsys):
+    assert main(["presets"]) == 0
+    listing = capsys.readouterr().out
+    for name in ("gatys2015", "balanced", "strong_style", "keep_colors", "fast_preview"):
+        assert name in listing
+    json.dumps(listing)

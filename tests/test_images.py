@@ -1,0 +1,115 @@
+import io
+
+import numpy as np
+import pytest
+import torch
+from PIL import Image
+
+from style_core import ImageError, load_image
+from style_core.errors import ConfigError
+from style_core.images import (
+    luminance_transfer,
+    match_color_statistics,
+    read_png_settings,
+    rgb_to_yuv,
+    save_png,
+    to_pil,
+    to_tensor,
+)
+
+
+def _png(image: Image.Image, **kwargs) -> bytes:
+    buffer = io.BytesIO()
+    image.save(buffer, format=kwargs.pop("format", "PNG"), **kwargs)
+    return buffer.getvalue()
+
+
+@pytest.mark.parametrize(
+    "image",
+    [
+        Image.new("RGBA", (40, 30), (255, 0, 0, 128)),
+        Image.new("LA", (40, 30), (100, 50)),
+        Image.new("L", (40, 30), 100),
+        Image.new("1", (40, 30), 1),
+        Image.new("P", (40, 30), 3),
+        Image.new("CMYK", (40, 30), (0, 255, 0, 0)),
+        Image.new("I;16", (40, 30), 40000),
+        Image.new("I", (40, 30), 65535),
+        Image.new("F", (40, 30), 0.5),
+    ],
+    ids=lambda image: image.mode,
+)
+def test_any_colour_mode_becomes_8_bit_rgb(image):
+    loaded = load_image(_png(image, format="TIFF"))
+    assert loaded.mode == "RGB" and loaded.size == (40, 30)
+
+
+def test_alpha_is_flattened_on_white_and_16_bit_keeps_its_brightness():
+    transparent = load_image(_png(Image.new("RGBA", (20, 20), (0, 0, 0, 0))))
+    assert transparent.getpixel((5, 5)) == (255, 255, 255)
+    sixteen = load_image(_png(Image.new("I;16", (20, 20), 32896)))
+    assert sixteen.getpixel((5, 5)) == (128, 128, 128)
+
+
+def test_exif_orientation_is_applied():
+    exif = Image.Exif()
+    exif[0x0112] = 6  # rotate 90 degrees clockwise to display
+    upright = load_image(_png(Image.new("RGB", (60, 20), "red"), format="JPEG", exif=exif.tobytes()))
+    assert upright.size == (20, 60)
+
+
+def test_missing_corrupt_truncated_and_non_image_files_are_refused(tmp_path, content_path):
+    with pytest.raises(ImageError, match="no such file"):
+        load_image(tmp_path / "absent.png")
+    text = tmp_path / "notes.png"
+    text.write_text("this is not a picture")
+    with pytest.raises(ImageError, match="not an image"):
+        load_image(text)
+    truncated = tmp_path / "truncated.png"
+    truncated.write_bytes(content_path.read_bytes()[:5000])
+    with pytest.raises(ImageError, match="truncated or corrupt"):
+        load_image(truncated)
+
+
+def test_decompression_bombs_and_tiny_images_are_refused():
+    bomb = _png(Image.new("1", (9000, 9000)))  # 81 MP that compresses to a few kB
+    assert len(bomb) < 100_000
+    with pytest.raises(ImageError, match="MP"):
+        load_image(bomb)
+    with pytest.raises(ImageError, match="too small"):
+        load_image(_png(Image.new("RGB", (8, 200))))
+
+
+def test_tensor_round_trip_is_lossless():
+    array = np.random.default_rng(0).integers(0, 256, (12, 17, 3), dtype=np.uint8)
+    image = Image.fromarray(array, "RGB")
+    tensor = to_tensor(image)
+    assert tensor.shape == (1, 3, 12, 17) and 0 <= tensor.min() and tensor.max() <= 1
+    assert np.array_equal(np.asarray(to_pil(tensor)), array)
+
+
+def test_luminance_transfer_keeps_the_contents_colour():
+    stylised, content = torch.rand(1, 3, 16, 16), torch.rand(1, 3, 16, 16) * 0.5 + 0.25
+    mixed = luminance_transfer(stylised, content)
+    # Equal up to the few pixels clipped back into [0, 1].
+    assert (rgb_to_yuv(mixed)[:, 0] - rgb_to_yuv(stylised)[:, 0]).abs().mean() < 0.02
+    assert (rgb_to_yuv(mixed)[:, 1:] - rgb_to_yuv(content)[:, 1:]).abs().mean() < 0.02
+
+
+def test_colour_statistics_matching_copies_mean_and_covariance():
+    source = torch.rand(1, 3, 32, 32) * torch.tensor([0.2, 0.5, 0.3]).view(1, 3, 1, 1)
+    reference = torch.rand(1, 3, 32, 32) * 0.6 + 0.2
+    mapped = match_color_statistics(source, reference)
+    torch.testing.assert_close(mapped.mean((0, 2, 3)), reference.mean((0, 2, 3)), atol=0.01, rtol=0)
+    mapped_cov = torch.cov(mapped.reshape(3, -1))
+    torch.testing.assert_close(mapped_cov, torch.cov(reference.reshape(3, -1)), atol=2e-3, rtol=0)
+
+
+def test_png_carries_settings(tmp_path):
+    path = tmp_path / "result.png"
+    save_png(Image.new("RGB", (20, 20)), path, {"size": 256}, {"denoise": True})
+    assert read_png_settings(path) == {"size": 256}
+    plain = tmp_path / "plain.png"
+    Image.new("RGB", (20, 20)).save(plain)
+    with pytest.raises(ConfigError, match="carries no style_core settings"):
+        read_png_settings(plain)

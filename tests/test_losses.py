@@ -1,0 +1,39 @@
+import torch
+
+from style_core.losses import ContentLoss, StyleLoss, TVLoss, gram_matrix
+
+
+def test_gram_ignores_where_features_are():
+    features = torch.randn(1, 8, 6, 5)
+    flat = features.reshape(1, 8, 30)
+    shuffled = flat[:, :, torch.randperm(30)].reshape(1, 8, 6, 5)
+    torch.testing.assert_close(gram_matrix(shuffled), gram_matrix(features))
+
+
+def test_gram_means_the_same_at_any_size():
+    features = torch.randn(1, 4, 8, 8)
+    tiled = features.repeat(1, 1, 2, 3)  # the same texture over 6x the area
+    torch.testing.assert_close(gram_matrix(tiled), gram_matrix(features))
+
+
+def test_losses_are_zero_at_their_target_and_positive_elsewhere():
+    features = torch.rand(1, 8, 6, 6)
+    other = torch.rand(1, 8, 6, 6)
+    assert ContentLoss(features)(features) == 0
+    assert StyleLoss(gram_matrix(features))(features) == 0
+    assert ContentLoss(features)(other) > 0
+    assert StyleLoss(gram_matrix(features))(other) > 0
+
+
+def test_losses_are_relative_to_the_target_scale():
+    features, other = torch.rand(1, 8, 6, 6), torch.rand(1, 8, 6, 6)
+    torch.testing.assert_close(ContentLoss(10 * features)(10 * other), ContentLoss(features)(other))
+    torch.testing.assert_close(
+        StyleLoss(gram_matrix(10 * features))(10 * other), StyleLoss(gram_matrix(features))(other)
+    )
+
+
+def test_total_variation_is_zero_for_flat_images_and_grows_with_noise():
+    flat = torch.full((1, 3, 16, 16), 0.5)
+    assert TVLoss()(flat) == 0
+    assert TVLoss()(flat + 0.2 * torch.rand(1, 3, 16, 16)) > TVLoss()(flat + 0.05 * torch.rand(1, 3, 16, 16))

@@ -1,0 +1,129 @@
+import time
+
+import numpy as np
+import pytest
+import torch
+from PIL import Image
+
+from style_core import ConfigError, ImageError, StyleConfig, stylize, stylize_image
+from style_core.images import load_image, resize_long_side, rgb_to_yuv, to_tensor
+from style_core.losses import gram_matrix
+from style_core.vgg import VGG19Features
+
+
+def _run(content, styles, config):
+    return list(stylize(content, styles, config, preview_every=0))
+
+
+def _psnr(a: Image.Image, b: Image.Image) -> float:
+    diff = np.asarray(a, np.float64) / 255 - np.asarray(b, np.float64) / 255
+    return 10 * np.log10(1 / np.mean(diff**2))
+
+
+def test_total_loss_falls_and_the_run_ends_with_an_image(content_path, style_path, tiny):
+    events = _run(content_path, style_path, tiny.replace(iterations=8))
+    totals = [e.losses["total"] for e in events if not e.done]
+    assert totals[-1] < 0.7 * totals[0]
+    assert events[-1].done and events[-1].image is not None
+    assert all(e.preview is not None for e in events)  # preview_every=0: every step
+    assert {"content", "style", "tv", "total"} <= set(events[0].losses)
+
+
+def test_content_only_run_reconstructs_the_content(content_path, style_path):
+    config = StyleConfig(
+        size=64, scales=1, iterations=80, init="noise", style_weight=0, tv_weight=0, content_layers=["relu1_1"]
+    )
+    result = stylize_image(content_path, style_path, config)
+    content = resize_long_side(load_image(content_path), 64)
+    noise_start = Image.fromarray(np.random.default_rng(0).integers(0, 256, (*content.size[::-1], 3), dtype=np.uint8))
+    assert _psnr(result, content) > 20
+    assert _psnr(result, content) > _psnr(noise_start, content) + 10
+
+
+def test_style_only_run_moves_the_grams_toward_the_style(content_path, style_path):
+    config = StyleConfig(size=64, scales=1, iterations=30, init="noise", content_weight=0, tv_weight=0)
+    model = VGG19Features(list(config.style_layers))
+    style = to_tensor(resize_long_side(load_image(style_path), 64))
+
+    def gram_error(image: torch.Tensor) -> float:
+        with torch.no_grad():
+            ours, target = model(image), model(style)
+        return sum(
+            float((gram_matrix(ours[n]) - gram_matrix(target[n])).pow(2).sum() / gram_matrix(target[n]).pow(2).sum())
+            for n in config.style_layers
+        )
+
+    events = _run(content_path, style_path, config)
+    start, end = to_tensor(events[0].preview), to_tensor(events[-1].image)
+    assert gram_error(end) < 0.3 * gram_error(start)
+
+
+@pytest.mark.parametrize("size", [64, 100])
+def test_output_keeps_the_contents_aspect_at_the_requested_size(content_path, style_path, size):
+    width, height = load_image(content_path).size
+    result = stylize_image(content_path, style_path, StyleConfig(size=size, scales=2, iterations=2))
+    assert max(result.size) == size
+    assert result.width / result.height == pytest.approx(width / height, abs=0.03)
+
+
+def test_a_seed_reproduces_the_image(content_path, style_path, tiny):
+    config = tiny.replace(init="noise", seed=3)
+    first = np.asarray(stylize_image(content_path, style_path, config))
+    again = np.asarray(stylize_image(content_path, style_path, config))
+    other = np.asarray(stylize_image(content_path, style_path, config.replace(seed=4)))
+    assert np.array_equal(first, again)
+    assert not np.array_equal(first, other)
+
+
+def test_closing_the_generator_stops_within_a_step(content_path, style_path):
+    run = stylize(content_path, style_path, StyleConfig(size=96, scales=1, iterations=1000))
+    first = next(run)
+    step_seconds = first.elapsed
+    started = time.perf_counter()
+    run.close()
+    assert time.perf_counter() - started < max(0.5, step_seconds)
+    with pytest.raises(StopIteration):
+        next(run)
+
+
+def test_several_styles_blend_and_weights_must_match(content_path, style_path, second_style_path, tiny):
+    pure = np.asarray(stylize_image(content_path, [style_path, second_style_path], tiny.replace(style_blend=[1, 0])))
+    alone = np.asarray(stylize_image(content_path, style_path, tiny))
+    mixed = np.asarray(
+        stylize_image(content_path, [style_path, second_style_path], tiny.replace(style_blend=[0.5, 0.5]))
+    )
+    assert np.array_equal(pure, alone)
+    assert not np.array_equal(mixed, alone)
+    with pytest.raises(ConfigError, match="2 style blend weights given for 1 style images"):
+        next(stylize(content_path, [style_path], tiny.replace(style_blend=[0.5, 0.5])))
+
+
+def test_luminance_mode_keeps_the_contents_colours(content_path, style_path, tiny):
+    result = stylize_image(content_path, style_path, tiny.replace(color="luminance", strength=10))
+    content = to_tensor(load_image(content_path).resize(result.size, Image.Resampling.LANCZOS))
+    chroma_error = (rgb_to_yuv(to_tensor(result))[:, 1:] - rgb_to_yuv(content)[:, 1:]).abs().mean()
+    assert chroma_error < 0.02
+
+
+@pytest.mark.parametrize(
+    "changes", [{"optimizer": "adam", "learning_rate": 0.05}, {"init": "style"}, {"color": "match"}, {"pooling": "avg"}]
+)
+def test_other_controls_run(content_path, style_path, tiny, changes):
+    events = _run(content_path, style_path, tiny.replace(**changes))
+    assert events[-1].image.size[0] == 64
+    assert events[-2].losses["total"] < events[0].losses["total"]
+
+
+def test_styles_of_any_size_and_mode_work(content_path, tmp_path, tiny):
+    grey_small_style = tmp_path / "grey.png"
+    Image.fromarray(np.random.default_rng(1).integers(0, 256, (20, 300), dtype=np.uint8), "L").save(grey_small_style)
+    assert stylize_image(content_path, grey_small_style, tiny).size[0] == 64
+
+
+def test_bad_files_give_a_clear_error_before_any_work(tmp_path, content_path, style_path):
+    broken = tmp_path / "broken.jpg"
+    broken.write_bytes(b"\xff\xd8\xff garbage")
+    with pytest.raises(ImageError, match="^content image: not an image"):
+        next(stylize(broken, style_path))
+    with pytest.raises(ImageError, match="^style image 2: no such file"):
+        next(stylize(content_path, [style_path, tmp_path / "missing.jpg"]))
