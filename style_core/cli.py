@@ -34,7 +34,7 @@ def _names(text: str) -> list[str]:
 # flag -> (StyleConfig field, type, help). Every control is a flag; unset flags keep the preset/config value.
 STYLE_FLAGS: dict[str, tuple[str, type | object, str]] = {
     "--size": ("size", int, "long side of the output in px"),
-    "--iterations": ("iterations", int, "most optimiser steps per scale"),
+    "--iterations": ("iterations", int, "optimiser steps at the coarsest scale (the only one if --scales 1)"),
     "--seed": ("seed", int, "random seed: the same seed and settings give the same image"),
     "--content-layers": ("content_layers", _names, "comma-separated VGG19 layers for content, e.g. relu4_2"),
     "--content-weight": ("content_weight", float, "alpha, the content weight"),
@@ -49,6 +49,11 @@ STYLE_FLAGS: dict[str, tuple[str, type | object, str]] = {
     "--lbfgs-history": ("lbfgs_history", int, "L-BFGS curvature history length"),
     "--scales": ("scales", int, "number of coarse-to-fine scales (1 = single scale)"),
     "--scale-factor": ("scale_factor", float, "size ratio between scales"),
+    "--fine-steps-ratio": (
+        "fine_steps_ratio",
+        float,
+        "each finer scale runs this fraction of the previous one's steps",
+    ),
     "--min-change": ("min_change", float, "stop a scale once pixels move less than this per step (0-255; 0 = never)"),
     "--style-scale": ("style_scale", float, "style image size relative to the output (smaller = larger brush strokes)"),
     "--color": (
@@ -234,7 +239,7 @@ def describe(config: StyleConfig) -> str:
     parts = [
         f"alpha/beta {ratio:.0e}",
         f"{sizes} px",
-        f"{config.iterations} it/scale",
+        "/".join(str(n) for n in config.scale_iterations()) + " steps",
         f"{config.optimizer}",
         f"{config.pooling} pool",
         f"init {config.init}",

@@ -50,10 +50,13 @@ class StyleConfig:
     optimizer: str = "lbfgs"
     learning_rate: float = 0.02  # Adam only, on pixels in [0, 1]
     lbfgs_history: int = 50
-    iterations: int = 100  # at most, per scale
+    iterations: int = 80  # steps at the coarsest scale (the only scale when scales=1)
     scales: int = 3  # coarse-to-fine: sizes shrink by scale_factor from `size`
     scale_factor: float = 2**0.5
-    min_change: float = 0.0  # stop a scale once the image moves less than this per step (mean |dpixel|, 0-255)
+    # Each finer scale runs this fraction of the previous scale's steps: the look forms at the coarse,
+    # cheap scales and a warm-started finer scale only sharpens it (bench/speed.py measures the trade).
+    fine_steps_ratio: float = 0.5
+    min_change: float = 0.0  # stop a scale once pixels move less than this per step (mean |dpixel| over 5 steps, 0-255)
     size: int = 512  # long side of the output
     style_scale: float = 1.0  # style image long side = style_scale * working long side
     style_blend: list[float] | None = None  # one weight per style image; None blends them equally
@@ -93,6 +96,7 @@ class StyleConfig:
         _check_int("seed", self.seed, 0, 2**63 - 1)
         _check_number("scale_factor", self.scale_factor, low=1.05, high=4)
         _check_number("min_change", self.min_change, low=0, high=255)
+        _check_number("fine_steps_ratio", self.fine_steps_ratio, low=0.01, high=1)
         _check_number("style_scale", self.style_scale, low=0.1, high=4)
         if self.style_blend is not None:
             for weight in self.style_blend:
@@ -104,6 +108,10 @@ class StyleConfig:
         """Long sides of the coarse-to-fine scales, smallest first, ending at `size`."""
         sizes = [max(MIN_SIZE, round(self.size / self.scale_factor**k)) for k in reversed(range(self.scales))]
         return list(dict.fromkeys(sizes))  # scales that would fall below MIN_SIZE collapse into one
+
+    def scale_iterations(self) -> list[int]:
+        """The most steps at each scale, coarsest first."""
+        return [max(1, round(self.iterations * self.fine_steps_ratio**k)) for k in range(len(self.scale_sizes()))]
 
     def to_dict(self) -> dict[str, Any]:
         return dataclasses.asdict(self)

@@ -1,0 +1,194 @@
+"""Zero-Shot Noise2Noise (Mansour & Heckel, CVPR 2023): a tiny network fitted to the one noisy image.
+
+The pair downsampler splits the image into two half-size images whose noise is independent; the network
+learns to predict the noise of one from the other (residual loss) while staying consistent between the
+full image and its halves (consistency loss). Then denoised = y - f(y) on the whole image.
+
+Modes: "paper" is the published recipe (whole image, 3000 Adam steps, lr 1e-3 halved every 1000);
+"fast" trains on random crops with a shorter schedule, for CPUs (see docs/BENCHMARKS.md).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+
+import torch
+import torch.nn.functional as F
+from PIL import Image
+from torch import nn
+
+from .errors import ConfigError
+from .images import ImageSource, load_image, to_pil, to_tensor
+
+MODES = ("fast", "paper")
+
+
+@dataclass
+class DenoiseConfig:
+    """Settings of one denoising run; unset fields take the mode's values."""
+
+    mode: str = "fast"
+    steps: int | None = None  # paper: 3000
+    learning_rate: float | None = None  # paper: 1e-3
+    halve_every: int | None = None  # paper: 1000 (the learning rate halves every so many steps)
+    crop: int | None = None  # train on random crops of this size; None = the whole image (paper)
+    crops_per_step: int = 4
+    seed: int = 0
+
+    def __post_init__(self) -> None:
+        if self.mode not in MODES:
+            raise ConfigError(f"denoise mode must be one of {', '.join(MODES)}, not {self.mode!r}")
+        defaults = FAST if self.mode == "fast" else PAPER
+        for name, value in defaults.items():
+            if getattr(self, name) is None:
+                setattr(self, name, value)
+        for name in ("steps", "halve_every", "crops_per_step"):
+            value = getattr(self, name)
+            if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= 1_000_000:
+                raise ConfigError(f"{name} must be a whole number from 1 to 1000000, not {value!r}")
+        if self.crop is not None and (not isinstance(self.crop, int) or not 16 <= self.crop <= 4096):
+            raise ConfigError(f"crop must be a whole number from 16 to 4096, not {self.crop!r}")
+        if not isinstance(self.learning_rate, (int, float)) or not 0 < self.learning_rate <= 1:
+            raise ConfigError(f"learning_rate must be in (0, 1], not {self.learning_rate!r}")
+        if isinstance(self.seed, bool) or not isinstance(self.seed, int) or self.seed < 0:
+            raise ConfigError(f"seed must be a whole number >= 0, not {self.seed!r}")
+
+    def to_dict(self) -> dict[str, Any]:
+        return dataclasses.asdict(self)
+
+
+PAPER: dict[str, Any] = {"steps": 3000, "learning_rate": 1e-3, "halve_every": 1000, "crop": None}
+FAST: dict[str, Any] = {"steps": 600, "learning_rate": 2e-3, "halve_every": 200, "crop": 128}
+
+
+class DenoiseNet(nn.Module):
+    """Conv3x3(C->48) LeakyReLU Conv3x3(48->48) LeakyReLU Conv1x1(48->C); predicts the noise."""
+
+    def __init__(self, channels: int = 3, width: int = 48):
+        super().__init__()
+        self.body = nn.Sequential(
+            nn.Conv2d(channels, width, 3, padding=1),
+            nn.LeakyReLU(0.2),
+            nn.Conv2d(width, width, 3, padding=1),
+            nn.LeakyReLU(0.2),
+            nn.Conv2d(width, channels, 1),
+        )
+
+    def forward(self, noisy: torch.Tensor) -> torch.Tensor:
+        return self.body(noisy)
+
+
+def pair_downsample(image: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+    """Two half-size images from the two diagonals of each 2x2 block (averaged), per channel."""
+    channels = image.shape[1]
+    first = torch.tensor([[0.0, 0.5], [0.5, 0.0]], dtype=image.dtype, device=image.device)
+    second = torch.tensor([[0.5, 0.0], [0.0, 0.5]], dtype=image.dtype, device=image.device)
+    first = first.expand(channels, 1, 2, 2)
+    second = second.expand(channels, 1, 2, 2)
+    return F.conv2d(image, first, stride=2, groups=channels), F.conv2d(image, second, stride=2, groups=channels)
+
+
+def zs_n2n_loss(net: DenoiseNet, noisy: torch.Tensor) -> torch.Tensor:
+    """Residual + consistency loss of the paper (both as mean squared errors)."""
+    noisy1, noisy2 = pair_downsample(noisy)
+    denoised1 = noisy1 - net(noisy1)
+    denoised2 = noisy2 - net(noisy2)
+    residual = 0.5 * (F.mse_loss(noisy1, denoised2) + F.mse_loss(noisy2, denoised1))
+    full1, full2 = pair_downsample(noisy - net(noisy))
+    consistency = 0.5 * (F.mse_loss(denoised1, full1) + F.mse_loss(denoised2, full2))
+    return residual + consistency
+
+
+@dataclass
+class DenoiseProgress:
+    step: int
+    total_steps: int
+    loss: float
+    elapsed: float
+    image: Image.Image | None = None
+    done: bool = False
+
+
+def denoise(
+    image: ImageSource, config: DenoiseConfig | None = None, *, device: str | torch.device | None = None
+) -> Iterator[DenoiseProgress]:
+    """Fit ZS-N2N to `image` and yield progress; the last event holds the denoised image.
+    Greyscale images (all channels equal) are denoised as one channel."""
+    from .transfer import pick_device
+
+    config = config or DenoiseConfig()
+    picture = load_image(image, "image to denoise")
+    device = pick_device(device)
+    noisy = to_tensor(picture, device)
+    grey = bool(torch.equal(noisy[:, 0], noisy[:, 1]) and torch.equal(noisy[:, 1], noisy[:, 2]))
+    if grey:
+        noisy = noisy[:, :1]
+    for event in denoise_tensor(noisy, config):
+        if event.done:
+            result = event.image
+            event.image = to_pil(result.expand(-1, 3, -1, -1) if grey else result)
+        yield event
+
+
+def denoise_tensor(noisy: torch.Tensor, config: DenoiseConfig) -> Iterator[DenoiseProgress]:
+    """The same on a 1xCxHxW tensor in [0, 1]; the last event's `image` is a tensor."""
+    generator = torch.Generator().manual_seed(config.seed)
+    torch.manual_seed(config.seed)
+    height, width = noisy.shape[-2:]
+    # The pair downsampler halves each side: pad odd sizes by reflection so no pixel is dropped.
+    padded = F.pad(noisy, (0, width % 2, 0, height % 2), mode="replicate")
+    net = DenoiseNet(noisy.shape[1]).to(noisy.device)
+    optimizer = torch.optim.Adam(net.parameters(), lr=config.learning_rate)
+    schedule = torch.optim.lr_scheduler.StepLR(optimizer, step_size=config.halve_every, gamma=0.5)
+    start = time.perf_counter()
+    for step in range(1, config.steps + 1):
+        batch = _random_crops(padded, config.crop, config.crops_per_step, generator) if config.crop else padded
+        loss = zs_n2n_loss(net, batch)
+        optimizer.zero_grad(set_to_none=True)
+        loss.backward()
+        optimizer.step()
+        schedule.step()
+        yield DenoiseProgress(step, config.steps, float(loss.detach()), time.perf_counter() - start)
+    with torch.no_grad():
+        clean = (padded - net(padded)).clamp(0, 1)[..., :height, :width]
+    yield DenoiseProgress(config.steps, config.steps, float("nan"), time.perf_counter() - start, clean, done=True)
+
+
+def denoise_image(image: ImageSource, config: DenoiseConfig | None = None, **kwargs: Any) -> Image.Image:
+    """Run `denoise` to the end and return the image."""
+    for event in denoise(image, config, **kwargs):
+        if event.done:
+            return event.image
+    raise RuntimeError("denoising ended without an image")
+
+
+def _random_crops(image: torch.Tensor, size: int, count: int, generator: torch.Generator) -> torch.Tensor:
+    """`count` random even-sized crops (the pair downsampler needs even sides), stacked as a batch."""
+    height, width = image.shape[-2:]
+    size_h, size_w = min(size, height) // 2 * 2, min(size, width) // 2 * 2
+    tops = torch.randint(0, height - size_h + 1, (count,), generator=generator).tolist()
+    lefts = torch.randint(0, width - size_w + 1, (count,), generator=generator).tolist()
+    return torch.cat([image[..., top : top + size_h, left : left + size_w] for top, left in zip(tops, lefts)])
+
+
+def add_gaussian_noise(image: torch.Tensor, sigma: float, seed: int = 0) -> torch.Tensor:
+    """clamp(x + N(0, (sigma/255)^2), 0, 1), sigma in 0-255 units."""
+    generator = torch.Generator().manual_seed(seed)
+    noise = torch.randn(image.shape, generator=generator).to(image) * (sigma / 255.0)
+    return (image + noise).clamp(0, 1)
+
+
+def add_poisson_noise(image: torch.Tensor, lam: float, seed: int = 0) -> torch.Tensor:
+    """Poisson(lam * x) / lam."""
+    generator = torch.Generator().manual_seed(seed)
+    return torch.poisson(image.cpu() * lam, generator=generator).to(image) / lam
+
+
+def psnr(reference: torch.Tensor, estimate: torch.Tensor) -> float:
+    """10 log10(1 / MSE) for images in [0, 1]."""
+    mse = F.mse_loss(estimate.double(), reference.double()).item()
+    return float("inf") if mse == 0 else 10 * torch.log10(torch.tensor(1.0 / mse)).item()

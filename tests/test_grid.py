@@ -1,0 +1,28 @@
+from style_core import StyleConfig
+from style_core.grid import GridCell, compose_grid, plan_grid, run_grid
+
+
+def test_strength_by_layers_plan_is_the_papers_figure_3_layout(style_path):
+    plan = plan_grid("strength x layers", StyleConfig(size=64, scales=1, iterations=2), [style_path], ["style"])
+    assert plan.row_labels == ["relu1_1", "relu1_1..relu3_1", "relu1_1..relu5_1"]
+    assert plan.column_labels == ["alpha/beta 1e-02", "alpha/beta 1e-03", "alpha/beta 1e-04"]
+    assert len(plan.runs) == 9
+    assert list(plan.runs[-1][2].style_layers) == ["relu1_1", "relu2_1", "relu3_1", "relu4_1", "relu5_1"]
+
+
+def test_a_styles_grid_runs_and_is_labelled(content_path, style_path, second_style_path):
+    plan = plan_grid(
+        "styles", StyleConfig(size=64, scales=1, iterations=2), [style_path, second_style_path], ["a", "b"]
+    )
+    cells = list(run_grid(content_path, plan))
+    assert [(c.row, c.column) for c in cells] == [(0, 0), (0, 1)]
+    grid = compose_grid(cells, plan.row_labels, plan.column_labels)
+    assert grid.width == 2 * 64 and grid.height == 24 + cells[0].image.height
+
+
+def test_compose_grid_leaves_room_for_row_labels():
+    from PIL import Image
+
+    cells = [GridCell(r, c, Image.new("RGB", (10, 8), "red")) for r in range(2) for c in range(3)]
+    grid = compose_grid(cells, ["top", "bottom"], ["x", "y", "z"])
+    assert grid.size == (130 + 30, 24 + 16)
