@@ -44,6 +44,8 @@ MAX_UPLOAD = "20mb"
 PAGE_DEFAULT = preset("balanced").replace(size=384)
 ALPHA_BETA_CHOICES = ["1e-1", "1e-2", "3e-3", "1e-3", "3e-4", "1e-4", "1e-5"]
 GRID_SIZE = 160
+# Gradio stretches a lone gallery tile to the full width; keep result tiles thumbnail-sized.
+CSS = "#results .grid-container { grid-template-columns: repeat(auto-fill, minmax(160px, 180px)) !important; }"
 
 
 class PhotoInput(gr.Image):
@@ -152,11 +154,12 @@ def run_stylize(content, style, style2, style2_weight, clean_up, history, *contr
             notes = {"denoise": denoise_config.to_dict()}
     except StyleCoreError as error:
         raise gr.Error(str(error)) from None
-    path = _result_path()
+    path, before_path = _result_path(), _result_path()
     save_png(final, path, config.to_dict(), notes)
-    caption = describe(config) + (", denoised" if clean_up else "")
-    history.append({"path": str(path), "caption": caption, "settings": config.to_dict(), "content": content})
     before = load_image(content).resize(final.size, Image.Resampling.LANCZOS)
+    before.save(before_path)  # the upload itself may be cleaned from Gradio's cache before the gallery is
+    caption = describe(config) + (", denoised" if clean_up else "")
+    history.append({"path": str(path), "before": str(before_path), "caption": caption, "settings": config.to_dict()})
     gallery = [(item["path"], item["caption"]) for item in history]
     yield final, f"Done in {seconds:.0f} s. {caption}", gallery, (before, final), str(path), history
 
@@ -228,8 +231,9 @@ def restore_from_png(file) -> list[Any]:
 
 def show_gallery_item(history, evt: gr.SelectData) -> list[Any]:
     item = history[evt.index]
-    result = Image.open(item["path"])
-    before = load_image(item["content"]).resize(result.size, Image.Resampling.LANCZOS)
+    if not (Path(item["path"]).is_file() and Path(item["before"]).is_file()):
+        raise gr.Error("This result has expired (results are kept for two hours): run it again.")
+    result, before = Image.open(item["path"]), Image.open(item["before"])
     controls = config_to_controls(StyleConfig.from_dict(item["settings"]))
     return [item["path"], (before, result), item["path"], *controls]
 
@@ -254,10 +258,14 @@ def build_demo() -> gr.Blocks:
         with gr.Tab("Stylise"):
             with gr.Row():
                 with gr.Column(scale=1):
-                    content = PhotoInput(label="Content photo", type="filepath", image_mode=None, height=260)
+                    content = PhotoInput(
+                        label="Content photo", type="filepath", image_mode=None, height=260, elem_id="content-input"
+                    )
                     gr.Examples([[str(p)] for p in CONTENT_EXAMPLES], inputs=[content], label="Example photos")
                 with gr.Column(scale=1):
-                    style = PhotoInput(label="Style image", type="filepath", image_mode=None, height=260)
+                    style = PhotoInput(
+                        label="Style image", type="filepath", image_mode=None, height=260, elem_id="style-input"
+                    )
                     style_gallery = gr.Gallery(
                         [(str(p), p.stem) for p in STYLE_EXAMPLES], label="Example styles: click one to use it",
                         columns=3, height=120, allow_preview=False, format="png",
@@ -352,13 +360,16 @@ def build_demo() -> gr.Blocks:
                 stop = gr.Button("Stop", variant="stop")
             status = gr.Markdown("Ready.")
             with gr.Row():
-                result = gr.Image(label="Result", format="png", type="pil", interactive=False, height=420)
+                result = gr.Image(
+                    label="Result", format="png", type="pil", interactive=False, height=420, elem_id="result"
+                )
                 before_after = gr.ImageSlider(label="Before / after", format="png", type="pil", height=420)
             with gr.Row():
                 download = gr.File(label="Download PNG (settings embedded)", interactive=False)
                 restore = gr.File(label="Drop a result PNG here to restore its settings", file_types=[".png"])
             results = gr.Gallery(label="This session's results: click one to see it and restore its settings",
-                                 columns=5, height=220, format="png")  # fmt: skip
+                                 columns=6, height=220, format="png", elem_id="results",
+                                 object_fit="contain", preview=False)  # fmt: skip
 
         with gr.Tab("Compare"):
             gr.Markdown(
@@ -383,6 +394,8 @@ def build_demo() -> gr.Blocks:
             [content, style, style2, style2_weight, clean_up, history, *controls],
             [result, status, results, before_after, download, history],
             api_name="stylize",
+            show_progress="minimal",  # a small bar that leaves the streamed previews visible
+            show_progress_on=[result],
             **heavy,
         )
         stop.click(None, None, None, cancels=[run_event])
@@ -409,7 +422,7 @@ def main() -> None:
     demo.queue(max_size=32)
     demo.launch(
         share=args.share, server_name=args.server_name, server_port=args.port, max_file_size=MAX_UPLOAD,
-        theme=gr.themes.Soft(),
+        theme=gr.themes.Soft(), css=CSS,
     )  # fmt: skip
 
 
