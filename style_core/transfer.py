@@ -162,18 +162,10 @@ def stylize(
                 preview = to_pil(finish(image))
                 last_preview = now
             yield Progress(
-                scale_index,
-                len(sizes),
-                (scale_w, scale_h),
-                step,
-                total_step,
-                total_steps,
-                dict(losses),
-                now - start,
-                eta,
-                preview,
+                scale=scale_index, scales=len(sizes), size=(scale_w, scale_h), step=step, total_step=total_step,
+                total_steps=total_steps, losses=dict(losses), elapsed=now - start, eta=eta, preview=preview,
                 config=config,
-            )
+            )  # fmt: skip
             if config.min_change > 0:
                 recent_changes = [*recent_changes[-4:], (image.detach() - previous).abs().mean().item() * 255]
                 previous = image.detach().clone()
@@ -184,20 +176,10 @@ def stylize(
     assert image is not None
     final = to_pil(finish(image))
     yield Progress(
-        len(sizes),
-        len(sizes),
-        final.size,
-        0,
-        total_step,
-        total_steps,
-        dict(losses),
-        time.perf_counter() - start,
-        0.0,
-        final,
-        final,
-        done=True,
+        scale=len(sizes), scales=len(sizes), size=final.size, step=0, total_step=total_step, total_steps=total_steps,
+        losses=dict(losses), elapsed=time.perf_counter() - start, eta=0.0, preview=final, image=final, done=True,
         config=config,
-    )
+    )  # fmt: skip
 
 
 def stylize_image(
