@@ -168,7 +168,8 @@ def run_stylize(content, style, style2, style2_weight, clean_up, history, *contr
 def run_grid_sweep(content, style, kind, *controls, progress=gr.Progress()):
     if not content:
         raise gr.Error("Upload a content photo first.")
-    base = controls_to_config(*controls).replace(size=GRID_SIZE, scales=1, iterations=min(int(controls[2]), 40))
+    config = controls_to_config(*controls)
+    base = config.replace(size=GRID_SIZE, scales=1, iterations=min(config.iterations, 40))  # seconds per cell
     if kind == "styles":
         styles = ([style] if style else []) + [str(p) for p in STYLE_EXAMPLES]
         names = (["your style"] if style else []) + [p.stem for p in STYLE_EXAMPLES]

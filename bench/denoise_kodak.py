@@ -2,7 +2,12 @@
 
     pip install -r bench/requirements.txt
     python bench/denoise_kodak.py [--images all|kodim01,kodim02] [--noises g25,g50,p50]
-                                  [--methods fast,paper,bm3d,opencv,skimage] [--paper-images kodim01]
+                                  [--methods fast,paper,bm3d,opencv,skimage] [--paper-images kodim01|all]
+                                  [--crop 128] [--section NAME]
+
+--crop N denoises the centre N x N crop of each image (the paper recipe costs ~1 hour per full image on
+2 CPU cores, minutes on a 128 px crop). --section names the table in docs/BENCHMARKS.md, so runs with
+different options keep their own tables.
 
 Noise: Gaussian sigma in 0-255 units, clipped to [0, 1]; Poisson lambda. Seeded by the image index.
 PSNR on float images in [0, 1]: 10 log10(1 / MSE). Writes the table and the command to docs/BENCHMARKS.md.
@@ -73,7 +78,9 @@ def main() -> None:
     parser.add_argument("--images", default="all")
     parser.add_argument("--noises", default="g25,g50,p50")
     parser.add_argument("--methods", default="fast,bm3d,opencv,skimage,paper")
-    parser.add_argument("--paper-images", default="kodim01", help="the slow paper recipe runs on these only")
+    parser.add_argument("--paper-images", default="kodim01", help="the slow paper recipe runs on these only (or all)")
+    parser.add_argument("--crop", type=int, help="use the centre crop of this size")
+    parser.add_argument("--section", default="full images")
     args = parser.parse_args()
     command = "python bench/denoise_kodak.py " + " ".join(sys.argv[1:])
     paths = sorted(KODAK.glob("kodim*.png"))
@@ -85,6 +92,9 @@ def main() -> None:
     results: dict[tuple[str, str], list[tuple[str, float, float]]] = {}
     for index, path in enumerate(paths):
         clean = to_tensor(load_image(path))
+        if args.crop:
+            top, left = (clean.shape[2] - args.crop) // 2, (clean.shape[3] - args.crop) // 2
+            clean = clean[..., top : top + args.crop, left : left + args.crop].contiguous()
         for noise in args.noises.split(","):
             label, level = NOISES[noise]
             noisy = (
@@ -96,7 +106,7 @@ def main() -> None:
             noisy_np = noisy[0].permute(1, 2, 0).double().numpy()
             sigma = noise_std(noise, level, clean.numpy())
             for method in methods:
-                if method == "paper" and path.stem not in paper_images:
+                if method == "paper" and path.stem not in paper_images and "all" not in paper_images:
                     continue
                 started = time.perf_counter()
                 if method in ("fast", "paper"):
@@ -107,7 +117,7 @@ def main() -> None:
                 score = psnr(clean, estimate)
                 results.setdefault((noise, method), []).append((path.stem, score, seconds))
                 print(f"{path.stem} {noise} {method}: {score:.2f} dB, {seconds:.1f} s", flush=True)
-        write_table(command, results, len(paths), paper_images)
+        write_table(command, results, index + 1, args)
 
 
 def to_tensor_np(array: np.ndarray):
@@ -116,7 +126,7 @@ def to_tensor_np(array: np.ndarray):
     return torch.from_numpy(array).permute(2, 0, 1).unsqueeze(0).float()
 
 
-def write_table(command: str, results, image_count: int, paper_images: set[str]) -> None:
+def write_table(command: str, results, image_count: int, args: argparse.Namespace) -> None:
     fast = DenoiseConfig(mode="fast")
     rows = [
         "| noise | method | images | mean PSNR dB | mean s / image |",
@@ -140,13 +150,15 @@ def write_table(command: str, results, image_count: int, paper_images: set[str])
                                          f"crops, lr {fast.learning_rate} halved every {fast.halve_every}")
         for m in PARAMETERS
     )  # fmt: skip
+    what = f"centre {args.crop}x{args.crop} crops" if args.crop else "full-size images (768x512)"
     body = (
-        f"## Denoising on Kodak24 (bench/denoise_kodak.py)\n\nCommand: `{command}`\n\n"
-        f"{image_count} images so far; the paper recipe on: {', '.join(sorted(paper_images))}.\n\n"
+        f"### Denoising, {args.section}: {what} (bench/denoise_kodak.py)\n\nCommand: `{command}`\n\n"
+        f"{image_count} images done; the paper recipe on: {args.paper_images}.\n\n"
         + "\n".join(rows) + f"\n\nSettings:\n{settings}\n"
     )  # fmt: skip
     text = DOC.read_text() if DOC.exists() else "# Benchmarks\n"
-    start, end = "<!-- denoise:start -->", "<!-- denoise:end -->"
+    tag = args.section.replace(" ", "-")
+    start, end = f"<!-- denoise {tag}:start -->", f"<!-- denoise {tag}:end -->"
     block = f"{start}\n{body}\n{end}"
     if start in text:
         text = text[: text.index(start)] + block + text[text.index(end) + len(end) :]

@@ -141,8 +141,8 @@ class StyleConfig:
         return cls.from_dict(data)
 
     def replace(self, **changes: Any) -> StyleConfig:
-        """A copy with some settings changed (validated)."""
-        return dataclasses.replace(self, **changes)
+        """A deep copy with some settings changed (validated)."""
+        return StyleConfig.from_dict({**self.to_dict(), **changes})
 
 
 def _check_number(name: str, value: Any, low: float, high: float = math.inf, open_low: bool = False) -> None:
@@ -182,4 +182,4 @@ def preset(name: str) -> StyleConfig:
     """A fresh copy of a named preset."""
     if name not in PRESETS:
         raise ConfigError(f"unknown preset {name!r}; choose one of {', '.join(PRESETS)}")
-    return StyleConfig.from_dict(PRESETS[name].to_dict())  # a deep copy
+    return PRESETS[name].replace()

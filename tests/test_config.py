@@ -52,6 +52,15 @@ def test_presets_are_valid_and_independent_copies():
         preset("picasso")
 
 
+def test_replace_copies_deeply_and_validates():
+    original = StyleConfig()
+    changed = original.replace(size=256)
+    changed.style_layers["relu1_1"] = 5.0
+    assert original.style_layers["relu1_1"] == 1.0 and changed.size == 256
+    with pytest.raises(ConfigError, match="size must be between"):
+        original.replace(size=5)
+
+
 def test_scale_sizes_end_at_the_output_size():
     assert StyleConfig(size=512, scales=3, scale_factor=2.0).scale_sizes() == [128, 256, 512]
     assert StyleConfig(size=100, scales=4, scale_factor=2.0).scale_sizes() == [64, 100]
