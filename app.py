@@ -194,11 +194,12 @@ def run_denoise(image, progress=gr.Progress()):
         raise gr.Error("Upload an image to denoise.")
     try:
         before = load_image(image, "image to denoise")
-        for event in denoise(before, DenoiseConfig()):
+        config = DenoiseConfig()
+        for event in denoise(before, config):
             progress((event.step, event.total_steps), desc="Fitting the denoiser to this image")
             if event.done:
                 path = _result_path()
-                save_png(event.image, path, notes={"denoise": DenoiseConfig().to_dict()})
+                save_png(event.image, path, notes={"denoise": config.to_dict()})
                 return (before, event.image), str(path)
     except StyleCoreError as error:
         raise gr.Error(str(error)) from None
