@@ -3,11 +3,14 @@
     pip install -r bench/requirements.txt
     python bench/denoise_kodak.py [--images all|kodim01,kodim02] [--noises g25,g50,p50]
                                   [--methods fast,paper,bm3d,opencv,skimage] [--paper-images kodim01|all]
-                                  [--crop 128] [--section NAME]
+                                  [--crop 128] [--section NAME] [--results FILE] [--threads N]
 
 --crop N denoises the centre N x N crop of each image (the paper recipe costs ~1 hour per full image on
 2 CPU cores, minutes on a 128 px crop). --section names the table in docs/BENCHMARKS.md, so runs with
-different options keep their own tables.
+different options keep their own tables. --results FILE keeps every score in a JSON file and merges a new
+run into it (a rerun of the same image, noise and method replaces the old score), so the slow parts can
+run separately; the table is written from everything in the file. --threads N sets torch's and OpenCV's
+thread count and is recorded beside the timings.
 
 Noise: Gaussian sigma in 0-255 units, clipped to [0, 1]; Poisson lambda. Seeded by the image index.
 PSNR on float images in [0, 1]: 10 log10(1 / MSE). Writes the table and the command to docs/BENCHMARKS.md.
@@ -16,6 +19,8 @@ PSNR on float images in [0, 1]: 10 log10(1 / MSE). Writes the table and the comm
 from __future__ import annotations
 
 import argparse
+import json
+import os
 import statistics
 import sys
 import time
@@ -45,6 +50,14 @@ PARAMETERS = {
 def noise_std(kind: str, level: float, clean: np.ndarray) -> float:
     """The noise standard deviation in [0, 1] units that the classical peers are told."""
     return level / 255.0 if kind.startswith("g") else float(np.sqrt(clean.mean() / level))
+
+
+def noisy_version(clean, noise: str, index: int):
+    """The seeded noisy copy of a clean image (noise: a key of NOISES; index: the image's, as seed)."""
+    level = NOISES[noise][1]
+    if noise.startswith("g"):
+        return add_gaussian_noise(clean, level, seed=index)
+    return add_poisson_noise(clean, level, seed=index)
 
 
 def run_zs_n2n(noisy, mode: str):
@@ -82,30 +95,40 @@ def main() -> None:
     parser.add_argument("--paper-images", default="kodim01", help="the slow paper recipe runs on these only (or all)")
     parser.add_argument("--crop", type=int, help="use the centre crop of this size")
     parser.add_argument("--section", default="full images")
+    parser.add_argument("--results", type=Path, help="JSON file of scores to merge this run into")
+    parser.add_argument("--merge", type=Path, action="append", default=[], help="add another run's JSON file")
+    parser.add_argument("--threads", type=int, help="torch and OpenCV threads (default: all cores)")
     args = parser.parse_args()
+    if args.threads:
+        import cv2
+        import torch
+
+        torch.set_num_threads(args.threads)
+        cv2.setNumThreads(args.threads)
     command = "python bench/denoise_kodak.py " + " ".join(sys.argv[1:])
     paths = sorted(KODAK.glob("kodim*.png"))
     if args.images != "all":
         paths = [KODAK / f"{name}.png" for name in args.images.split(",")]
     paper_images = set(args.paper_images.split(","))
-    methods = args.methods.split(",")
-    # (noise, method) -> list of (image, psnr, seconds)
-    results: dict[tuple[str, str], list[tuple[str, float, float]]] = {}
-    for index, path in enumerate(paths):
+    methods = [method for method in args.methods.split(",") if method]
+    threads = args.threads or os.cpu_count()
+    # (image, noise, method) -> {"psnr": dB, "seconds": s, "threads": n}; this run's scores only
+    new: dict[tuple[str, str, str], dict] = {}
+    commands = [command]
+    for other in args.merge:
+        other_commands, other_scores = load_results(other)
+        commands, new = other_commands + commands, {**new, **other_scores}
+    for path in paths:
         clean = to_tensor(load_image(path))
         if args.crop:
             top, left = (clean.shape[2] - args.crop) // 2, (clean.shape[3] - args.crop) // 2
             clean = clean[..., top : top + args.crop, left : left + args.crop].contiguous()
+        seed = int(path.stem.removeprefix("kodim")) - 1  # the same noise whichever images a run covers
         for noise in args.noises.split(","):
-            label, level = NOISES[noise]
-            noisy = (
-                add_gaussian_noise(clean, level, seed=index)
-                if noise.startswith("g")
-                else add_poisson_noise(clean, level, seed=index)
-            )
-            results.setdefault((noise, "noisy input"), []).append((path.stem, psnr(clean, noisy), 0.0))
+            noisy = noisy_version(clean, noise, seed)
+            new[path.stem, noise, "noisy input"] = {"psnr": psnr(clean, noisy), "seconds": 0.0, "threads": 0}
             noisy_np = noisy[0].permute(1, 2, 0).double().numpy()
-            sigma = noise_std(noise, level, clean.numpy())
+            sigma = noise_std(noise, NOISES[noise][1], clean.numpy())
             for method in methods:
                 if method == "paper" and path.stem not in paper_images and "all" not in paper_images:
                     continue
@@ -116,9 +139,25 @@ def main() -> None:
                     estimate = to_tensor_np(run_peer(method, noisy_np, sigma))
                 seconds = time.perf_counter() - started
                 score = psnr(clean, estimate)
-                results.setdefault((noise, method), []).append((path.stem, score, seconds))
+                new[path.stem, noise, method] = {"psnr": score, "seconds": seconds, "threads": threads}
                 print(f"{path.stem} {noise} {method}: {score:.2f} dB, {seconds:.1f} s", flush=True)
-        write_table(command, results, index + 1, args)
+        all_commands, results = commands, new
+        if args.results:
+            # Read the file again before writing: another run may have added to it meanwhile.
+            saved_commands, saved = load_results(args.results)
+            all_commands = saved_commands + [c for c in commands if c not in saved_commands]
+            results = {**saved, **new}
+            scores = {"/".join(key): value for key, value in results.items()}
+            args.results.write_text(json.dumps({"commands": all_commands, "scores": scores}, indent=1))
+        write_table(all_commands, results, args)
+
+
+def load_results(path: Path) -> tuple[list[str], dict[tuple[str, str, str], dict]]:
+    """The commands and scores kept in a --results file (none if it does not exist yet)."""
+    if not path.exists():
+        return [], {}
+    saved = json.loads(path.read_text())
+    return saved["commands"], {tuple(key.split("/")): score for key, score in saved["scores"].items()}
 
 
 def to_tensor_np(array: np.ndarray):
@@ -127,34 +166,47 @@ def to_tensor_np(array: np.ndarray):
     return torch.from_numpy(array).permute(2, 0, 1).unsqueeze(0).float()
 
 
-def write_table(command: str, results, image_count: int, args: argparse.Namespace) -> None:
-    fast = DenoiseConfig(mode="fast")
+def mean(scores: dict[str, dict], field: str) -> float:
+    return statistics.mean(score[field] for score in scores.values())
+
+
+def write_table(commands: list[str], results: dict[tuple[str, str, str], dict], args: argparse.Namespace) -> None:
+    groups: dict[tuple[str, str], dict[str, dict]] = {}  # (noise, method) -> image -> score
+    for (image, noise, method), score in results.items():
+        groups.setdefault((noise, method), {})[image] = score
     rows = [
-        "| noise | method | images | mean PSNR dB | mean s / image |",
-        "|---|---|---|---|---|",
+        "| noise | method | images | mean PSNR dB | mean s / image | threads |",
+        "|---|---|---|---|---|---|",
     ]
-    for (noise, method), runs in sorted(results.items()):
+    for (noise, method), scores in sorted(groups.items()):
+        threads = ", ".join(str(t) for t in sorted({s["threads"] for s in scores.values()}))
         rows.append(
-            f"| {NOISES[noise][0]} | {method} | {len(runs)} | {statistics.mean(r[1] for r in runs):.2f} | "
-            f"{statistics.mean(r[2] for r in runs):.1f} |"
+            f"| {NOISES[noise][0]} | {method} | {len(scores)} | {mean(scores, 'psnr'):.2f}"
+            f" | {mean(scores, 'seconds'):.1f} | {threads} |"
         )
-    # The fast recipe on exactly the images the paper recipe ran on, for the like-for-like gap.
-    for noise in sorted({n for n, _ in results}):
-        paper = {name: score for name, score, _ in results.get((noise, "paper"), [])}
-        fast_runs = {name: score for name, score, _ in results.get((noise, "fast"), []) if name in paper}
-        if paper and fast_runs:
-            gap = statistics.mean(fast_runs[n] - paper[n] for n in fast_runs)
-            rows.append(f"| {NOISES[noise][0]} | fast - paper, on {', '.join(sorted(fast_runs))} | "
-                        f"{len(fast_runs)} | {gap:+.2f} | |")  # fmt: skip
+    # Like for like: each method against the paper recipe on exactly the images the paper recipe ran on.
+    for (noise, method), scores in sorted(groups.items()):
+        paper = groups.get((noise, "paper"), {})
+        shared = sorted(set(paper) & set(scores))
+        if method != "paper" and shared:
+            gap = statistics.mean(scores[n]["psnr"] - paper[n]["psnr"] for n in shared)
+            rows.append(f"| {NOISES[noise][0]} | {method} - paper, on {', '.join(shared)} | {len(shared)} | "
+                        f"{gap:+.2f} | | |")  # fmt: skip
+    images = sorted({image for image, _, _ in results})
+    paper_images = sorted({image for image, _, method in results if method == "paper"})
+    fast = DenoiseConfig(mode="fast")
     settings = "\n".join(
         f"- {m}: " + PARAMETERS[m].format(fast=f"{fast.steps} steps on {fast.crops_per_step} random {fast.crop}px "
-                                         f"crops, lr {fast.learning_rate} halved every {fast.halve_every}")
+                                         f"crops, lr {fast.learning_rate} halved every {fast.halve_every}, "
+                                         f"{fast.precision} convolutions")
         for m in PARAMETERS
     )  # fmt: skip
     what = f"centre {args.crop}x{args.crop} crops" if args.crop else "full-size images (768x512)"
     body = (
-        f"### Denoising, {args.section}: {what} (bench/denoise_kodak.py)\n\nCommand: `{command}`\n\n"
-        f"{image_count} images done; the paper recipe on: {args.paper_images}.\n\n"
+        f"### Denoising, {args.section}: {what} (bench/denoise_kodak.py)\n\n"
+        + "".join(f"Command: `{command}`\n\n" for command in commands)
+        +
+        f"{len(images)} images; the paper recipe on: {', '.join(paper_images) or 'none'}.\n\n"
         + "\n".join(rows) + f"\n\nSettings:\n{settings}\n"
     )  # fmt: skip
     write_section("denoise " + args.section.replace(" ", "-"), body)

@@ -94,6 +94,9 @@ def test_two_clients_at_once_both_finish(client, content_path, style_path):
     assert len(second.result()[2]) == 1  # each session sees only its own results
 
 
-def test_the_denoise_tab_returns_before_and_after(client, content_path, monkeypatch):
-    before, after = client.predict(handle_file(str(content_path)), api_name="/denoise")[0]
+def test_the_denoise_tab_streams_previews_then_returns_before_and_after(client, content_path):
+    job = client.submit(handle_file(str(content_path)), api_name="/denoise")
+    (before, after), download = job.result(timeout=300)
+    assert len(job.outputs()) >= 3  # previews of the image as denoised so far, then the result
     assert Image.open(before).size == Image.open(after).size == Image.open(content_path).size
+    assert "denoise" in Image.open(download).text["style_core:notes"]

@@ -1,3 +1,5 @@
+import dataclasses
+
 import numpy as np
 import pytest
 import torch
@@ -39,12 +41,21 @@ def test_pair_downsampler_averages_the_two_diagonals():
     torch.testing.assert_close(b[0, 2, 1, 1], (colour[0, 2, 2, 2] + colour[0, 2, 3, 3]) / 2)
 
 
-def test_denoising_raises_psnr_clearly(clean_crop):
+@pytest.mark.parametrize("precision", ["bfloat16", "float32"])
+def test_denoising_raises_psnr_clearly(clean_crop, precision):
     noisy = add_gaussian_noise(clean_crop, sigma=25, seed=1)
-    events = list(denoise_tensor(noisy, QUICK))
+    events = list(denoise_tensor(noisy, dataclasses.replace(QUICK, precision=precision)))
     result = events[-1].image
     assert events[-1].done and result.shape == noisy.shape
     assert psnr(clean_crop, result) > psnr(clean_crop, noisy) + 3
+
+
+def test_previews_show_the_image_as_denoised_so_far(clean_crop):
+    noisy = add_gaussian_noise(clean_crop, sigma=25, seed=1)
+    previews = [e for e in denoise_tensor(noisy, QUICK, preview_every=50) if e.image is not None and not e.done]
+    assert [e.step for e in previews] == [50, 100, 150]
+    assert all(e.image.shape == noisy.shape for e in previews)
+    assert psnr(clean_crop, previews[-1].image) > psnr(clean_crop, noisy) + 3
 
 
 def test_poisson_noise_is_unbiased_and_scales_with_lambda(clean_crop):
@@ -83,8 +94,11 @@ def test_bad_input_and_settings_are_refused(tmp_path):
         DenoiseConfig(mode="slow")
     with pytest.raises(ConfigError, match="steps"):
         DenoiseConfig(steps=0)
+    with pytest.raises(ConfigError, match="precision"):
+        DenoiseConfig(precision="float8")
 
 
 def test_paper_mode_is_the_published_recipe():
     paper = DenoiseConfig(mode="paper")
     assert (paper.steps, paper.learning_rate, paper.halve_every, paper.crop) == (3000, 1e-3, 1000, None)
+    assert paper.precision == "float32"
