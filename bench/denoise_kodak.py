@@ -76,7 +76,7 @@ def run_peer(method: str, noisy: np.ndarray, sigma: float) -> np.ndarray:
         import cv2
 
         h = 0.6 * sigma * 255
-        eight_bit = np.round(noisy * 255).astype(np.uint8)
+        eight_bit = np.round(np.clip(noisy, 0, 1) * 255).astype(np.uint8)  # Poisson noise is not clipped
         return cv2.fastNlMeansDenoisingColored(eight_bit, None, h, h, 7, 21).astype(np.float64) / 255
     from skimage.restoration import denoise_nl_means
 
