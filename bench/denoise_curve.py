@@ -36,10 +36,8 @@ def main() -> None:
     if args.threads:
         torch.set_num_threads(args.threads)
     command = "python bench/denoise_curve.py " + " ".join(sys.argv[1:])
-    paths = sorted(KODAK.glob("kodim*.png"))
-    index = [p.stem for p in paths].index(args.image)
-    clean = to_tensor(load_image(paths[index]))
-    noisy = noisy_version(clean, args.noise, index)
+    clean = to_tensor(load_image(KODAK / f"{args.image}.png"))
+    noisy = noisy_version(clean, args.noise, args.image)
     config = DenoiseConfig(mode=args.mode, steps=args.steps)
     rows = ["| step | s | PSNR dB |", "|---|---|---|", f"| 0 (noisy) | 0 | {psnr(clean, noisy):.2f} |"]
     best = (0.0, 0)

@@ -12,7 +12,7 @@ run into it (a rerun of the same image, noise and method replaces the old score)
 run separately; the table is written from everything in the file. --threads N sets torch's and OpenCV's
 thread count and is recorded beside the timings.
 
-Noise: Gaussian sigma in 0-255 units, clipped to [0, 1]; Poisson lambda. Seeded by the image index.
+Noise: Gaussian sigma in 0-255 units, clipped to [0, 1]; Poisson lambda. Seeded by the image number.
 PSNR on float images in [0, 1]: 10 log10(1 / MSE). Writes the table and the command to docs/BENCHMARKS.md.
 """
 
@@ -52,12 +52,13 @@ def noise_std(kind: str, level: float, clean: np.ndarray) -> float:
     return level / 255.0 if kind.startswith("g") else float(np.sqrt(clean.mean() / level))
 
 
-def noisy_version(clean, noise: str, index: int):
-    """The seeded noisy copy of a clean image (noise: a key of NOISES; index: the image's, as seed)."""
-    level = NOISES[noise][1]
+def noisy_version(clean, noise: str, image: str):
+    """The seeded noisy copy of a clean Kodak image (noise: a key of NOISES; image: e.g. "kodim01").
+    The seed is the image's number less one, so the noise is the same whichever images a run covers."""
+    level, seed = NOISES[noise][1], int(image.removeprefix("kodim")) - 1
     if noise.startswith("g"):
-        return add_gaussian_noise(clean, level, seed=index)
-    return add_poisson_noise(clean, level, seed=index)
+        return add_gaussian_noise(clean, level, seed=seed)
+    return add_poisson_noise(clean, level, seed=seed)
 
 
 def run_zs_n2n(noisy, mode: str):
@@ -96,7 +97,6 @@ def main() -> None:
     parser.add_argument("--crop", type=int, help="use the centre crop of this size")
     parser.add_argument("--section", default="full images")
     parser.add_argument("--results", type=Path, help="JSON file of scores to merge this run into")
-    parser.add_argument("--merge", type=Path, action="append", default=[], help="add another run's JSON file")
     parser.add_argument("--threads", type=int, help="torch and OpenCV threads (default: all cores)")
     args = parser.parse_args()
     if args.threads:
@@ -114,18 +114,13 @@ def main() -> None:
     threads = args.threads or os.cpu_count()
     # (image, noise, method) -> {"psnr": dB, "seconds": s, "threads": n}; this run's scores only
     new: dict[tuple[str, str, str], dict] = {}
-    commands = [command]
-    for other in args.merge:
-        other_commands, other_scores = load_results(other)
-        commands, new = other_commands + commands, {**new, **other_scores}
     for path in paths:
         clean = to_tensor(load_image(path))
         if args.crop:
             top, left = (clean.shape[2] - args.crop) // 2, (clean.shape[3] - args.crop) // 2
             clean = clean[..., top : top + args.crop, left : left + args.crop].contiguous()
-        seed = int(path.stem.removeprefix("kodim")) - 1  # the same noise whichever images a run covers
         for noise in args.noises.split(","):
-            noisy = noisy_version(clean, noise, seed)
+            noisy = noisy_version(clean, noise, path.stem)
             new[path.stem, noise, "noisy input"] = {"psnr": psnr(clean, noisy), "seconds": 0.0, "threads": 0}
             noisy_np = noisy[0].permute(1, 2, 0).double().numpy()
             sigma = noise_std(noise, NOISES[noise][1], clean.numpy())
@@ -141,11 +136,11 @@ def main() -> None:
                 score = psnr(clean, estimate)
                 new[path.stem, noise, method] = {"psnr": score, "seconds": seconds, "threads": threads}
                 print(f"{path.stem} {noise} {method}: {score:.2f} dB, {seconds:.1f} s", flush=True)
-        all_commands, results = commands, new
+        all_commands, results = [command], new
         if args.results:
             # Read the file again before writing: another run may have added to it meanwhile.
             saved_commands, saved = load_results(args.results)
-            all_commands = saved_commands + [c for c in commands if c not in saved_commands]
+            all_commands = saved_commands + ([command] if command not in saved_commands else [])
             results = {**saved, **new}
             scores = {"/".join(key): value for key, value in results.items()}
             args.results.write_text(json.dumps({"commands": all_commands, "scores": scores}, indent=1))

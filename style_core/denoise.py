@@ -163,9 +163,9 @@ def denoise_tensor(noisy: torch.Tensor, config: DenoiseConfig, *, preview_every:
     generator = torch.Generator().manual_seed(config.seed)
     torch.manual_seed(config.seed)
     height, width = noisy.shape[-2:]
-    # The pair downsampler halves each side: pad odd sizes by reflection so no pixel is dropped.
+    # The pair downsampler halves each side: pad odd sizes by repeating the edge so no pixel is dropped.
     padded = F.pad(noisy, (0, width % 2, 0, height % 2), mode="replicate")
-    # channels_last: the 48-channel convolutions run 1.3-1.5x faster on CPU (bench/denoise_kodak.py).
+    # channels_last: the 48-channel convolutions run 1.3-1.5x faster on CPU (docs/BENCHMARKS.md).
     padded = padded.contiguous(memory_format=torch.channels_last)
     net = DenoiseNet(noisy.shape[1]).to(noisy.device, memory_format=torch.channels_last)
     optimizer = torch.optim.Adam(net.parameters(), lr=config.learning_rate)
@@ -183,7 +183,7 @@ def denoise_tensor(noisy: torch.Tensor, config: DenoiseConfig, *, preview_every:
         schedule.step()
         preview = _apply(net, padded, height, width) if preview_every and step % preview_every == 0 else None
         yield DenoiseProgress(step, config.steps, float(loss.detach()), time.perf_counter() - start, preview)
-    clean = _apply(net, padded, height, width)
+    clean = preview if preview is not None else _apply(net, padded, height, width)  # no second pass
     yield DenoiseProgress(config.steps, config.steps, float("nan"), time.perf_counter() - start, clean, done=True)
 
 
