@@ -304,7 +304,7 @@ def build_demo() -> gr.Blocks:
                         info="luminance keeps the photo's colours; match recolours the painting to the photo first",
                     )  # fmt: skip
                     seed = gr.Number(defaults["seed"], precision=0, label="Seed", info="Same seed, same picture")
-                    clean_up = gr.Checkbox(False, label="Clean up the result with the denoiser (ZS-N2N, ~30 s on CPU)")
+                    clean_up = gr.Checkbox(False, label="Clean up the result with the denoiser (ZS-N2N, ~20 s on CPU)")
             with gr.Accordion("Advanced settings", open=False):
                 with gr.Row():
                     alpha_beta = gr.Dropdown(
