@@ -12,7 +12,7 @@ run into it (a rerun of the same image, noise and method replaces the old score)
 run separately; the table is written from everything in the file. --threads N sets torch's and OpenCV's
 thread count and is recorded beside the timings.
 
-Noise: Gaussian sigma in 0-255 units, clipped to [0, 1]; Poisson lambda. Seeded by the image number.
+Noise: Gaussian sigma in 0-255 units, clipped to [0, 1] (g25u: not clipped); Poisson lambda. Seeded by the image number.
 PSNR on float images in [0, 1]: 10 log10(1 / MSE). Writes the table and the command to docs/BENCHMARKS.md.
 """
 
@@ -37,7 +37,12 @@ from style_core.denoise import DenoiseConfig, add_gaussian_noise, add_poisson_no
 from style_core.images import load_image, to_tensor  # noqa: E402
 
 KODAK = ROOT.parent / "shared" / "images" / "kodak24"
-NOISES = {"g25": ("Gaussian sigma=25", 25.0), "g50": ("Gaussian sigma=50", 50.0), "p50": ("Poisson lambda=50", 50.0)}
+NOISES = {
+    "g25": ("Gaussian sigma=25", 25.0),
+    "g50": ("Gaussian sigma=50", 50.0),
+    "p50": ("Poisson lambda=50", 50.0),
+    "g25u": ("Gaussian sigma=25, not clipped", 25.0),  # to compare with benchmarks that do not clip
+}
 PARAMETERS = {
     "fast": "ZS-N2N fast: {fast}",
     "paper": "ZS-N2N paper: whole image, 3000 Adam steps, lr 1e-3 halved every 1000",
@@ -57,7 +62,7 @@ def noisy_version(clean, noise: str, image: str):
     The seed is the image's number less one, so the noise is the same whichever images a run covers."""
     level, seed = NOISES[noise][1], int(image.removeprefix("kodim")) - 1
     if noise.startswith("g"):
-        return add_gaussian_noise(clean, level, seed=seed)
+        return add_gaussian_noise(clean, level, seed=seed, clip=not noise.endswith("u"))
     return add_poisson_noise(clean, level, seed=seed)
 
 

@@ -222,11 +222,12 @@ def _random_crops(image: torch.Tensor, size: int, count: int, generator: torch.G
     return torch.cat([image[..., top : top + size_h, left : left + size_w] for top, left in zip(tops, lefts)])
 
 
-def add_gaussian_noise(image: torch.Tensor, sigma: float, seed: int = 0) -> torch.Tensor:
-    """clamp(x + N(0, (sigma/255)^2), 0, 1), sigma in 0-255 units."""
+def add_gaussian_noise(image: torch.Tensor, sigma: float, seed: int = 0, clip: bool = True) -> torch.Tensor:
+    """clamp(x + N(0, (sigma/255)^2), 0, 1), sigma in 0-255 units; clip=False leaves values outside [0, 1]
+    (the unclipped protocol some published benchmarks use)."""
     generator = torch.Generator().manual_seed(seed)
     noise = torch.randn(image.shape, generator=generator).to(image) * (sigma / 255.0)
-    return (image + noise).clamp(0, 1)
+    return (image + noise).clamp(0, 1) if clip else image + noise
 
 
 def add_poisson_noise(image: torch.Tensor, lam: float, seed: int = 0) -> torch.Tensor:

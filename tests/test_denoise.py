@@ -64,6 +64,14 @@ def test_poisson_noise_is_unbiased_and_scales_with_lambda(clean_crop):
     assert psnr(clean_crop, add_poisson_noise(clean_crop, lam=200)) > psnr(clean_crop, noisy)
 
 
+def test_gaussian_noise_has_the_asked_sigma_and_clips_unless_told_not_to():
+    grey = torch.full((1, 3, 64, 64), 0.5)
+    assert float((add_gaussian_noise(grey, sigma=25, clip=False) - grey).std()) == pytest.approx(25 / 255, rel=0.05)
+    dark = torch.zeros(1, 3, 64, 64)
+    assert float(add_gaussian_noise(dark, sigma=25).min()) == 0.0
+    assert float(add_gaussian_noise(dark, sigma=25, clip=False).min()) < 0.0
+
+
 def test_odd_sizes_greyscale_and_seeds(clean_crop):
     odd = add_gaussian_noise(clean_crop[..., :45, :37], sigma=25)
     grey_pixels = (odd.mean(1, keepdim=True).expand(-1, 3, -1, -1) * 255).round().byte()[0].permute(1, 2, 0).numpy()
