@@ -66,8 +66,7 @@ def noisy_version(clean, noise: str, image: str):
     return add_poisson_noise(clean, level, seed=seed)
 
 
-def run_zs_n2n(noisy, mode: str):
-    config = DenoiseConfig(mode=mode)
+def run_zs_n2n(noisy, config: DenoiseConfig):
     for event in denoise_tensor(noisy, config):
         if event.done:
             return event.image
@@ -134,7 +133,7 @@ def main() -> None:
                     continue
                 started = time.perf_counter()
                 if method in ("fast", "paper"):
-                    estimate = run_zs_n2n(noisy, method)
+                    estimate = run_zs_n2n(noisy, DenoiseConfig(mode=method))
                 else:
                     estimate = to_tensor_np(run_peer(method, noisy_np, sigma))
                 seconds = time.perf_counter() - started

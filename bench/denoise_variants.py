@@ -19,9 +19,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from denoise_kodak import KODAK, NOISES, noisy_version  # noqa: E402  (bench/denoise_kodak.py)
+from denoise_kodak import KODAK, NOISES, noisy_version, run_zs_n2n  # noqa: E402  (bench/denoise_kodak.py)
 
-from style_core.denoise import DenoiseConfig, denoise_tensor, psnr  # noqa: E402
+from style_core.denoise import DenoiseConfig, psnr  # noqa: E402
 from style_core.images import load_image, to_tensor  # noqa: E402
 
 
@@ -44,9 +44,7 @@ def main() -> None:
         for text in args.variants:
             config = dataclasses.replace(DenoiseConfig(mode="fast"), **parse_variant(text))
             started = time.perf_counter()
-            for event in denoise_tensor(noisy, config):
-                if event.done:
-                    score = psnr(clean, event.image)
+            score = psnr(clean, run_zs_n2n(noisy, config))
             rows.append(f"| {name} | {text or '(none)'} | {score:.2f} | {time.perf_counter() - started:.1f} |")
             print(rows[-1], flush=True)
     command = "python bench/denoise_variants.py " + shlex.join(sys.argv[1:])
