@@ -194,9 +194,10 @@ def write_table(commands: list[str], results: dict[tuple[str, str, str], dict], 
     images = sorted({image for image, _, _ in results})
     paper_images = sorted({image for image, _, method in results if method == "paper"})
     fast = DenoiseConfig(mode="fast")
+    loss = "residual + consistency loss" if fast.consistency_loss else "residual loss only"
     settings = "\n".join(
         f"- {m}: " + PARAMETERS[m].format(fast=f"{fast.steps} steps on {fast.crops_per_step} random {fast.crop}px "
-                                         f"crops, lr {fast.learning_rate} halved every {fast.halve_every}, "
+                                         f"crops, {loss}, lr {fast.learning_rate} halved every {fast.halve_every}, "
                                          f"{fast.precision} convolutions")
         for m in PARAMETERS
     )  # fmt: skip

@@ -41,10 +41,11 @@ def test_pair_downsampler_averages_the_two_diagonals():
     torch.testing.assert_close(b[0, 2, 1, 1], (colour[0, 2, 2, 2] + colour[0, 2, 3, 3]) / 2)
 
 
-@pytest.mark.parametrize("precision", ["bfloat16", "float32"])
-def test_denoising_raises_psnr_clearly(clean_crop, precision):
+@pytest.mark.parametrize("precision, consistency_loss", [("bfloat16", False), ("float32", True)])
+def test_denoising_raises_psnr_clearly(clean_crop, precision, consistency_loss):
     noisy = add_gaussian_noise(clean_crop, sigma=25, seed=1)
-    events = list(denoise_tensor(noisy, dataclasses.replace(QUICK, precision=precision)))
+    config = dataclasses.replace(QUICK, precision=precision, consistency_loss=consistency_loss)
+    events = list(denoise_tensor(noisy, config))
     result = events[-1].image
     assert events[-1].done and result.shape == noisy.shape
     assert psnr(clean_crop, result) > psnr(clean_crop, noisy) + 3
@@ -104,9 +105,11 @@ def test_bad_input_and_settings_are_refused(tmp_path):
         DenoiseConfig(steps=0)
     with pytest.raises(ConfigError, match="precision"):
         DenoiseConfig(precision="float8")
+    with pytest.raises(ConfigError, match="consistency_loss"):
+        DenoiseConfig(consistency_loss="yes")
 
 
 def test_paper_mode_is_the_published_recipe():
     paper = DenoiseConfig(mode="paper")
     assert (paper.steps, paper.learning_rate, paper.halve_every, paper.crop) == (3000, 1e-3, 1000, None)
-    assert paper.precision == "float32"
+    assert (paper.precision, paper.consistency_loss) == ("float32", True)
