@@ -80,7 +80,7 @@ PAPER: dict[str, Any] = {
 # Departs from the paper for speed (docs/BENCHMARKS.md): twelve random 64 px crops per step instead of the
 # whole image (the network sees only 5x5 pixels, so crops teach it what whole images do), no consistency
 # loss (it needs a pass over the full-size crop, two thirds of a step's work, and in this short run the
-# freed time buys more than the term gives: +0.2 to +0.9 dB on Kodak at equal time), bfloat16 convolutions
+# freed time buys more than the term gives: +0.7 dB mean on Kodak24 at about equal time), bfloat16 convolutions
 # (1.3-1.9x faster on CPUs with AVX-512), and a higher learning rate with more frequent halving for the
 # shorter run. The step cost no longer grows with the image, so any size takes about the same time.
 FAST: dict[str, Any] = {
