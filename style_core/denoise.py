@@ -5,7 +5,7 @@ learns to predict the noise of one from the other (residual loss) while staying 
 full image and its halves (consistency loss). Then denoised = y - f(y) on the whole image.
 
 Modes: "paper" is the published recipe (whole image, 3000 Adam steps, lr 1e-3 halved every 1000);
-"fast" trains on random crops with a shorter schedule, for CPUs (see docs/BENCHMARKS.md).
+"fast" trains on random crops with the residual loss only and a shorter schedule, for CPUs (see docs/BENCHMARKS.md).
 """
 
 from __future__ import annotations
@@ -121,14 +121,14 @@ def pair_downsample(image: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
     return F.conv2d(image, first, stride=2, groups=channels), F.conv2d(image, second, stride=2, groups=channels)
 
 
-def zs_n2n_loss(net: DenoiseNet, noisy: torch.Tensor, consistency: bool = True) -> torch.Tensor:
-    """Residual + consistency loss of the paper (both as mean squared errors); consistency=False leaves out
+def zs_n2n_loss(net: DenoiseNet, noisy: torch.Tensor, with_consistency: bool = True) -> torch.Tensor:
+    """Residual + consistency loss of the paper (both as mean squared errors); with_consistency=False leaves out
     the second term and with it the pass over the full-size image, two thirds of a step's work."""
     noisy1, noisy2 = pair_downsample(noisy)
     denoised1 = noisy1 - net(noisy1)
     denoised2 = noisy2 - net(noisy2)
     residual = 0.5 * (F.mse_loss(noisy1, denoised2) + F.mse_loss(noisy2, denoised1))
-    if not consistency:
+    if not with_consistency:
         return residual
     full1, full2 = pair_downsample(noisy - net(noisy))
     consistency = 0.5 * (F.mse_loss(denoised1, full1) + F.mse_loss(denoised2, full2))
