@@ -1,21 +1,68 @@
-"""Recreate examples/: two photos from scikit-image's bundled data and three style images rendered here.
+"""Recreate examples/: famous public-domain paintings as example styles, and two CC0 example photos.
 
-    pip install scikit-image && python examples/make_examples.py
+    python examples/make_examples.py            # the paintings, from ../shared/images/styles
+    pip install scikit-image && python examples/make_examples.py --photos   # also the photos
 
-Licences: coffee (Rachel Michetti) and cat "Chelsea" (Stefan van der Walt) are CC0 per scikit-image's
-data docstrings; they are resized and re-encoded here. The style images are drawn by this script from
-a fixed seed, so they belong to the project (same licence as the code).
+Paintings: each artist died before 1955 and each work was published before 1930 (public domain where
+copyright lasts for the author's life plus 70 years, and in the US). The sources are plain photographic
+reproductions listed in ../shared/images/SOURCES.md; this script downsizes each to at most 512 px on
+the long side and re-encodes it as JPEG, and writes styles/paintings.json (title and artist, which the
+page shows) and the table in README.md. Photos: coffee (Rachel Michetti) and cat "Chelsea" (Stefan van
+der Walt), CC0 per scikit-image's data docstrings, resized and re-encoded.
 """
 
 from __future__ import annotations
 
-import math
+import argparse
+import json
 from pathlib import Path
 
-import numpy as np
-from PIL import Image, ImageDraw, ImageFilter
+from PIL import Image
 
 HERE = Path(__file__).resolve().parent
+SHARED_STYLES = HERE.parent.parent / "shared" / "images" / "styles"
+LONG_SIDE = 512
+README_START, README_END = "<!-- paintings: made by make_examples.py -->", "<!-- end of paintings -->"
+
+# file in ../shared/images/styles, title, artist (death year), year of the work
+PAINTINGS = [
+    ("vangogh_starry_night.jpg", "The Starry Night", "Vincent van Gogh (d. 1890)", "1889"),
+    ("hokusai_great_wave.jpg", "The Great Wave off Kanagawa", "Katsushika Hokusai (d. 1849)", "c. 1831"),
+    ("turner_wreck_of_a_transport_ship.jpg", "The Wreck of a Transport Ship", "J. M. W. Turner (d. 1851)", "c. 1810"),
+    ("monet_cliff_walk_at_pourville.jpg", "The Cliff Walk at Pourville", "Claude Monet (d. 1926)", "1882"),
+    ("kandinsky_composition_vii.jpg", "Composition VII", "Wassily Kandinsky (d. 1944)", "1913"),
+    ("matisse_woman_with_a_hat.jpg", "Woman with a Hat", "Henri Matisse (d. 1954)", "1905"),
+    ("picabia_udnie.jpg", "Udnie", "Francis Picabia (d. 1953)", "1913"),
+]
+
+
+def save_paintings() -> list[dict[str, str]]:
+    (HERE / "styles").mkdir(exist_ok=True)
+    catalogue = []
+    for source, title, artist, year in PAINTINGS:
+        image = Image.open(SHARED_STYLES / source).convert("RGB")
+        image.thumbnail((LONG_SIDE - 1, LONG_SIDE - 1), Image.Resampling.LANCZOS)  # below 512: never the same bytes
+        image.save(HERE / "styles" / source, quality=88, optimize=True)
+        catalogue.append({"file": source, "title": title, "artist": artist, "year": year, "source": source})
+    (HERE / "styles" / "paintings.json").write_text(json.dumps(catalogue, indent=1) + "\n")
+    return catalogue
+
+
+def write_readme_table(catalogue: list[dict[str, str]]) -> None:
+    rows = [
+        "| file | work | source, before resizing | licence |",
+        "|---|---|---|---|",
+        *(
+            f"| styles/{p['file']} | {p['artist']}, *{p['title']}*, {p['year']} | "
+            f"../shared/images/styles/{p['source']} (see SOURCES.md there) | public domain |"
+            for p in catalogue
+        ),
+    ]
+    readme = HERE / "README.md"
+    text = readme.read_text()
+    before, _, rest = text.partition(README_START)
+    _, _, after = rest.partition(README_END)
+    readme.write_text(before + README_START + "\n" + "\n".join(rows) + "\n" + README_END + after)
 
 
 def save_photos() -> None:
@@ -28,75 +75,13 @@ def save_photos() -> None:
         image.save(HERE / "contents" / f"{name}.jpg", quality=90)
 
 
-def swirls(size: int = 512, seed: int = 0) -> Image.Image:
-    """Short curved strokes along a field of vortices, in night blues and star yellows."""
-    rng = np.random.default_rng(seed)
-    centres = rng.uniform(0, size, (7, 2))
-    spins = rng.choice([-1.0, 1.0], 7) * rng.uniform(0.6, 1.4, 7)
-    image = Image.new("RGB", (size, size), (20, 40, 90))
-    draw = ImageDraw.Draw(image)
-    palette = [(25, 55, 120), (40, 90, 160), (70, 130, 190), (230, 200, 80), (250, 235, 150), (15, 30, 70)]
-
-    def direction(x: float, y: float) -> tuple[float, float]:
-        dx = dy = 0.0
-        for (cx, cy), spin in zip(centres, spins):
-            rx, ry = x - cx, y - cy
-            r2 = rx * rx + ry * ry + 400.0
-            dx += -spin * ry / r2 * 1e3
-            dy += spin * rx / r2 * 1e3
-        norm = math.hypot(dx, dy) + 1e-9
-        return dx / norm, dy / norm
-
-    for _ in range(5000):
-        x, y = rng.uniform(0, size, 2)
-        near_star = min(math.hypot(x - cx, y - cy) for cx, cy in centres[:3]) < 45
-        colour = palette[rng.integers(3, 5)] if near_star else palette[rng.integers(0, 3) if rng.random() < 0.9 else 5]
-        points = [(x, y)]
-        for _ in range(int(rng.integers(6, 14))):
-            dx, dy = direction(x, y)
-            x, y = x + 4 * dx, y + 4 * dy
-            points.append((x, y))
-        draw.line(points, fill=colour, width=int(rng.integers(3, 6)))
-    return image.filter(ImageFilter.SMOOTH)
-
-
-def mosaic(size: int = 512, seed: int = 1) -> Image.Image:
-    """Stained-glass Voronoi cells in saturated colours with dark lead lines."""
-    rng = np.random.default_rng(seed)
-    seeds = rng.uniform(0, size, (140, 2))
-    colours = rng.choice(
-        np.array([[200, 40, 40], [240, 180, 30], [30, 110, 180], [40, 150, 80], [140, 50, 150], [240, 120, 30]]), 140
-    ) * rng.uniform(0.75, 1.1, (140, 1))
-    ys, xs = np.mgrid[0:size, 0:size]
-    distances = (xs[..., None] - seeds[:, 0]) ** 2 + (ys[..., None] - seeds[:, 1]) ** 2
-    order = np.argsort(distances, axis=-1)
-    nearest, second = order[..., 0], order[..., 1]
-    gap = np.sqrt(np.take_along_axis(distances, second[..., None], -1)[..., 0]) - np.sqrt(
-        np.take_along_axis(distances, nearest[..., None], -1)[..., 0]
-    )
-    pixels = colours[nearest]
-    pixels[gap < 3.5] = (25, 20, 20)
-    return Image.fromarray(np.clip(pixels, 0, 255).astype(np.uint8)).filter(ImageFilter.GaussianBlur(0.8))
-
-
-def waves(size: int = 512, seed: int = 2) -> Image.Image:
-    """Bands of overlapping sine waves, woodblock-print blues on cream."""
-    rng = np.random.default_rng(seed)
-    ys, xs = np.mgrid[0:size, 0:size] / size
-    field = np.zeros_like(xs)
-    for _ in range(5):
-        frequency, phase, tilt = rng.uniform(3, 9), rng.uniform(0, 2 * np.pi), rng.uniform(-0.6, 0.6)
-        field += np.sin(2 * np.pi * frequency * (ys + tilt * xs + 0.08 * np.sin(7 * xs + phase)))
-    bands = np.floor((field - field.min()) / (np.ptp(field) + 1e-9) * 5).clip(0, 4).astype(int)
-    palette = np.array([[240, 232, 210], [160, 190, 210], [60, 110, 160], [25, 55, 105], [10, 25, 60]])
-    return Image.fromarray(palette[bands].astype(np.uint8))
-
-
 def main() -> None:
-    save_photos()
-    (HERE / "styles").mkdir(exist_ok=True)
-    for name, draw in (("swirls", swirls), ("mosaic", mosaic), ("waves", waves)):
-        draw().save(HERE / "styles" / f"{name}.png", optimize=True)
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--photos", action="store_true", help="also remake the photos (needs scikit-image)")
+    args = parser.parse_args()
+    write_readme_table(save_paintings())
+    if args.photos:
+        save_photos()
 
 
 if __name__ == "__main__":

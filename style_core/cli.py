@@ -1,6 +1,7 @@
-"""Command line: `python -m style_core stylize ...`, `... presets`, `... denoise ...`.
+"""Command line: `python -m style_core stylize|compare|denoise|presets ...`.
 
-A thin layer: flags -> StyleConfig -> stylize(); errors a user can fix print one line and exit 2.
+A thin layer: flags -> StyleConfig -> style_core; errors a user can fix print one line and exit 2.
+Every StyleConfig field is a flag, made from its Setting (config.SETTINGS): name, help, choices.
 """
 
 from __future__ import annotations
@@ -10,85 +11,97 @@ import sys
 import time
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
-from .config import COLOR_MODES, DEFAULT_PRESET, INITS, OPTIMIZERS, PRESETS, StyleConfig, preset
+from .config import (
+    DEFAULT_PRESET,
+    PRESETS,
+    SETTINGS,
+    StyleConfig,
+    describe,
+    parse_names,
+    parse_numbers,
+    parse_style_layers,
+    preset,
+)
 from .errors import ConfigError, StyleCoreError
+from .grid import GRID_KINDS, GRID_SIZE, compose_grid, plan_grid, quick, run_grid
 from .images import read_png_settings, save_png
-from .transfer import Progress, stylize
-from .vgg import POOLING, WEIGHT_SOURCES
+from .pipeline import Result, run
+from .transfer import Progress
 
 EXIT_USAGE = 2
+# The fields whose values are lists or mappings, and how a flag's text becomes one.
+TEXT_PARSERS = {"content_layers": parse_names, "style_layers": parse_style_layers, "style_blend": parse_numbers}
+FLAG_ALIASES = {"style_blend": ["--style-weights"]}  # the name earlier releases used
 
 
-def _floats(text: str) -> list[float]:
-    try:
-        return [float(part) for part in text.split(",") if part.strip()]
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected numbers separated by commas, not {text!r}") from None
+def flag(name: str) -> str:
+    return "--" + name.replace("_", "-")
 
 
-def _names(text: str) -> list[str]:
-    return [part.strip() for part in text.split(",") if part.strip()]
+def _argument_type(name: str) -> Any:
+    kind = StyleConfig.__dataclass_fields__[name].type
+    if name in TEXT_PARSERS:
+        return _text_type(TEXT_PARSERS[name])
+    return {"int": int, "float": float}.get(kind, str)
 
 
-# flag -> (StyleConfig field, type, help). Every control is a flag; unset flags keep the preset/config value.
-STYLE_FLAGS: dict[str, tuple[str, type | object, str]] = {
-    "--size": ("size", int, "long side of the output in px"),
-    "--iterations": ("iterations", int, "optimiser steps at the coarsest scale (the only one if --scales 1)"),
-    "--seed": ("seed", int, "random seed: the same seed and settings give the same image"),
-    "--content-layers": ("content_layers", _names, "comma-separated VGG19 layers for content, e.g. relu4_2"),
-    "--content-weight": ("content_weight", float, "alpha, the content weight"),
-    "--style-weight": ("style_weight", float, "beta, the style weight (alpha/beta = 1e-3 is the paper's balance)"),
-    "--strength": ("strength", float, "multiplies the style weight: 2 = twice as much style"),
-    "--tv-weight": ("tv_weight", float, "total-variation weight: smooths speckle; 0 turns it off"),
-    "--pooling": ("pooling", POOLING, "max or avg pooling in VGG19 (the paper used avg)"),
-    "--weights": ("weights", WEIGHT_SOURCES, "VGG19 weights: bundled (Caffe, offline) or torchvision (download)"),
-    "--init": ("init", INITS, "start from the content, noise or the style image"),
-    "--optimizer": ("optimizer", OPTIMIZERS, "lbfgs (fewer steps) or adam (less memory)"),
-    "--learning-rate": ("learning_rate", float, "Adam step size on pixels in [0, 1]"),
-    "--lbfgs-history": ("lbfgs_history", int, "L-BFGS curvature history length"),
-    "--scales": ("scales", int, "number of coarse-to-fine scales (1 = single scale)"),
-    "--scale-factor": ("scale_factor", float, "size ratio between scales"),
-    "--fine-steps-ratio": (
-        "fine_steps_ratio",
-        float,
-        "each finer scale runs this fraction of the previous one's steps",
-    ),
-    "--min-change": ("min_change", float, "stop a scale once pixels move less than this per step (0-255; 0 = never)"),
-    "--style-scale": ("style_scale", float, "style image size relative to the output (smaller = larger brush strokes)"),
-    "--color": (
-        "color",
-        COLOR_MODES,
-        "colour preservation: off, luminance (keep content colours), match (recolour the style)",
-    ),
-}
+def _text_type(parse: Any) -> Any:
+    def convert(text: str) -> Any:
+        try:
+            return parse(text)
+        except ConfigError as error:
+            raise argparse.ArgumentTypeError(str(error)) from None
+
+    return convert
+
+
+def add_setting_flags(parser: argparse.ArgumentParser) -> None:
+    """One flag per StyleConfig field; an unset flag keeps the preset's or --config's value."""
+    group = parser.add_argument_group("settings (each overrides the preset and --config)")
+    for name, spec in SETTINGS.items():
+        extra = {"choices": spec.choices} if spec.choices and name not in TEXT_PARSERS else {}
+        group.add_argument(
+            flag(name), *FLAG_ALIASES.get(name, []), dest=name, type=_argument_type(name), help=spec.help, **extra
+        )
+
+
+def _add_inputs(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--content", required=True, help="the photo to stylise")
+    parser.add_argument("--style", action="append", required=True, help="a style image; repeat for several")
+    parser.add_argument(
+        "--preset", choices=sorted(PRESETS), help=f"named settings to start from (default {DEFAULT_PRESET})"
+    )
+    parser.add_argument("--config", help="settings from a JSON file or from a PNG made by style_core")
+    parser.add_argument("--device", help="cpu, cuda or cuda:N (default: cuda when present)")
+    parser.add_argument("--quiet", action="store_true", help="no progress bar")
 
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m style_core", description="Neural style transfer (Gatys et al.).")
     commands = parser.add_subparsers(dest="command", required=True)
 
-    run = commands.add_parser("stylize", help="stylise a content image with one or more style images")
-    run.add_argument("--content", required=True, help="the photo to stylise")
-    run.add_argument("--style", action="append", required=True, help="a style image; repeat for several")
-    run.add_argument("--style-weights", type=_floats, help="blend weights of the style images, e.g. 0.7,0.3")
-    run.add_argument("--out", required=True, help="output PNG (the full settings are stored inside it)")
-    run.add_argument(
-        "--preset", choices=sorted(PRESETS), help=f"named settings to start from (default {DEFAULT_PRESET})"
+    stylize_command = commands.add_parser("stylize", help="stylise a content image with one or more style images")
+    _add_inputs(stylize_command)
+    stylize_command.add_argument("--out", required=True, help="output PNG (the full settings are stored inside it)")
+    stylize_command.add_argument(
+        "--denoise", action="store_true", help="clean the result with the ZS-N2N denoiser (fast mode)"
     )
-    run.add_argument("--config", help="settings from a JSON file or from a PNG made by style_core")
-    run.add_argument(
-        "--style-layers",
-        help="comma-separated style layers, each optionally with a weight: relu1_1:1,relu2_1:0.5",
+    add_setting_flags(stylize_command)
+
+    compare = commands.add_parser(
+        "compare", help="a labelled grid: the photo in every preset, in every --style, or strength x layers"
     )
-    for flag, (name, kind, text) in STYLE_FLAGS.items():
-        if isinstance(kind, tuple):
-            run.add_argument(flag, dest=name, choices=kind, help=text)
-        else:
-            run.add_argument(flag, dest=name, type=kind, help=text)
-    run.add_argument("--device", help="cpu, cuda or cuda:N (default: cuda when present)")
-    run.add_argument("--denoise", action="store_true", help="clean the result with the ZS-N2N denoiser (fast mode)")
-    run.add_argument("--quiet", action="store_true", help="no progress bar")
+    _add_inputs(compare)
+    compare.add_argument("--out", required=True, help="output PNG of the grid")
+    compare.add_argument(
+        "--kind", choices=[kind.replace(" ", "-") for kind in GRID_KINDS], default=GRID_KINDS[0],
+        help="presets: every named preset with the first style; styles: one cell per --style; "
+        "strength-x-layers: the paper's Figure 3",
+    )  # fmt: skip
+    add_setting_flags(compare)
+    compare.set_defaults(size=None)
 
     commands.add_parser("presets", help="list the named presets")
 
@@ -112,14 +125,10 @@ def config_from_args(args: argparse.Namespace) -> StyleConfig:
     settings = preset(args.preset or DEFAULT_PRESET).to_dict()
     if args.config:
         settings.update(_read_config_file(args.config))
-    for name, _, _ in STYLE_FLAGS.values():
-        value = getattr(args, name)
+    for name in SETTINGS:
+        value = getattr(args, name, None)
         if value is not None:
             settings[name] = value
-    if args.style_layers:
-        settings["style_layers"] = _parse_style_layers(args.style_layers)
-    if args.style_weights is not None:
-        settings["style_blend"] = args.style_weights
     return StyleConfig.from_dict(settings)
 
 
@@ -130,17 +139,6 @@ def _read_config_file(path: str) -> dict:
     if file.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n":
         return read_png_settings(file)
     return StyleConfig.from_json(file.read_text(encoding="utf-8", errors="replace")).to_dict()
-
-
-def _parse_style_layers(text: str) -> dict[str, float]:
-    layers = {}
-    for part in _names(text):
-        name, _, weight = part.partition(":")
-        try:
-            layers[name.strip()] = float(weight) if weight else 1.0
-        except ValueError:
-            raise ConfigError(f"style layer weight {weight!r} for {name} is not a number") from None
-    return layers
 
 
 class ProgressBar:
@@ -164,6 +162,11 @@ class ProgressBar:
         sys.stderr.write(text)
         sys.stderr.flush()
 
+    def show_denoise(self, event: Any) -> None:
+        if self.enabled:
+            sys.stderr.write(f"\rdenoise step {event.step}/{event.total_steps} {event.elapsed:.0f}s  ")
+            sys.stderr.flush()
+
     def close(self) -> None:
         if self.enabled:
             sys.stderr.write("\n")
@@ -172,23 +175,35 @@ class ProgressBar:
 def run_stylize(args: argparse.Namespace) -> int:
     config = config_from_args(args)
     bar = ProgressBar(not args.quiet)
-    started = time.perf_counter()
-    result = None
-    for event in stylize(args.content, args.style, config, device=args.device):
-        bar.show(event)
-        if event.done:
-            result = event.image
+    for event in run(args.content, args.style, config, clean_up=args.denoise, device=args.device):
+        if isinstance(event, Progress):
+            bar.show(event)
+        elif isinstance(event, Result):
+            result = event
+        else:
+            bar.show_denoise(event)
     bar.close()
-    notes = None
-    if args.denoise:
-        from .denoise import DenoiseConfig, denoise_image
-
-        denoise_config = DenoiseConfig(seed=config.seed)
-        result = denoise_image(result, denoise_config, device=args.device)
-        notes = {"denoise": denoise_config.to_dict()}
-    save_png(result, args.out, config.to_dict(), notes)
+    result.save(args.out)
     if not args.quiet:
-        print(f"wrote {args.out} ({result.width}x{result.height}) in {time.perf_counter() - started:.1f}s")
+        print(f"wrote {args.out} ({result.image.width}x{result.image.height}) in {result.seconds:.1f}s")
+    return 0
+
+
+def run_compare(args: argparse.Namespace) -> int:
+    size = args.size or GRID_SIZE
+    base = quick(config_from_args(args).replace(size=size), size)
+    kind = args.kind.replace("-", " ")
+    plan = plan_grid(kind, base, args.style, [Path(style).stem for style in args.style])
+    bar = ProgressBar(not args.quiet)
+    started, cells = time.perf_counter(), []
+    for cell in run_grid(args.content, plan, device=args.device):
+        cells.append(cell)
+        if bar.enabled:
+            sys.stderr.write(f"\rcell {len(cells)}/{len(plan.runs)} {time.perf_counter() - started:.0f}s  ")
+    bar.close()
+    save_png(compose_grid(cells, plan.row_labels, plan.column_labels), args.out)
+    if not args.quiet:
+        print(f"wrote {args.out} ({len(cells)} cells) in {time.perf_counter() - started:.1f}s")
     return 0
 
 
@@ -201,10 +216,7 @@ def run_denoise(args: argparse.Namespace) -> int:
     bar = ProgressBar(not args.quiet)
     result = None
     for event in denoise(image, config, device=args.device):
-        if bar.enabled:
-            sys.stderr.write(
-                f"\rdenoise step {event.step}/{event.total_steps} loss {event.loss:.3g} {event.elapsed:.0f}s  "
-            )
+        bar.show_denoise(event)
         if event.done:
             result = event.image
     bar.close()
@@ -223,6 +235,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return 0
         if args.command == "stylize":
             return run_stylize(args)
+        if args.command == "compare":
+            return run_compare(args)
         return run_denoise(args)
     except StyleCoreError as error:
         print(f"\nerror: {error}", file=sys.stderr)
@@ -230,26 +244,3 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("\nstopped", file=sys.stderr)
         return 130
-
-
-def describe(config: StyleConfig) -> str:
-    """A one-line caption of the settings a user most often changes."""
-    ratio = (
-        config.content_weight / (config.style_weight * config.strength)
-        if config.style_weight * config.strength
-        else float("inf")
-    )
-    sizes = "/".join(str(s) for s in config.scale_sizes())
-    parts = [
-        f"alpha/beta {ratio:.0e}",
-        f"{sizes} px",
-        "/".join(str(n) for n in config.scale_iterations()) + " steps",
-        f"{config.optimizer}",
-        f"{config.pooling} pool",
-        f"init {config.init}",
-    ]
-    if config.color != "off":
-        parts.append(f"colour {config.color}")
-    if config.tv_weight:
-        parts.append(f"tv {config.tv_weight:g}")
-    return ", ".join(parts)

@@ -1,5 +1,8 @@
-"""Every setting of a run in one dataclass that validates itself and round-trips through JSON,
-plus the named presets.
+"""Every setting of a run in one dataclass that validates itself and round-trips through JSON, plus the
+named presets.
+
+Each field carries its `Setting` (label, one-line help, range or choices, tier) as dataclass metadata:
+validation, the CLI's flags, the page's controls and the README's controls table are all made from it.
 """
 
 from __future__ import annotations
@@ -14,6 +17,7 @@ from .errors import ConfigError
 from .vgg import LAYER_NAMES, POOLING, WEIGHT_SOURCES
 
 STYLE_LAYERS = ("relu1_1", "relu2_1", "relu3_1", "relu4_1", "relu5_1")
+FEATURE_LAYERS = tuple(name for name in LAYER_NAMES if not name.startswith("pool"))
 # Per-layer style weights named in the write-ups (Gatys et al. use equal weights).
 LAYER_WEIGHT_PRESETS: dict[str, tuple[float, ...]] = {
     "equal": (1.0, 1.0, 1.0, 1.0, 1.0),
@@ -24,6 +28,74 @@ INITS = ("content", "noise", "style")
 OPTIMIZERS = ("lbfgs", "adam")
 COLOR_MODES = ("off", "luminance", "match")
 MIN_SIZE, MAX_SIZE = 64, 4096
+TIERS = ("everyday", "advanced", "styles")  # styles: the settings that belong beside the style images
+
+
+@dataclass(frozen=True)
+class Setting:
+    """What a person needs to know about one StyleConfig field; everything that shows a setting reads it.
+
+    `low`/`high` bound what the engine accepts; `page_high` is the public page's lower cap (CPU time), which
+    its controls and its API enforce. `step` makes the page show a slider instead of a number box.
+    """
+
+    label: str
+    help: str
+    tier: str = "advanced"
+    choices: tuple[str, ...] = ()
+    low: float | None = None
+    high: float | None = None
+    step: float | None = None
+    page_high: float | None = None
+
+
+def setting(default: Any = dataclasses.MISSING, *, factory: Any = dataclasses.MISSING, **metadata: Any) -> Any:
+    """A dataclass field with its Setting attached."""
+    return field(default=default, default_factory=factory, metadata={"setting": Setting(**metadata)})
+
+
+def format_style_layers(layers: dict[str, float]) -> str:
+    """`{"relu1_1": 1.0, "relu3_1": 0.5}` -> "relu1_1:1, relu3_1:0.5" (exact: parse gives the same dict back)."""
+    return ", ".join(f"{name}:{_exact(weight)}" for name, weight in layers.items())
+
+
+def parse_style_layers(text: str) -> dict[str, float]:
+    """ "relu1_1:1, relu3_1" -> {"relu1_1": 1.0, "relu3_1": 1.0}; a layer without a weight gets 1."""
+    layers = {}
+    for part in _parts(text):
+        name, _, weight = part.partition(":")
+        try:
+            layers[name.strip()] = float(weight) if weight.strip() else 1.0
+        except ValueError:
+            raise ConfigError(f"style layer weight {weight.strip()!r} for {name.strip()} is not a number") from None
+    return layers
+
+
+def format_numbers(values: list[float] | None) -> str:
+    return "" if values is None else ", ".join(_exact(value) for value in values)
+
+
+def parse_numbers(text: str) -> list[float] | None:
+    """ "0.7, 0.3" -> [0.7, 0.3]; an empty text -> None."""
+    try:
+        values = [float(part) for part in _parts(text)]
+    except ValueError:
+        raise ConfigError(f"expected numbers separated by commas, not {text!r}") from None
+    return values or None
+
+
+def parse_names(text: str) -> list[str]:
+    return _parts(text)
+
+
+def _parts(text: str) -> list[str]:
+    return [part.strip() for part in str(text).split(",") if part.strip()]
+
+
+def _exact(value: float) -> str:
+    """The shortest text that reads back as exactly `value` (1.0 -> "1")."""
+    text = repr(float(value))
+    return text[:-2] if text.endswith(".0") else text
 
 
 def _equal_style_layers() -> dict[str, float]:
@@ -34,39 +106,103 @@ def _equal_style_layers() -> dict[str, float]:
 class StyleConfig:
     """One stylisation's settings. Losses follow Gatys et al.: alpha * content + beta * strength * style + tv.
 
-    content_weight / style_weight are the paper's alpha / beta (the app shows alpha/beta as one ratio);
-    strength multiplies beta so a user can push the style without thinking in powers of ten.
+    content_weight / style_weight are the paper's alpha / beta; strength multiplies beta so a user can push
+    the style without thinking in powers of ten.
     """
 
-    content_layers: list[str] = field(default_factory=lambda: ["relu4_2"])
-    style_layers: dict[str, float] = field(default_factory=_equal_style_layers)
-    content_weight: float = 1.0
-    style_weight: float = 1e3  # alpha/beta = 1e-3, the paper's balanced setting
-    strength: float = 1.0
-    tv_weight: float = 1.0  # on pixels in [0, 1]; 30 visibly smooths, 0 turns it off
-    pooling: str = "max"
-    weights: str = "bundled"
-    init: str = "content"
-    optimizer: str = "lbfgs"
-    learning_rate: float = 0.02  # Adam only, on pixels in [0, 1]
-    lbfgs_history: int = 50
-    iterations: int = 80  # steps at the coarsest scale (the only scale when scales=1)
-    scales: int = 3  # coarse-to-fine: sizes shrink by scale_factor from `size`
-    scale_factor: float = 2**0.5
+    content_layers: list[str] = setting(
+        factory=lambda: ["relu4_2"], label="Content layers", choices=FEATURE_LAYERS,
+        help="VGG19 layers whose activations the result must match (relu4_2 is the paper's conv4_2: Caffe's "
+        "ReLU runs in place); deeper layers keep the layout but not the details",
+    )  # fmt: skip
+    style_layers: dict[str, float] = setting(
+        factory=_equal_style_layers, label="Style layers and weights",
+        help="layers whose Gram matrices the result must match, each with a weight, e.g. relu1_1:1, relu3_1:0.5; "
+        "deeper layers carry larger shapes, earlier ones fine texture and colour",
+    )  # fmt: skip
+    content_weight: float = setting(
+        1.0, label="Content weight (alpha)", low=0, help="the paper's alpha; alpha/beta 1e-3 is balanced, 1e-4 strong"
+    )
+    style_weight: float = setting(
+        1e3, label="Style weight (beta)", low=0, help="the paper's beta; 1e3 with alpha 1 is the paper's balance"
+    )
+    strength: float = setting(
+        1.0, label="Style strength", tier="everyday", low=0, high=100, step=0.1, page_high=10,
+        help="multiplies beta: 1 is the paper's balance, 10 mostly painting, 0.1 mostly photo",
+    )  # fmt: skip
+    tv_weight: float = setting(
+        1.0, label="Smoothness (TV weight)", low=0, help="total variation on pixels in [0, 1]: smooths speckle; 0 = off"
+    )
+    pooling: str = setting("max", label="Pooling", choices=POOLING, help="max or avg (the paper used avg)")
+    weights: str = setting(
+        "bundled", label="VGG19 weights", choices=WEIGHT_SOURCES,
+        help="bundled (the paper's Caffe VGG19, offline) or torchvision (548 MB download, a different look)",
+    )  # fmt: skip
+    init: str = setting(
+        "content", label="Start from", choices=INITS,
+        help="content, noise or style; noise gives freer, more painterly results",
+    )  # fmt: skip
+    optimizer: str = setting(
+        "lbfgs", label="Optimiser", choices=OPTIMIZERS,
+        help="lbfgs converges in fewer steps; adam (with learning_rate) uses less memory",
+    )  # fmt: skip
+    learning_rate: float = setting(
+        0.02, label="Adam learning rate", low=1e-6, high=10, help="Adam's step on pixels in [0, 1]; Adam only"
+    )
+    lbfgs_history: int = setting(50, label="L-BFGS history", low=1, high=1000, help="L-BFGS curvature history length")
+    iterations: int = setting(
+        80, label="Iterations", tier="everyday", low=1, high=100_000, step=1, page_high=500,
+        help="steps at the coarsest scale (the only one when scales is 1); each finer scale runs fewer",
+    )  # fmt: skip
+    scales: int = setting(
+        3, label="Scales (coarse to fine)", low=1, high=8, step=1,
+        help="start small and grow: faster, and larger brush strokes; sizes shrink by scale_factor from size",
+    )  # fmt: skip
+    scale_factor: float = setting(2**0.5, label="Scale factor", low=1.05, high=4, help="size ratio between scales")
     # Each finer scale runs this fraction of the previous scale's steps: the look forms at the coarse,
     # cheap scales and a warm-started finer scale only sharpens it (bench/speed.py measures the trade).
-    fine_steps_ratio: float = 0.5
-    min_change: float = 0.0  # stop a scale once pixels move less than this per step (mean |dpixel| over 5 steps, 0-255)
-    size: int = 512  # long side of the output
-    style_scale: float = 1.0  # style image long side = style_scale * working long side
-    style_blend: list[float] | None = None  # one weight per style image; None blends them equally
-    color: str = "off"
-    seed: int = 0
+    fine_steps_ratio: float = setting(
+        0.5, label="Fine steps ratio", low=0.01, high=1,
+        help="each finer scale runs this fraction of the previous scale's steps",
+    )  # fmt: skip
+    min_change: float = setting(
+        0.0, label="Early stop threshold", low=0, high=255,
+        help="stop a scale when pixels move less than this per step (mean over 5 steps, 0-255); 0 = off",
+    )  # fmt: skip
+    size: int = setting(
+        512, label="Output size (long side, px)", tier="everyday", low=MIN_SIZE, high=MAX_SIZE, step=1,
+        page_high=1024, help="output long side in px: larger is sharper and slower (time grows with the pixels)",
+    )  # fmt: skip
+    style_scale: float = setting(
+        1.0, label="Style scale", low=0.1, high=4,
+        help="style image size relative to the output; smaller gives bigger brush strokes",
+    )  # fmt: skip
+    style_blend: list[float] | None = setting(
+        None, label="Style blend weights", tier="styles",
+        help="one weight per style image, e.g. 0.7, 0.3; empty blends them equally",
+    )  # fmt: skip
+    color: str = setting(
+        "off", label="Colour preservation", tier="everyday", choices=COLOR_MODES,
+        help="off; luminance keeps the photo's colours; match recolours the style to the photo first",
+    )  # fmt: skip
+    seed: int = setting(
+        0, label="Seed", tier="everyday", low=0, high=2**63 - 1,
+        help="the same seed and settings give the same image on the same machine",
+    )  # fmt: skip
 
     def __post_init__(self) -> None:
         self.validate()
 
     def validate(self) -> None:
+        for spec in dataclasses.fields(self):
+            if spec.type in ("int", "float", "str"):
+                _check_scalar(spec.name, getattr(self, spec.name), spec.type, spec.metadata["setting"])
+        if not isinstance(self.content_layers, list) or not all(isinstance(n, str) for n in self.content_layers):
+            raise ConfigError(f"content_layers must be a list of layer names, not {self.content_layers!r}")
+        if not isinstance(self.style_layers, dict):
+            raise ConfigError(f"style_layers must map layer names to weights, not {self.style_layers!r}")
+        if self.style_blend is not None and not isinstance(self.style_blend, list):
+            raise ConfigError(f"style_blend must be a list of weights or null, not {self.style_blend!r}")
         if not self.content_layers and self.content_weight > 0:
             raise ConfigError("content_layers is empty: name at least one layer or set content_weight to 0")
         if not self.style_layers:
@@ -80,24 +216,6 @@ class StyleConfig:
             _check_number(f"style layer weight for {name}", weight, low=0)
         if sum(self.style_layers.values()) <= 0:
             raise ConfigError("the style layer weights add up to 0: give at least one layer a positive weight")
-        for name in ("content_weight", "style_weight", "tv_weight"):
-            _check_number(name, getattr(self, name), low=0)
-        _check_number("strength", self.strength, low=0, high=1e4)
-        _check_number("learning_rate", self.learning_rate, low=0, high=10, open_low=True)
-        _check_choice("pooling", self.pooling, POOLING)
-        _check_choice("weights", self.weights, WEIGHT_SOURCES)
-        _check_choice("init", self.init, INITS)
-        _check_choice("optimizer", self.optimizer, OPTIMIZERS)
-        _check_choice("color", self.color, COLOR_MODES)
-        _check_int("iterations", self.iterations, 1, 100_000)
-        _check_int("scales", self.scales, 1, 8)
-        _check_int("lbfgs_history", self.lbfgs_history, 1, 1000)
-        _check_int("size", self.size, MIN_SIZE, MAX_SIZE)
-        _check_int("seed", self.seed, 0, 2**63 - 1)
-        _check_number("scale_factor", self.scale_factor, low=1.05, high=4)
-        _check_number("min_change", self.min_change, low=0, high=255)
-        _check_number("fine_steps_ratio", self.fine_steps_ratio, low=0.01, high=1)
-        _check_number("style_scale", self.style_scale, low=0.1, high=4)
         if self.style_blend is not None:
             for weight in self.style_blend:
                 _check_number("style blend weight", weight, low=0)
@@ -123,10 +241,9 @@ class StyleConfig:
     def from_dict(cls, data: dict[str, Any]) -> StyleConfig:
         if not isinstance(data, dict):
             raise ConfigError("settings must be a JSON object")
-        known = {f.name for f in dataclasses.fields(cls)}
-        unknown = sorted(set(data) - known)
+        unknown = sorted(set(data) - set(SETTINGS))
         if unknown:
-            raise ConfigError(f"unknown setting {unknown[0]!r}")
+            raise ConfigError(f"unknown setting {unknown[0]!r}; the settings are {', '.join(SETTINGS)}")
         try:
             return cls(**data)
         except TypeError as error:
@@ -145,13 +262,28 @@ class StyleConfig:
         return StyleConfig.from_dict({**self.to_dict(), **changes})
 
 
-def _check_number(name: str, value: Any, low: float, high: float = math.inf, open_low: bool = False) -> None:
+# Field name -> its Setting, in the dataclass's order: the one table every front end reads.
+SETTINGS: dict[str, Setting] = {spec.name: spec.metadata["setting"] for spec in dataclasses.fields(StyleConfig)}
+
+
+def _check_scalar(name: str, value: Any, kind: str, spec: Setting) -> None:
+    if spec.choices:
+        if value not in spec.choices:
+            raise ConfigError(f"{name} must be one of {', '.join(spec.choices)}, not {value!r}")
+    elif kind == "int":
+        _check_int(name, value, int(spec.low), int(spec.high))
+    elif kind == "float":
+        _check_number(name, value, spec.low, math.inf if spec.high is None else spec.high)
+
+
+def _check_number(name: str, value: Any, low: float, high: float = math.inf) -> None:
     if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
         raise ConfigError(f"{name} must be a number, not {value!r}")
-    if value < low or (open_low and value == low) or value > high:
-        bound = f"above {low}" if open_low else f"at least {low}"
+    if not low <= value <= high:
         raise ConfigError(
-            f"{name} must be {bound}" + (f" and at most {high}" if high != math.inf else "") + f", not {value}"
+            f"{name} must be at least {low:g}"
+            + (f" and at most {high:g}" if high != math.inf else "")
+            + f", not {value}"
         )
 
 
@@ -162,9 +294,27 @@ def _check_int(name: str, value: Any, low: int, high: int) -> None:
         raise ConfigError(f"{name} must be between {low} and {high}, not {value}")
 
 
-def _check_choice(name: str, value: Any, choices: tuple[str, ...]) -> None:
-    if value not in choices:
-        raise ConfigError(f"{name} must be one of {', '.join(choices)}, not {value!r}")
+def describe(config: StyleConfig) -> str:
+    """A one-line caption of the settings a user most often changes."""
+    ratio = (
+        config.content_weight / (config.style_weight * config.strength)
+        if config.style_weight * config.strength
+        else float("inf")
+    )
+    sizes = "/".join(str(s) for s in config.scale_sizes())
+    parts = [
+        f"alpha/beta {ratio:.0e}",
+        f"{sizes} px",
+        "/".join(str(n) for n in config.scale_iterations()) + " steps",
+        f"{config.optimizer}",
+        f"{config.pooling} pool",
+        f"init {config.init}",
+    ]
+    if config.color != "off":
+        parts.append(f"colour {config.color}")
+    if config.tv_weight:
+        parts.append(f"tv {config.tv_weight:g}")
+    return ", ".join(parts)
 
 
 PRESETS: dict[str, StyleConfig] = {

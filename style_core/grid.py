@@ -1,7 +1,8 @@
 """Comparison grids: small sweeps of settings, composed into one labelled image.
 
-"strength x layers" is Figure 3 of Gatys et al.: rows use style layers up to conv1_1, conv2_1 ...
-conv5_1, columns shift alpha/beta by powers of ten. "styles" runs one content through several styles.
+"presets" runs the photo through every named preset; "styles" through several styles; "strength x layers"
+is Figure 3 of Gatys et al.: rows use style layers up to conv1_1, conv2_1 ... conv5_1, columns shift
+alpha/beta by powers of ten. Every cell runs small (`quick`) so a whole grid takes about a minute on a CPU.
 """
 
 from __future__ import annotations
@@ -11,11 +12,13 @@ from dataclasses import dataclass
 
 from PIL import Image, ImageDraw, ImageFont
 
-from .config import STYLE_LAYERS, StyleConfig
+from .config import PRESETS, STYLE_LAYERS, StyleConfig, preset
 from .images import ImageSource, load_image
 from .transfer import stylize
 
-GRID_KINDS = ("strength x layers", "styles")
+GRID_KINDS = ("presets", "styles", "strength x layers")
+GRID_SIZE = 160  # long side of a cell
+MAX_CELL_STEPS = 100  # the most steps at a cell's first scale (gatys2015 asks for 500)
 STRENGTHS = (0.1, 1.0, 10.0)
 LAYER_DEPTHS = (1, 3, 5)  # rows: relu1_1 only; relu1_1..relu3_1; relu1_1..relu5_1
 
@@ -34,8 +37,20 @@ class GridPlan:
     runs: list[tuple[int, int, StyleConfig, list[ImageSource]]]  # row, column, settings, styles
 
 
+def quick(config: StyleConfig, size: int = GRID_SIZE) -> StyleConfig:
+    """A cell's settings: small, with the steps capped; the look of each setting survives, the wait does not."""
+    return config.replace(size=size, iterations=min(config.iterations, MAX_CELL_STEPS))
+
+
 def plan_grid(kind: str, base: StyleConfig, styles: Sequence[ImageSource], style_names: Sequence[str]) -> GridPlan:
-    """What to run for a grid, at the base settings' size."""
+    """What to run for a grid, at the base settings' size (make `base` with `quick`)."""
+    if kind == "presets":
+        names = list(PRESETS)
+        runs = [
+            (0, column, quick(preset(name), base.size).replace(seed=base.seed), list(styles[:1]))
+            for column, name in enumerate(names)
+        ]
+        return GridPlan([""], names, runs)
     if kind == "strength x layers":
         runs = []
         for row, depth in enumerate(LAYER_DEPTHS):
@@ -52,11 +67,11 @@ def plan_grid(kind: str, base: StyleConfig, styles: Sequence[ImageSource], style
     raise ValueError(f"grid kind must be one of {', '.join(GRID_KINDS)}")
 
 
-def run_grid(content: ImageSource, plan: GridPlan, preview_every: float = 1e9) -> Iterator[GridCell]:
+def run_grid(content: ImageSource, plan: GridPlan, *, device: str | None = None) -> Iterator[GridCell]:
     """Run each cell of the plan in turn; yields each finished cell."""
     content_image = load_image(content, "content image")
     for row, column, config, styles in plan.runs:
-        for event in stylize(content_image, styles, config, preview_every=preview_every):
+        for event in stylize(content_image, styles, config, device=device, preview_every=1e9):
             if event.done:
                 yield GridCell(row, column, event.image)
 
@@ -66,6 +81,7 @@ def compose_grid(cells: Sequence[GridCell], row_labels: Sequence[str], column_la
     width = max(cell.image.width for cell in cells)
     height = max(cell.image.height for cell in cells)
     font = ImageFont.load_default(size=14)
+    column_labels = [_fit(label, width - 8, font) for label in column_labels]
     left = 0 if not any(row_labels) else 130
     top = 24
     grid = Image.new("RGB", (left + width * len(column_labels), top + height * len(row_labels)), "white")
@@ -77,3 +93,12 @@ def compose_grid(cells: Sequence[GridCell], row_labels: Sequence[str], column_la
     for cell in cells:
         grid.paste(cell.image, (left + cell.column * width, top + cell.row * height))
     return grid
+
+
+def _fit(label: str, width: int, font: ImageFont.ImageFont) -> str:
+    """The label, shortened with an ellipsis until it fits `width` px."""
+    if font.getlength(label) <= width:
+        return label
+    while label and font.getlength(label + "...") > width:
+        label = label[:-1]
+    return label.rstrip() + "..."

@@ -35,7 +35,7 @@ def style_path() -> Path:
 
 @pytest.fixture(scope="session")
 def second_style_path() -> Path:
-    return _first(SHARED / "styles" / "picabia_udnie.jpg", EXAMPLES / "styles" / "mosaic.png")
+    return _first(SHARED / "styles" / "picabia_udnie.jpg", EXAMPLES / "styles" / "picabia_udnie.jpg")
 
 
 @pytest.fixture

@@ -1,0 +1,63 @@
+"""Stylise, then optionally clean the result with the denoiser: the one run that the CLI and the page share.
+
+`run` yields the stylisation's Progress events, then the denoiser's DenoiseProgress events, and last a
+Result holding the image with the exact settings and notes its PNG will carry.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from typing import IO, Any
+
+import torch
+from PIL import Image
+
+from .config import StyleConfig
+from .denoise import DenoiseConfig, DenoiseProgress, denoise
+from .errors import StyleCoreError
+from .images import ImageSource, save_png
+from .transfer import Progress, stylize
+
+
+@dataclass
+class Result:
+    image: Image.Image
+    config: StyleConfig
+    notes: dict[str, Any] | None  # {"denoise": DenoiseConfig dict} when the denoiser ran
+    seconds: float
+
+    def save(self, path: str | os.PathLike | IO[bytes]) -> None:
+        """A PNG carrying the full settings (`--config result.png` reproduces the run)."""
+        save_png(self.image, path, self.config.to_dict(), self.notes)
+
+
+def run(
+    content: ImageSource,
+    styles: ImageSource | Sequence[ImageSource],
+    config: StyleConfig,
+    *,
+    clean_up: bool = False,
+    device: str | torch.device | None = None,
+    preview_every: float = 3.0,
+) -> Iterator[Progress | DenoiseProgress | Result]:
+    """Stylise `content`; with `clean_up`, denoise the result (ZS-N2N fast mode, seeded like the run)."""
+    started = time.perf_counter()
+    image = None
+    for event in stylize(content, styles, config, device=device, preview_every=preview_every):
+        yield event
+        if event.done:
+            image = event.image
+    if image is None:
+        raise StyleCoreError("the run ended without an image")
+    notes = None
+    if clean_up:
+        denoise_config = DenoiseConfig(seed=config.seed)
+        for event in denoise(image, denoise_config, device=device):
+            yield event
+            if event.done:
+                image = event.image
+        notes = {"denoise": denoise_config.to_dict()}
+    yield Result(image, config, notes, time.perf_counter() - started)
