@@ -1,0 +1,117 @@
+"""The page's named API for gradio_client users: every parameter and output has a name.
+
+    client.predict(content=handle_file("photo.jpg"), style=handle_file("painting.jpg"), preset="balanced",
+                   settings={"strength": 2}, api_name="/stylize")
+
+Each route is a hidden button's event whose inputs and outputs are hidden components: their keyword names
+and labels are what `Client.view_api()` shows. Routes enforce the page's limits (`controls.page_high`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import gradio as gr
+
+from style_core import PRESETS, StyleConfig, read_png_settings
+from style_core.config import DEFAULT_PRESET
+from style_core.grid import GRID_KINDS
+
+from .compare import styles_for
+from .controls import settings_to_config
+from .denoise import denoise_job
+from .examples import PAINTINGS
+from .jobs import HEAVY, compare_job, gpu, result_path, save_result, stylise_job, user_errors
+
+
+def _config(preset: str, settings: dict[str, Any] | None) -> StyleConfig:
+    with user_errors():
+        return settings_to_config(preset or DEFAULT_PRESET, settings)
+
+
+@gpu
+def stylize(
+    content: str, style: str, preset: str, settings: dict | None, more_styles: list[str] | None, denoise: bool
+) -> Iterator[tuple[str, str, Any]]:
+    """Stylise `content` with `style` (and `more_styles`, blended by settings["style_blend"]): a preset, then
+    `settings` by name. Streams previews; the last output is the PNG (its settings inside), a status line and
+    the exact settings used."""
+    if not content or not style:
+        raise gr.Error("Give a content photo and a style image.")
+    config = _config(preset, settings)
+    styles = [style, *(more_styles or [])]
+    for image, status, result in stylise_job(content, styles, config, bool(denoise)):
+        if result is None:
+            path = result_path()
+            image.save(path)
+            yield str(path), status, gr.skip()
+        else:
+            path, _ = save_result(result, content, [], bool(denoise))
+            yield str(path), status, result.config.to_dict()
+
+
+@gpu
+def compare(
+    content: str, style: str | None, kind: str, paintings: list[str] | None, preset: str, settings: dict | None
+) -> Iterator[str]:
+    """A labelled grid: `kind` presets, styles (`style` and the named example `paintings`) or strength x layers."""
+    if not content:
+        raise gr.Error("Give a content photo.")
+    if kind not in GRID_KINDS:
+        raise gr.Error(f"kind must be one of {', '.join(GRID_KINDS)}")
+    styles, names = styles_for(kind, style, paintings or [])
+    for grid in compare_job(content, styles, names, kind, _config(preset, settings)):
+        path = result_path()
+        grid.save(path)
+        yield str(path)
+
+
+@gpu
+def denoise(image: str) -> Iterator[str]:
+    """Zero-Shot Noise2Noise on one image; the PNG of the result."""
+    if not image:
+        raise gr.Error("Give an image to denoise.")
+    for _, _, path in denoise_job(image):
+        if path:
+            yield path
+
+
+def settings_from_png(png: str) -> dict:
+    """The exact settings a result PNG carries."""
+    with user_errors():
+        return StyleConfig.from_dict(read_png_settings(png)).to_dict()
+
+
+def presets() -> dict:
+    """Every named preset's full settings."""
+    return {name: config.to_dict() for name, config in PRESETS.items()}
+
+
+def render() -> None:
+    with gr.Column(visible=False):
+        content, style = gr.File(label="content"), gr.File(label="style")
+        more_styles = gr.File([], file_count="multiple", label="more_styles")
+        image, png = gr.File(label="image"), gr.File(label="png")
+        preset = gr.Dropdown(list(PRESETS), value=DEFAULT_PRESET, label="preset")
+        settings = gr.JSON({}, label="settings")
+        denoise_flag = gr.Checkbox(False, label="denoise")
+        kind = gr.Dropdown(list(GRID_KINDS), value=GRID_KINDS[0], label="kind")
+        paintings = gr.Dropdown([p.caption for p in PAINTINGS], value=[], multiselect=True, label="paintings")
+        result, grid, denoised = gr.File(label="image"), gr.File(label="grid"), gr.File(label="denoised")
+        status, used = gr.Textbox(label="status"), gr.JSON(label="settings")
+        found, all_presets = gr.JSON(label="settings"), gr.JSON(label="presets")
+        route = {name: gr.Button(visible=False) for name in ("stylize", "compare", "denoise", "png", "presets")}
+    common = {"preset": preset, "settings": settings}
+    stylize_inputs = {"content": content, "style": style, **common, "more_styles": more_styles}
+    route["stylize"].click(
+        stylize, None, [result, status, used], api_name="stylize", **HEAVY,
+        inputs_kwargs={**stylize_inputs, "denoise": denoise_flag},
+    )  # fmt: skip
+    route["compare"].click(
+        compare, None, [grid], api_name="compare", **HEAVY,
+        inputs_kwargs={"content": content, "style": style, "kind": kind, "paintings": paintings, **common},
+    )  # fmt: skip
+    route["denoise"].click(denoise, None, [denoised], inputs_kwargs={"image": image}, api_name="denoise", **HEAVY)
+    route["png"].click(settings_from_png, None, [found], inputs_kwargs={"png": png}, api_name="settings_from_png")
+    route["presets"].click(presets, None, [all_presets], api_name="presets")

@@ -1,0 +1,126 @@
+"""What the page's heavy jobs share: the GPU decorator, result files, the session's history, errors.
+
+`stylise_job` and `compare_job` are the runs behind both the page's buttons and the named API routes.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import tempfile
+import time
+import zipfile
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import gradio as gr
+from PIL import Image
+
+from style_core import StyleConfig, StyleCoreError, describe, load_image
+from style_core.grid import GRID_SIZE, compose_grid, plan_grid, quick, run_grid
+from style_core.pipeline import Result, run
+from style_core.transfer import Progress
+
+try:  # On a ZeroGPU Space this borrows a GPU for each heavy call; elsewhere it changes nothing.
+    import spaces
+
+    gpu = spaces.GPU(duration=240)
+except ImportError:
+
+    def gpu(function):
+        return function
+
+
+RESULTS_DIR = Path(tempfile.gettempdir()) / "style_transfer_studio"
+RESULT_MAX_AGE_S = 2 * 3600
+# One heavy job per device at a time; the queue shows each user their place.
+HEAVY = {"concurrency_limit": 1, "concurrency_id": "device"}
+
+
+@contextlib.contextmanager
+def user_errors() -> Iterator[None]:
+    """style_core's one-line errors (bad image, bad setting) become messages on the page."""
+    try:
+        yield
+    except StyleCoreError as error:
+        raise gr.Error(str(error)) from None
+
+
+def result_path(suffix: str = ".png") -> Path:
+    """A fresh file for one result; results older than two hours are removed."""
+    RESULTS_DIR.mkdir(exist_ok=True)
+    now = time.time()
+    for old in RESULTS_DIR.glob("*"):
+        if now - old.stat().st_mtime > RESULT_MAX_AGE_S:
+            old.unlink(missing_ok=True)
+    handle, name = tempfile.mkstemp(suffix=suffix, prefix="stylised_", dir=RESULTS_DIR)
+    os.close(handle)
+    return Path(name)
+
+
+def status_line(event: Progress) -> str:
+    return (
+        f"Scale {event.scale}/{event.scales} ({event.size[0]}x{event.size[1]}) - step {event.total_step} of at most "
+        f"{event.total_steps} - {event.elapsed:.0f} s - about {event.eta:.0f} s left"
+    )
+
+
+def stylise_job(
+    content: str, styles: list[str], config: StyleConfig, clean_up: bool, progress: Any = None
+) -> Iterator[tuple[Image.Image | None, str, Result | None]]:
+    """Yields (preview, status, None) while running, then (image, status, result)."""
+    with user_errors():
+        for event in run(content, styles, config, clean_up=clean_up, preview_every=2.0):
+            if isinstance(event, Result):
+                caption = describe(config) + (", denoised" if clean_up else "")
+                yield event.image, f"Done in {event.seconds:.0f} s. {caption}", event
+            elif isinstance(event, Progress):
+                if progress:
+                    progress((event.total_step, event.total_steps), desc="Stylising")
+                if event.preview is not None:
+                    yield event.preview, status_line(event), None
+            elif progress:
+                progress((event.step, event.total_steps), desc="Denoising")
+
+
+def compare_job(
+    content: str, styles: list[str], names: list[str], kind: str, config: StyleConfig, progress: Any = None
+) -> Iterator[Image.Image]:
+    """The labelled grid, re-composed as each cell finishes."""
+    with user_errors():
+        plan = plan_grid(kind, quick(config, GRID_SIZE), styles, names)
+        cells = []
+        for cell in run_grid(content, plan):
+            cells.append(cell)
+            if progress:
+                progress((len(cells), len(plan.runs)), desc="Running the grid")
+            yield compose_grid(cells, plan.row_labels, plan.column_labels)
+
+
+def save_result(result: Result, content: str, history: list[dict], clean_up: bool) -> tuple[Path, Image.Image]:
+    """The result's PNG (settings inside) and a before image of the same size, added to the history."""
+    path, before_path = result_path(), result_path()
+    result.save(path)
+    before = load_image(content).resize(result.image.size, Image.Resampling.LANCZOS)
+    before.save(before_path)  # the upload itself may be cleaned from Gradio's cache before the gallery is
+    caption = describe(result.config) + (", denoised" if clean_up else "")
+    history.append(
+        {"path": str(path), "before": str(before_path), "caption": caption, "settings": result.config.to_dict()}
+    )
+    return path, before
+
+
+def zip_history(history: list[dict]) -> str | None:
+    """Every result of this session that still exists, numbered in order, with a settings.json."""
+    items = [item for item in history or [] if Path(item["path"]).is_file()]
+    if not items:
+        return None
+    path = result_path(".zip")
+    with zipfile.ZipFile(path, "w") as archive:
+        for number, item in enumerate(items, start=1):
+            archive.write(item["path"], f"result_{number:02d}.png")
+        settings = {f"result_{n:02d}.png": item["settings"] for n, item in enumerate(items, start=1)}
+        archive.writestr("settings.json", json.dumps(settings, indent=1))
+    return str(path)

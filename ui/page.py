@@ -1,0 +1,33 @@
+"""The whole page: one module per tab, assembled here."""
+
+from __future__ import annotations
+
+import gradio as gr
+
+from . import api, compare, denoise, stylise
+
+MAX_UPLOAD = "20mb"
+CSS = (
+    # Gradio stretches a lone gallery tile to the full width; keep result tiles thumbnail-sized.
+    "#results .grid-container { grid-template-columns: repeat(auto-fill, minmax(160px, 180px)) !important; }\n"
+    # The before/after slider shows the whole picture at any aspect, never a crop.
+    "#before-after img { object-fit: contain !important; }"
+)
+
+
+def build_page() -> gr.Blocks:
+    with gr.Blocks(title="Style Transfer Studio", delete_cache=(3600, 7200)) as page:
+        history = gr.State([])
+        gr.Markdown(
+            "# Style Transfer Studio\n"
+            "Drop in a photo and a painting: the photo is redrawn with the painting's textures "
+            "(Gatys et al., *A Neural Algorithm of Artistic Style*). Watch it form, compare presets, download."
+        )
+        with gr.Tab("Stylise"):
+            stylise_tab = stylise.render(history)
+        with gr.Tab("Compare"):
+            compare.render(stylise_tab)
+        with gr.Tab("Denoise"):
+            denoise.render()
+        api.render()
+    return page

@@ -1,0 +1,158 @@
+"""The Stylise tab: a photo, a painting (or two), a preset or the controls; previews, results, downloads."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import gradio as gr
+from PIL import Image
+
+from style_core import PRESETS, StyleConfig, preset, read_png_settings
+from style_core.config import DEFAULT_PRESET, LAYER_WEIGHT_PRESETS, STYLE_LAYERS, format_style_layers
+
+from .controls import PAGE_DEFAULT, PhotoInput, config_to_values, make_controls, values_to_config
+from .examples import CONTENT_EXAMPLES, PAINTINGS
+from .jobs import HEAVY, gpu, save_result, stylise_job, user_errors, zip_history
+
+
+@dataclass
+class StyliseTab:
+    """What the other tabs use: the uploaded images and the settings controls."""
+
+    content: gr.Image
+    style: gr.Image
+    controls: dict[str, gr.Component]
+    run: gr.Button
+    stop: gr.Button
+
+
+def page_values(config: StyleConfig, controls: dict[str, gr.Component]) -> dict[gr.Component, Any]:
+    """A handler's return value that sets every control, keyed by component (Gradio's dict outputs)."""
+    values = config_to_values(config)
+    return {component: values[name] for name, component in controls.items()}
+
+
+@gpu
+def stylise(content, style, second_style, clean_up, history, progress=gr.Progress(), **settings):
+    """Stream previews, then the final image, a gallery entry, a before/after pair and the PNG."""
+    if not content:
+        raise gr.Error("Upload a content photo first.")
+    styles = [s for s in (style, second_style) if s]
+    if not styles:
+        raise gr.Error("Choose a style image: upload one or click an example painting.")
+    with user_errors():
+        config = values_to_config(settings)
+    history = list(history or [])
+    for image, status, result in stylise_job(content, styles, config, clean_up, progress):
+        if result is None:
+            yield image, status, gr.skip(), gr.skip(), gr.skip(), gr.skip()
+        else:
+            path, before = save_result(result, content, history, clean_up)
+            gallery = [(item["path"], item["caption"]) for item in history]
+            yield result.image, status, gallery, (before, result.image), str(path), history
+
+
+def render(history: gr.State) -> StyliseTab:
+    with gr.Row():
+        with gr.Column(scale=1):
+            content = PhotoInput(
+                label="Content photo", type="filepath", image_mode=None, height=260, elem_id="content-input"
+            )
+            gr.Examples([[str(p)] for p in CONTENT_EXAMPLES], inputs=[content], label="Example photos")
+        with gr.Column(scale=1):
+            style = PhotoInput(label="Style image", type="filepath", image_mode=None, height=260, elem_id="style-input")
+            paintings = gr.Gallery(
+                [(str(p.path), p.caption) for p in PAINTINGS], label="Example paintings: click one to use it",
+                columns=4, height=250, allow_preview=False, format="jpeg", elem_id="paintings",
+            )  # fmt: skip
+        with gr.Column(scale=1):
+            with gr.Accordion("Blend a second style", open=False):
+                second_style = PhotoInput(label="Second style image", type="filepath", image_mode=None, height=160)
+                controls = make_controls("styles")
+            preset_name = gr.Dropdown(
+                list(PRESETS), value=DEFAULT_PRESET, label="Preset",
+                info="Named settings: the 2015 paper's, balanced, strong style, keep colours, fast preview",
+            )  # fmt: skip
+            controls |= make_controls("everyday")
+            clean_up = gr.Checkbox(False, label="Clean up the result with the denoiser (ZS-N2N, ~20 s on CPU)")
+    with gr.Accordion("Advanced settings", open=False):
+        layer_weighting = gr.Radio(
+            list(LAYER_WEIGHT_PRESETS), value=None, label="Style layer weighting",
+            info="Fills the style layers below: deeper layers carry larger shapes, earlier ones fine texture",
+        )  # fmt: skip
+        controls |= make_controls("advanced", columns=3)
+    with gr.Row():
+        run = gr.Button("Run", variant="primary")
+        stop = gr.Button("Stop", variant="stop")
+    status = gr.Markdown("Ready.")
+    with gr.Row():
+        result = gr.Image(label="Result", format="png", type="pil", interactive=False, height=420, elem_id="result")
+        before_after = gr.ImageSlider(label="Before / after", format="png", type="pil", elem_id="before-after")
+    with gr.Row():
+        download = gr.File(label="Download PNG (settings embedded)", interactive=False)
+        download_all = gr.DownloadButton("Download all results (zip)", value=None, interactive=False)
+        restore = gr.File(label="Drop a result PNG here to restore its settings", file_types=[".png"])
+    results = gr.Gallery(
+        label="This session's results: click one to see it and restore its settings", columns=6, height=220,
+        format="png", elem_id="results", object_fit="contain", preview=False,
+    )  # fmt: skip
+
+    run_event = run.click(
+        stylise, [content, style, second_style, clean_up, history],
+        [result, status, results, before_after, download, history],
+        inputs_kwargs=controls, api_visibility="undocumented", api_name="stylise_page",
+        show_progress="minimal", show_progress_on=[result], **HEAVY,
+    )  # fmt: skip
+    stop.click(None, None, None, cancels=[run_event])
+    _wire_settings(controls, preset_name, layer_weighting, restore)
+    history.change(_zip_button, [history], [download_all], api_visibility="private")
+    paintings.select(_pick_painting, None, [style], api_visibility="private")
+
+    def show_item(history: list[dict], evt: gr.SelectData) -> dict:
+        item = history[evt.index]
+        if not (Path(item["path"]).is_file() and Path(item["before"]).is_file()):
+            raise gr.Error("This result has expired (results are kept for two hours): run it again.")
+        image, before = Image.open(item["path"]), Image.open(item["before"])
+        values = page_values(StyleConfig.from_dict(item["settings"]), controls)
+        return {result: image, before_after: (before, image), download: item["path"], **values}
+
+    results.select(show_item, [history], [result, before_after, download, *controls.values()], api_visibility="private")
+    return StyliseTab(content, style, controls, run, stop)
+
+
+def _wire_settings(controls: dict, preset_name: gr.Dropdown, layer_weighting: gr.Radio, restore: gr.File) -> None:
+    outputs = list(controls.values())
+
+    def apply_preset(name: str) -> dict:
+        config = preset(name)
+        return page_values(config.replace(size=min(config.size, PAGE_DEFAULT.size)), controls)
+
+    def restore_from_png(file: str | None) -> dict:
+        if file is None:
+            return {}
+        with user_errors():
+            config = StyleConfig.from_dict(read_png_settings(file))
+        gr.Info("Settings restored from the PNG.")
+        return page_values(config, controls)
+
+    def apply_layer_weighting(name: str | None) -> Any:
+        if not name:
+            return gr.skip()
+        return format_style_layers(dict(zip(STYLE_LAYERS, LAYER_WEIGHT_PRESETS[name])))
+
+    preset_name.change(apply_preset, [preset_name], outputs, api_visibility="private")
+    layer_weighting.change(
+        apply_layer_weighting, [layer_weighting], [controls["style_layers"]], api_visibility="private"
+    )
+    restore.upload(restore_from_png, [restore], outputs, api_name="restore_page", api_visibility="undocumented")
+
+
+def _zip_button(history: list[dict]) -> gr.DownloadButton:
+    path = zip_history(history)
+    return gr.DownloadButton(value=path, interactive=path is not None)
+
+
+def _pick_painting(evt: gr.SelectData) -> str:
+    return str(PAINTINGS[evt.index].path)
