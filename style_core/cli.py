@@ -18,6 +18,7 @@ from .config import (
     PRESETS,
     SETTINGS,
     StyleConfig,
+    controls_table,
     describe,
     parse_names,
     parse_numbers,
@@ -104,6 +105,7 @@ def build_parser() -> argparse.ArgumentParser:
     compare.set_defaults(size=None)
 
     commands.add_parser("presets", help="list the named presets")
+    commands.add_parser("settings", help="print the table of every setting (Markdown, as in README.md)")
 
     clean = commands.add_parser("denoise", help="denoise an image with Zero-Shot Noise2Noise")
     clean.add_argument("--input", required=True)
@@ -232,6 +234,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command == "presets":
             for name, config in PRESETS.items():
                 print(f"{name:14s} {describe(config)}")
+            return 0
+        if args.command == "settings":
+            print(controls_table())
             return 0
         if args.command == "stylize":
             return run_stylize(args)

@@ -294,6 +294,26 @@ def _check_int(name: str, value: Any, low: int, high: int) -> None:
         raise ConfigError(f"{name} must be between {low} and {high}, not {value}")
 
 
+def controls_table() -> str:
+    """The README's table of settings, made from SETTINGS (`python -m style_core settings` prints it)."""
+    defaults = StyleConfig()
+    rows = ["| setting | meaning | values | default |", "|---|---|---|---|"]
+    for name, spec in SETTINGS.items():
+        if spec.choices and name != "content_layers":
+            values = " / ".join(spec.choices)
+        elif spec.low is not None:
+            bounded = spec.high is not None and spec.high < 1e9
+            values = f"{spec.low:g} to {spec.high:g}" if bounded else f"at least {spec.low:g}"
+            if spec.page_high is not None:
+                values += f" (the page: up to {spec.page_high:g})"
+        else:
+            values = "VGG19 layer names" if "layers" in name else "numbers"
+        default = getattr(defaults, name)
+        shown = format_style_layers(default) if name == "style_layers" else json.dumps(default)
+        rows.append(f"| `{name}` | {spec.label}: {spec.help} | {values} | `{shown}` |")
+    return "\n".join(rows)
+
+
 def describe(config: StyleConfig) -> str:
     """A one-line caption of the settings a user most often changes."""
     ratio = (

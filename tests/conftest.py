@@ -30,7 +30,7 @@ def content_path() -> Path:
 
 @pytest.fixture(scope="session")
 def style_path() -> Path:
-    return _first(SHARED / "styles" / "vangogh_starry_night.jpg", EXAMPLES / "styles" / "swirls.png")
+    return _first(SHARED / "styles" / "vangogh_starry_night.jpg", EXAMPLES / "styles" / "vangogh_starry_night.jpg")
 
 
 @pytest.fixture(scope="session")

@@ -1,4 +1,4 @@
-"""The page through gradio_client, as a remote user would drive it."""
+"""The page through gradio_client, as a remote user would drive it: the named API and the page's own events."""
 
 import time
 
@@ -7,39 +7,99 @@ from gradio_client import Client, handle_file
 from gradio_client.exceptions import AppError
 from PIL import Image
 
-import app
-from style_core import StyleConfig, read_png_settings
+from style_core import SETTINGS, StyleConfig, read_png_settings, save_png
+from ui import MAX_UPLOAD, build_page
+from ui.controls import PAGE_DEFAULT, config_to_values, values_to_config
 
 pytestmark = pytest.mark.slow
-
-
-def controls(**changes):
-    """Control values in the page's order: small, quick settings unless changed."""
-    values = dict(zip(app.CONTROL_LABELS, app.config_to_controls(app.PAGE_DEFAULT)))
-    values.update(size=128, iterations=10, scales=1)
-    values.update(changes)
-    return [values[name] for name in app.CONTROL_LABELS]
+QUICK = {"size": 128, "iterations": 10, "scales": 1}
 
 
 @pytest.fixture(scope="module")
 def client(tmp_path_factory):
-    demo = app.build_demo()
-    demo.queue(max_size=16)
-    _, url, _ = demo.launch(prevent_thread_lock=True, quiet=True, max_file_size=app.MAX_UPLOAD)
+    page = build_page()
+    page.queue(max_size=16)
+    _, url, _ = page.launch(prevent_thread_lock=True, quiet=True, max_file_size=MAX_UPLOAD)
     yield Client(url, download_files=str(tmp_path_factory.mktemp("downloads")), verbose=False)
-    demo.close()
+    page.close()
 
 
-def stylize_args(content_path, style_path, **changes):
-    return [handle_file(str(content_path)), handle_file(str(style_path)), None, 0.5, False, *controls(**changes)]
+def page_args(content, style, widgets=None, **changes):
+    """The page's Run button's inputs: the images, then every control in the fields' order."""
+    values = {**config_to_values(PAGE_DEFAULT.replace(**{**QUICK, **changes})), **(widgets or {})}
+    return [handle_file(str(content)), handle_file(str(style)), None, False, *(values[name] for name in SETTINGS)]
 
 
-def test_a_short_run_streams_previews_and_returns_the_image_and_a_captioned_entry(client, content_path, style_path):
-    job = client.submit(*stylize_args(content_path, style_path, size=160, iterations=40), api_name="/stylize")
-    final = job.result(timeout=300)
-    outputs = job.outputs()
-    assert len(outputs) >= 3  # previews streamed before the final image
-    result_path, status, gallery, slider, download = final
+def every_field_changed() -> StyleConfig:
+    config = StyleConfig(
+        content_layers=["relu3_2", "relu4_2"], style_layers={"relu1_1": 0.25, "relu2_2": 1.5, "conv3_1": 3.0},
+        content_weight=2.5, style_weight=12345.678, strength=2.37, tv_weight=0.125, pooling="avg",
+        weights="torchvision", init="noise", optimizer="adam", learning_rate=0.013, lbfgs_history=17,
+        iterations=123, scales=2, scale_factor=1.7320508075688772, fine_steps_ratio=0.3, min_change=0.35,
+        size=333, style_scale=0.65, style_blend=[0.7, 0.3], color="match", seed=987654321,
+    )  # fmt: skip
+    default = StyleConfig()
+    assert all(getattr(config, name) != getattr(default, name) for name in SETTINGS)
+    return config
+
+
+def test_every_route_names_its_parameters_and_outputs(client):
+    endpoints = client.view_api(return_format="dict", print_info=False)["named_endpoints"]
+    assert {"/stylize", "/compare", "/denoise", "/settings_from_png", "/presets"} <= set(endpoints)
+    for route, info in endpoints.items():
+        names = [p["parameter_name"] for p in info["parameters"]] + [r["label"] for r in info["returns"]]
+        assert all(name and not name.startswith(("param_", "value_")) for name in names), (route, names)
+    assert [p["parameter_name"] for p in endpoints["/stylize"]["parameters"]][:4] == [
+        "content", "style", "preset", "settings"
+    ]  # fmt: skip
+
+
+def test_the_stylize_route_streams_previews_and_returns_a_png_with_its_exact_settings(client, content_path, style_path):
+    job = client.submit(
+        content=handle_file(str(content_path)), style=handle_file(str(style_path)), preset="strong_style",
+        settings={"size": 160, "iterations": 40, "strength": 2.5, "seed": 3}, api_name="/stylize",
+    )  # fmt: skip
+    image, status, settings = job.result(timeout=300)
+    assert len(job.outputs()) >= 3  # previews before the result
+    assert status.startswith("Done in")
+    expected = StyleConfig(style_weight=1e4, size=160, iterations=40, strength=2.5, seed=3)
+    assert settings == expected.to_dict() == read_png_settings(image)
+    assert max(Image.open(image).size) == 160
+    assert client.predict(png=handle_file(image), api_name="/settings_from_png") == settings
+
+
+@pytest.mark.parametrize(
+    ("settings", "message"),
+    [
+        ({"size": 4096}, "size 4096 is over this page's limit of 1024"),
+        ({"iterations": 100000}, "iterations 100000 is over this page's limit of 500"),
+        ({"colour": "off"}, "unknown setting 'colour'"),
+        ({"pooling": "min"}, "pooling must be one of max, avg"),
+    ],
+)
+def test_the_api_refuses_what_the_page_refuses(client, content_path, style_path, settings, message):
+    with pytest.raises(AppError, match=message):
+        client.predict(
+            content=handle_file(str(content_path)), style=handle_file(str(style_path)), settings=settings,
+            api_name="/stylize",
+        )  # fmt: skip
+
+
+def test_a_config_with_every_field_changed_round_trips_through_the_page(client, tmp_path):
+    config = every_field_changed()
+    png = tmp_path / "result.png"
+    save_png(Image.new("RGB", (32, 32)), png, config.to_dict())
+    restored = client.predict(handle_file(str(png)), api_name="/restore_page")  # the page's restore drop zone
+    assert values_to_config(dict(zip(SETTINGS, restored))) == config
+    assert client.predict(png=handle_file(str(png)), api_name="/settings_from_png") == config.to_dict()
+
+
+def test_the_page_run_streams_previews_and_adds_a_captioned_gallery_entry(client, content_path, style_path):
+    job = client.submit(
+        *page_args(content_path, style_path, size=160, iterations=40, scales=3), api_name="/stylise_page"
+    )
+    result_path, status, gallery, slider, download = job.result(timeout=300)
+    assert len(job.outputs()) >= 3
     result = Image.open(result_path)
     width, height = Image.open(content_path).size
     assert max(result.size) == 160 and abs(result.width / result.height - width / height) < 0.03
@@ -48,32 +108,22 @@ def test_a_short_run_streams_previews_and_returns_the_image_and_a_captioned_entr
     assert StyleConfig.from_dict(read_png_settings(download)).size == 160
 
 
-def test_the_settings_round_trip_through_the_png(client, content_path, style_path):
-    *_, download = client.predict(
-        *stylize_args(content_path, style_path, seed=11, strength=2.5, color="luminance", pooling="avg"),
-        api_name="/stylize",
-    )
-    restored = client.predict(handle_file(download), api_name="/restore_settings")
-    expected = controls(seed=11, strength=2.5, color="luminance", pooling="avg")
-    assert dict(zip(app.CONTROL_LABELS, restored)) == dict(zip(app.CONTROL_LABELS, expected))
-
-
 def test_a_corrupt_upload_gets_a_clear_error_and_the_app_keeps_serving(client, tmp_path, content_path, style_path):
     corrupt = tmp_path / "holiday.png"
     corrupt.write_bytes(b"\x89PNG\r\n\x1a\n this is not really a picture")
     with pytest.raises(AppError, match="Content photo: not an image"):
-        client.predict(*stylize_args(corrupt, style_path), api_name="/stylize")
+        client.predict(*page_args(corrupt, style_path), api_name="/stylise_page")
     truncated = tmp_path / "cut.png"
     truncated.write_bytes(content_path.read_bytes()[:4000])
     with pytest.raises(AppError, match="truncated or corrupt"):
-        client.predict(*stylize_args(truncated, style_path), api_name="/stylize")
-    with pytest.raises(AppError, match="style layer"):
-        client.predict(*stylize_args(content_path, style_path, w1=0, w2=0, w3=0, w4=0, w5=0), api_name="/stylize")
-    assert client.predict(*stylize_args(content_path, style_path), api_name="/stylize")[1].startswith("Done")
+        client.predict(content=handle_file(str(truncated)), style=handle_file(str(style_path)), api_name="/stylize")
+    with pytest.raises(AppError, match="style layer weight"):
+        client.predict(*page_args(content_path, style_path, {"style_layers": "relu1_1:-1"}), api_name="/stylise_page")
+    assert client.predict(*page_args(content_path, style_path), api_name="/stylise_page")[1].startswith("Done")
 
 
 def test_cancelling_stops_the_work(client, content_path, style_path):
-    job = client.submit(*stylize_args(content_path, style_path, size=256, iterations=500), api_name="/stylize")
+    job = client.submit(*page_args(content_path, style_path, size=256, iterations=500), api_name="/stylise_page")
     deadline = time.time() + 120
     while not job.outputs() and time.time() < deadline:
         time.sleep(0.2)
@@ -81,22 +131,31 @@ def test_cancelling_stops_the_work(client, content_path, style_path):
     job.cancel()
     started = time.perf_counter()
     # One heavy job at a time: this short one only gets through if the long one really stopped.
-    assert client.predict(*stylize_args(content_path, style_path), api_name="/stylize")[1].startswith("Done")
+    assert client.predict(*page_args(content_path, style_path), api_name="/stylise_page")[1].startswith("Done")
     assert time.perf_counter() - started < 60
 
 
-def test_two_clients_at_once_both_finish(client, content_path, style_path):
+def test_two_clients_at_once_both_finish_and_see_only_their_own_results(client, content_path, style_path):
     other = Client(client.src, verbose=False)
-    first = client.submit(*stylize_args(content_path, style_path, seed=1), api_name="/stylize")
-    second = other.submit(*stylize_args(content_path, style_path, seed=2), api_name="/stylize")
+    first = client.submit(*page_args(content_path, style_path, seed=1), api_name="/stylise_page")
+    second = other.submit(*page_args(content_path, style_path, seed=2), api_name="/stylise_page")
     assert first.result(timeout=300)[1].startswith("Done")
     assert second.result(timeout=300)[1].startswith("Done")
-    assert len(second.result()[2]) == 1  # each session sees only its own results
+    assert len(second.result()[2]) == 1
 
 
-def test_the_denoise_tab_streams_previews_then_returns_before_and_after(client, content_path):
-    job = client.submit(handle_file(str(content_path)), api_name="/denoise")
-    (before, after), download = job.result(timeout=300)
-    assert len(job.outputs()) >= 3  # previews of the image as denoised so far, then the result
-    assert Image.open(before).size == Image.open(after).size == Image.open(content_path).size
-    assert "denoise" in Image.open(download).text["style_core:notes"]
+def test_the_styles_grid_labels_its_cells_and_shows_each_as_it_finishes(client, content_path, style_path):
+    job = client.submit(
+        content=handle_file(str(content_path)), style=handle_file(str(style_path)), kind="styles",
+        paintings=["Udnie, Francis Picabia"], settings={"iterations": 4, "scales": 1}, api_name="/compare",
+    )  # fmt: skip
+    grid = Image.open(job.result(timeout=300))
+    assert len(job.outputs()) == 2  # one grid per finished cell
+    assert grid.width == 2 * 160 and grid.height > 100
+
+
+def test_the_denoise_route_returns_a_denoised_png(client, content_path):
+    job = client.submit(image=handle_file(str(content_path)), api_name="/denoise")
+    denoised = job.result(timeout=300)
+    assert Image.open(denoised).size == Image.open(content_path).size
+    assert "denoise" in Image.open(denoised).text["style_core:notes"]

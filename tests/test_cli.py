@@ -136,3 +136,20 @@ def test_presets_are_listed(capsys):
     for name in ("gatys2015", "balanced", "strong_style", "keep_colors", "fast_preview"):
         assert name in listing
     json.dumps(listing)
+
+
+def test_every_setting_is_a_flag():
+    from style_core import SETTINGS
+    from style_core.cli import build_parser
+
+    help_text = build_parser()._subparsers._group_actions[0].choices["stylize"].format_help()
+    for name in SETTINGS:
+        assert "--" + name.replace("_", "-") in help_text
+
+
+def test_compare_writes_a_labelled_grid_of_the_styles(tmp_path, content_path, style_path, second_style_path):
+    out = tmp_path / "grid.png"
+    args = ["compare", "--content", str(content_path), "--style", str(style_path), "--style", str(second_style_path)]
+    assert main(args + ["--kind", "styles", "--size", "64", "--iterations", "2", "--out", str(out), "--quiet"]) == 0
+    grid = Image.open(out)
+    assert grid.width == 2 * 64 and grid.height > 64

@@ -26,3 +26,16 @@ def test_compose_grid_leaves_room_for_row_labels():
     cells = [GridCell(r, c, Image.new("RGB", (10, 8), "red")) for r in range(2) for c in range(3)]
     grid = compose_grid(cells, ["top", "bottom"], ["x", "y", "z"])
     assert grid.size == (130 + 30, 24 + 16)
+
+
+def test_the_presets_grid_runs_every_preset_small_and_labels_it(content_path, style_path):
+    from style_core import PRESETS
+    from style_core.grid import MAX_CELL_STEPS, quick
+
+    plan = plan_grid("presets", quick(StyleConfig(), 64), [style_path], ["style"])
+    assert plan.column_labels == list(PRESETS)
+    assert all(config.size == 64 and config.iterations <= MAX_CELL_STEPS for _, _, config, _ in plan.runs)
+    assert plan.runs[0][2].pooling == "avg" and plan.runs[0][2].init == "noise"  # gatys2015 keeps its look
+    cells = list(run_grid(content_path, plan))
+    assert len(cells) == len(PRESETS)
+    assert cells[0].image.tobytes() != cells[1].image.tobytes()  # the presets really differ

@@ -9,7 +9,7 @@ from typing import Any
 import gradio as gr
 from PIL import Image
 
-from style_core import PRESETS, StyleConfig, preset, read_png_settings
+from style_core import PRESETS, SETTINGS, StyleConfig, preset, read_png_settings
 from style_core.config import DEFAULT_PRESET, LAYER_WEIGHT_PRESETS, STYLE_LAYERS, format_style_layers
 
 from .controls import PAGE_DEFAULT, PhotoInput, config_to_values, make_controls, values_to_config
@@ -83,6 +83,7 @@ def render(history: gr.State) -> StyliseTab:
             info="Fills the style layers below: deeper layers carry larger shapes, earlier ones fine texture",
         )  # fmt: skip
         controls |= make_controls("advanced", columns=3)
+    controls = {name: controls[name] for name in SETTINGS}  # events pass them in the fields' order
     with gr.Row():
         run = gr.Button("Run", variant="primary")
         stop = gr.Button("Stop", variant="stop")

@@ -1,0 +1,73 @@
+"""The page's parts without a server: controls made from the settings' metadata, limits, zip, examples."""
+
+import json
+import zipfile
+
+import gradio as gr
+import pytest
+from PIL import Image
+
+from style_core import SETTINGS, ConfigError, StyleConfig, save_png
+from style_core.config import controls_table
+from ui.controls import config_to_values, make_controls, settings_to_config, values_to_config
+from ui.examples import PAINTINGS
+from ui.jobs import zip_history
+
+from .conftest import ROOT
+from .test_app import every_field_changed
+
+
+def test_every_setting_has_exactly_one_labelled_control_on_the_page():
+    with gr.Blocks():
+        controls = {}
+        for tier in ("everyday", "advanced", "styles"):
+            tier_controls = make_controls(tier)
+            assert not set(tier_controls) & set(controls)
+            controls |= tier_controls
+    assert set(controls) == set(SETTINGS)
+    for name, control in controls.items():
+        assert control.label == SETTINGS[name].label and control.info == SETTINGS[name].help
+
+
+def test_widget_values_convert_back_to_the_exact_settings():
+    config = every_field_changed()
+    assert values_to_config(config_to_values(config)) == config
+    assert json.loads(json.dumps(config_to_values(config))) == config_to_values(config)  # the values travel as JSON
+
+
+def test_the_page_caps_size_and_iterations_but_the_engine_does_not():
+    assert StyleConfig(size=2048).size == 2048
+    with pytest.raises(ConfigError, match="size 2048 is over this page's limit of 1024"):
+        values_to_config(config_to_values(StyleConfig(size=2048)))
+    with pytest.raises(ConfigError, match="iterations 501 is over this page's limit of 500"):
+        settings_to_config("balanced", {"iterations": 501})
+    with pytest.raises(ConfigError, match="settings must be an object"):
+        settings_to_config("balanced", ["size", 5])
+
+
+def test_the_readme_controls_table_is_the_one_made_from_the_settings():
+    readme = (ROOT / "README.md").read_text()
+    start = readme.index("<!-- settings table: python -m style_core settings -->\n")
+    end = readme.index("<!-- end of settings table -->")
+    shown = readme[start:end].split("\n", 1)[1].strip()
+    assert shown == controls_table(), "README.md's table drifted: paste `python -m style_core settings` into it"
+
+
+def test_all_results_download_as_one_zip_with_their_settings(tmp_path):
+    history = []
+    for seed in (1, 2):
+        path = tmp_path / f"r{seed}.png"
+        save_png(Image.new("RGB", (8, 8)), path, StyleConfig(seed=seed).to_dict())
+        history.append({"path": str(path), "settings": StyleConfig(seed=seed).to_dict()})
+    history.append({"path": str(tmp_path / "expired.png"), "settings": {}})
+    with zipfile.ZipFile(zip_history(history)) as archive:
+        assert archive.namelist() == ["result_01.png", "result_02.png", "settings.json"]
+        assert json.loads(archive.read("settings.json"))["result_02.png"]["seed"] == 2
+    assert zip_history([]) is None
+
+
+def test_the_example_paintings_are_small_and_titled():
+    assert 6 <= len(PAINTINGS) <= 8
+    for painting in PAINTINGS:
+        assert painting.title and painting.artist and painting.year
+        assert max(Image.open(painting.path).size) <= 512
