@@ -1,5 +1,6 @@
-"""A real browser: Chromium (Debian package) driven by Playwright uploads two images, runs a short job and
-finds the result in the gallery. Screenshots go to $SCREENSHOT_DIR when set (look at them)."""
+"""A real browser: Chromium (Debian package) driven by Playwright picks an example photo and painting,
+switches the preset, runs, then compares the presets and finds the labelled grid. Screenshots go to
+$SCREENSHOT_DIR when set (look at them)."""
 
 import os
 import shutil
@@ -7,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-import app
+from ui import CSS, build_page
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
@@ -22,21 +23,19 @@ def page_url():
     if not Path(CHROMIUM).exists():
         pytest.skip("Chromium is not installed (apt-get install chromium)")
     pytest.importorskip("playwright")
-    demo = app.build_demo()
-    demo.queue()
-    _, url, _ = demo.launch(prevent_thread_lock=True, quiet=True, css=app.CSS)
+    page = build_page()
+    page.queue()
+    _, url, _ = page.launch(prevent_thread_lock=True, quiet=True, css=CSS)
     yield url
-    demo.close()
+    page.close()
 
 
-def set_number(page, label: str, value: int) -> None:
-    box = page.get_by_label(label, exact=False).locator("xpath=ancestor::div[contains(@class,'block')][1]")
-    field = box.locator("input[type=number]").first
-    field.fill(str(value))
-    field.press("Enter")
+def number_field(page, label: str):
+    box = page.get_by_label(label, exact=False).first.locator("xpath=ancestor::div[contains(@class,'block')][1]")
+    return box.locator("input[type=number]").first
 
 
-def test_upload_run_and_find_the_result_in_the_gallery(page_url, content_path, style_path, tmp_path):
+def test_pick_examples_switch_preset_run_and_compare_presets(page_url, tmp_path):
     from playwright.sync_api import expect, sync_playwright
 
     shots = Path(os.environ.get("SCREENSHOT_DIR", tmp_path))
@@ -48,19 +47,31 @@ def test_upload_run_and_find_the_result_in_the_gallery(page_url, content_path, s
         expect(page.get_by_role("button", name="Run")).to_be_visible(timeout=30_000)
         page.screenshot(path=shots / "1_empty.png", full_page=True)
 
-        page.locator("#content-input input[type=file]").set_input_files(str(content_path))
-        page.locator("#style-input input[type=file]").set_input_files(str(style_path))
-        set_number(page, "Output size (long side, px)", 192)
-        set_number(page, "Iterations", 30)
-        expect(page.locator("img").first).to_be_visible()
+        page.get_by_text("Example photos").locator("xpath=..").locator("img").first.click()
+        page.locator("#paintings").get_by_label("Thumbnail 1 of 7").click()
+        expect(page.locator("#content-input img")).to_be_visible(timeout=10_000)
+        expect(page.locator("#style-input img")).to_be_visible(timeout=10_000)
+        expect(page.locator("#painting-info")).to_contain_text("The Starry Night, Vincent van Gogh (d. 1890), 1889")
+
+        page.get_by_label("Preset").click()
+        page.get_by_role("option", name="fast_preview").click()
+        expect(number_field(page, "Output size (long side, px)")).to_have_value("256", timeout=10_000)
+        expect(number_field(page, "Iterations")).to_have_value("40")
         page.screenshot(path=shots / "2_ready.png", full_page=True)
 
         page.get_by_role("button", name="Run").click()
-        expect(page.get_by_text("Scale 2/3")).to_be_visible(timeout=120_000)
+        expect(page.get_by_text("Scale 2/2")).to_be_visible(timeout=120_000)
         expect(page.locator("#result img")).to_be_visible()  # the streamed preview, not hidden by the progress bar
-        page.screenshot(path=shots / "3_running.png", full_page=True)
-
         expect(page.get_by_text("Done in")).to_be_visible(timeout=240_000)
         expect(page.locator("#results").get_by_label("Thumbnail 1 of 1")).to_be_visible(timeout=30_000)
-        page.screenshot(path=shots / "4_done.png", full_page=True)
+        expect(page.locator("#before-after img").first).to_be_visible()
+        for image in page.locator("#before-after img").all():  # the whole picture, letterboxed, never cropped
+            fit, natural = image.evaluate("e => [getComputedStyle(e).objectFit, [e.naturalWidth, e.naturalHeight]]")
+            assert fit == "contain" and max(natural) == 256
+        page.screenshot(path=shots / "3_done.png", full_page=True)
+
+        page.get_by_role("tab", name="Compare").click()
+        page.get_by_role("button", name="Make the grid").click()
+        expect(page.locator("#grid img")).to_be_visible(timeout=120_000)  # the first cell, labelled
+        page.screenshot(path=shots / "4_first_cell.png", full_page=True)
         browser.close()

@@ -7,12 +7,8 @@ import gradio as gr
 from . import api, compare, denoise, stylise
 
 MAX_UPLOAD = "20mb"
-CSS = (
-    # Gradio stretches a lone gallery tile to the full width; keep result tiles thumbnail-sized.
-    "#results .grid-container { grid-template-columns: repeat(auto-fill, minmax(160px, 180px)) !important; }\n"
-    # The before/after slider shows the whole picture at any aspect, never a crop.
-    "#before-after img { object-fit: contain !important; }"
-)
+# Gradio stretches a lone gallery tile to the full width; keep result tiles thumbnail-sized.
+CSS = "#results .grid-container { grid-template-columns: repeat(auto-fill, minmax(160px, 180px)) !important; }"
 
 
 def build_page() -> gr.Blocks:

@@ -67,6 +67,7 @@ def render(history: gr.State) -> StyliseTab:
                 [(str(p.path), p.caption) for p in PAINTINGS], label="Example paintings: click one to use it",
                 columns=4, height=250, allow_preview=False, format="jpeg", elem_id="paintings",
             )  # fmt: skip
+            painting_info = gr.Markdown("", elem_id="painting-info")
         with gr.Column(scale=1):
             with gr.Accordion("Blend a second style", open=False):
                 second_style = PhotoInput(label="Second style image", type="filepath", image_mode=None, height=160)
@@ -109,7 +110,7 @@ def render(history: gr.State) -> StyliseTab:
     stop.click(None, None, None, cancels=[run_event])
     _wire_settings(controls, preset_name, layer_weighting, restore)
     history.change(_zip_button, [history], [download_all], api_visibility="private")
-    paintings.select(_pick_painting, None, [style], api_visibility="private")
+    paintings.select(_pick_painting, None, [style, painting_info], api_visibility="private")
 
     def show_item(history: list[dict], evt: gr.SelectData) -> dict:
         item = history[evt.index]
@@ -155,5 +156,6 @@ def _zip_button(history: list[dict]) -> gr.DownloadButton:
     return gr.DownloadButton(value=path, interactive=path is not None)
 
 
-def _pick_painting(evt: gr.SelectData) -> str:
-    return str(PAINTINGS[evt.index].path)
+def _pick_painting(evt: gr.SelectData) -> tuple[str, str]:
+    painting = PAINTINGS[evt.index]
+    return str(painting.path), f"*{painting.title}*, {painting.artist}, {painting.year}"
