@@ -56,18 +56,7 @@ def stylise(content, style, second_style, clean_up, history, progress=gr.Progres
 
 def render(history: gr.State) -> StyliseTab:
     with gr.Row():
-        with gr.Column(scale=1):
-            content = PhotoInput(
-                label="Content photo", type="filepath", image_mode=None, height=260, elem_id="content-input"
-            )
-            gr.Examples([[str(p)] for p in CONTENT_EXAMPLES], inputs=[content], label="Example photos")
-        with gr.Column(scale=1):
-            style = PhotoInput(label="Style image", type="filepath", image_mode=None, height=260, elem_id="style-input")
-            paintings = gr.Gallery(
-                [(str(p.path), p.caption) for p in PAINTINGS], label="Example paintings: click one to use it",
-                columns=4, height=250, allow_preview=False, format="jpeg", elem_id="paintings",
-            )  # fmt: skip
-            painting_info = gr.Markdown("", elem_id="painting-info")
+        content, style = _image_inputs()
         with gr.Column(scale=1):
             with gr.Accordion("Blend a second style", open=False):
                 second_style = PhotoInput(label="Second style image", type="filepath", image_mode=None, height=160)
@@ -89,6 +78,38 @@ def render(history: gr.State) -> StyliseTab:
         run = gr.Button("Run", variant="primary")
         stop = gr.Button("Stop", variant="stop")
     status = gr.Markdown("Ready.")
+    result, before_after, download, results, restore = _result_area(history, controls)
+    run_event = run.click(
+        stylise, [content, style, second_style, clean_up, history],
+        [result, status, results, before_after, download, history],
+        inputs_kwargs=controls, api_visibility="undocumented", api_name="stylise_page",
+        show_progress="minimal", show_progress_on=[result], **HEAVY,
+    )  # fmt: skip
+    stop.click(None, None, None, cancels=[run_event])
+    _wire_settings(controls, preset_name, layer_weighting, restore)
+    return StyliseTab(content, style, controls, run, stop)
+
+
+def _image_inputs() -> tuple[gr.Image, gr.Image]:
+    """The photo with its examples, the painting with the example paintings (title and artist on a pick)."""
+    with gr.Column(scale=1):
+        content = PhotoInput(
+            label="Content photo", type="filepath", image_mode=None, height=260, elem_id="content-input"
+        )
+        gr.Examples([[str(p)] for p in CONTENT_EXAMPLES], inputs=[content], label="Example photos")
+    with gr.Column(scale=1):
+        style = PhotoInput(label="Style image", type="filepath", image_mode=None, height=260, elem_id="style-input")
+        paintings = gr.Gallery(
+            [(str(p.path), p.caption) for p in PAINTINGS], label="Example paintings: click one to use it",
+            columns=4, height=250, allow_preview=False, format="jpeg", elem_id="paintings",
+        )  # fmt: skip
+        painting_info = gr.Markdown("", elem_id="painting-info")
+    paintings.select(_pick_painting, None, [style, painting_info], api_visibility="private")
+    return content, style
+
+
+def _result_area(history: gr.State, controls: dict) -> tuple:
+    """The result, the before/after slider, downloads, the restore drop zone and the session's gallery."""
     with gr.Row():
         result = gr.Image(label="Result", format="png", type="pil", interactive=False, height=420, elem_id="result")
         before_after = gr.ImageSlider(label="Before / after", format="png", type="pil", elem_id="before-after")
@@ -100,17 +121,7 @@ def render(history: gr.State) -> StyliseTab:
         label="This session's results: click one to see it and restore its settings", columns=6, height=220,
         format="png", elem_id="results", object_fit="contain", preview=False,
     )  # fmt: skip
-
-    run_event = run.click(
-        stylise, [content, style, second_style, clean_up, history],
-        [result, status, results, before_after, download, history],
-        inputs_kwargs=controls, api_visibility="undocumented", api_name="stylise_page",
-        show_progress="minimal", show_progress_on=[result], **HEAVY,
-    )  # fmt: skip
-    stop.click(None, None, None, cancels=[run_event])
-    _wire_settings(controls, preset_name, layer_weighting, restore)
     history.change(_zip_button, [history], [download_all], api_visibility="private")
-    paintings.select(_pick_painting, None, [style, painting_info], api_visibility="private")
 
     def show_item(history: list[dict], evt: gr.SelectData) -> dict:
         item = history[evt.index]
@@ -121,7 +132,7 @@ def render(history: gr.State) -> StyliseTab:
         return {result: image, before_after: (before, image), download: item["path"], **values}
 
     results.select(show_item, [history], [result, before_after, download, *controls.values()], api_visibility="private")
-    return StyliseTab(content, style, controls, run, stop)
+    return result, before_after, download, results, restore
 
 
 def _wire_settings(controls: dict, preset_name: gr.Dropdown, layer_weighting: gr.Radio, restore: gr.File) -> None:
