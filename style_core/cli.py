@@ -104,6 +104,20 @@ def build_parser() -> argparse.ArgumentParser:
     add_setting_flags(compare)
     compare.set_defaults(size=None)
 
+    explore_command = commands.add_parser(
+        "explore", help="the paper's Figure 1 with your images: reconstructions from single layers (content) "
+        "and growing sets of layers (style)",
+    )  # fmt: skip
+    explore_command.add_argument("--image", required=True, help="the photo (content row) and/or painting (style row)")
+    explore_command.add_argument("--style-image", help="a second image for the style row when --kind both")
+    explore_command.add_argument("--kind", choices=("content", "style", "both"), default="both")
+    explore_command.add_argument("--out", required=True, help="output PNG of the labelled figure")
+    explore_command.add_argument("--size", type=int, default=192, help="long side of each cell in px")
+    explore_command.add_argument("--steps", type=int, default=50, help="L-BFGS steps per cell")
+    explore_command.add_argument("--seed", type=int, default=0)
+    explore_command.add_argument("--device")
+    explore_command.add_argument("--quiet", action="store_true")
+
     commands.add_parser("presets", help="list the named presets")
     commands.add_parser("settings", help="print the table of every setting (Markdown, as in README.md)")
 
@@ -209,6 +223,21 @@ def run_compare(args: argparse.Namespace) -> int:
     return 0
 
 
+def run_explore(args: argparse.Namespace) -> int:
+    from .explore import ExploreConfig, explore_grid
+
+    config = ExploreConfig(kind=args.kind, size=args.size, steps=args.steps, seed=args.seed)
+    started, figure = time.perf_counter(), None
+    for grid in explore_grid(args.image, args.style_image or args.image, config, device=args.device):
+        figure = grid
+        if not args.quiet:
+            sys.stderr.write(f"\rcells done: {time.perf_counter() - started:.0f}s  ")
+    save_png(figure, args.out)
+    if not args.quiet:
+        print(f"\nwrote {args.out} in {time.perf_counter() - started:.1f}s")
+    return 0
+
+
 def run_denoise(args: argparse.Namespace) -> int:
     from .denoise import DenoiseConfig, denoise
     from .images import load_image
@@ -242,6 +271,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return run_stylize(args)
         if args.command == "compare":
             return run_compare(args)
+        if args.command == "explore":
+            return run_explore(args)
         return run_denoise(args)
     except StyleCoreError as error:
         print(f"\nerror: {error}", file=sys.stderr)
