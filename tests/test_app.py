@@ -159,3 +159,15 @@ def test_the_denoise_route_returns_a_denoised_png(client, content_path):
     denoised = job.result(timeout=300)
     assert Image.open(denoised).size == Image.open(content_path).size
     assert "denoise" in Image.open(denoised).text["style_core:notes"]
+
+
+def test_the_layers_route_fills_the_figure_cell_by_cell(client, content_path):
+    job = client.submit(
+        own_photo=handle_file(str(content_path)), own_painting=None, photo=None, painting=None, kind="content",
+        size=64, steps=10, api_name="/layers",
+    )  # fmt: skip
+    figure = Image.open(job.result(timeout=300))
+    assert len(job.outputs()) == 5  # one figure per finished cell
+    assert figure.width > 5 * 64 and figure.height > 64  # five cells and the labels
+    with pytest.raises(AppError, match="the style row needs an image"):
+        client.predict(handle_file(str(content_path)), None, None, None, "both", 64, 10, api_name="/layers")

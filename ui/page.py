@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import gradio as gr
 
-from . import api, compare, denoise, stylise
+from . import api, compare, denoise, layers, stylise
 
 MAX_UPLOAD = "20mb"
 # Gradio stretches a lone gallery tile to the full width; keep result tiles thumbnail-sized.
@@ -23,6 +23,8 @@ def build_page() -> gr.Blocks:
             stylise_tab = stylise.render(history)
         with gr.Tab("Compare"):
             compare.render(stylise_tab)
+        with gr.Tab("Layers"):
+            layers.render(stylise_tab)
         with gr.Tab("Denoise"):
             denoise.render()
         api.render()
