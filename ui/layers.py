@@ -44,7 +44,8 @@ def render(stylise: StyliseTab) -> None:
         button = gr.Button("Run", variant="primary")
         stop = gr.Button("Stop", variant="stop")
     figure = gr.Image(label="Reconstructions (click the corner button to see it large)", format="png", type="pil",
-                      interactive=False, elem_id="layers-figure", buttons=["fullscreen", "download"])  # fmt: skip
+                      interactive=False, elem_id="layers-figure", buttons=["fullscreen", "download"],
+                      show_label=False)  # fmt: skip
     event = button.click(
         layers, [own_photo, own_painting, stylise.content, stylise.style, kind, size, steps], [figure],
         api_name="layers", **HEAVY,
