@@ -1,4 +1,4 @@
-"""Command line: `python -m style_core stylize|compare|denoise|presets ...`.
+"""Command line: `python -m style_core stylize|compare|explore|denoise|presets|settings ...`.
 
 A thin layer: flags -> StyleConfig -> style_core; errors a user can fix print one line and exit 2.
 Every StyleConfig field is a flag, made from its Setting (config.SETTINGS): name, help, choices.
@@ -102,7 +102,6 @@ def build_parser() -> argparse.ArgumentParser:
         "strength-x-layers: the paper's Figure 3",
     )  # fmt: skip
     add_setting_flags(compare)
-    compare.set_defaults(size=None)
 
     explore_command = commands.add_parser(
         "explore", help="the paper's Figure 1 with your images: reconstructions from single layers (content) "
@@ -224,14 +223,15 @@ def run_compare(args: argparse.Namespace) -> int:
 
 
 def run_explore(args: argparse.Namespace) -> int:
-    from .explore import ExploreConfig, explore_grid
+    from .explore import ExploreConfig, explore_grid, plan_cells
 
     config = ExploreConfig(kind=args.kind, size=args.size, steps=args.steps, seed=args.seed)
-    started, figure = time.perf_counter(), None
-    for grid in explore_grid(args.image, args.style_image or args.image, config, device=args.device):
+    started, figure, cells = time.perf_counter(), None, len(plan_cells(config))
+    figures = explore_grid(args.image, args.style_image or args.image, config, device=args.device)
+    for done, grid in enumerate(figures, start=1):
         figure = grid
         if not args.quiet:
-            sys.stderr.write(f"\rcells done: {time.perf_counter() - started:.0f}s  ")
+            sys.stderr.write(f"\rcell {done}/{cells} {time.perf_counter() - started:.0f}s  ")
     save_png(figure, args.out)
     if not args.quiet:
         print(f"\nwrote {args.out} in {time.perf_counter() - started:.1f}s")

@@ -20,6 +20,7 @@ from PIL import Image
 
 from .config import STYLE_LAYERS
 from .errors import ConfigError
+from .grid import GridCell, compose_grid
 from .images import ImageSource, load_image, resize_long_side, to_pil, to_tensor
 from .losses import ContentLoss, StyleLoss, gram_matrix
 from .transfer import pick_device
@@ -165,8 +166,6 @@ def _reconstruct(
 
 def explore_grid(image: ImageSource | None, style: ImageSource | None, config: ExploreConfig, **kwargs) -> Iterator:
     """The labelled figure, re-composed as each cell finishes (rows: content, style; columns: layers)."""
-    from .grid import GridCell, compose_grid
-
     cells = plan_cells(config)
     rows = list(dict.fromkeys(cell.row for cell in cells))
     columns = max(cell.column for cell in cells) + 1

@@ -67,6 +67,10 @@ def status_line(event: Progress) -> str:
     )
 
 
+def caption(config: StyleConfig, clean_up: bool) -> str:
+    return describe(config) + (", denoised" if clean_up else "")
+
+
 def stylise_job(
     content: str, styles: list[str], config: StyleConfig, clean_up: bool, progress: Any = None
 ) -> Iterator[tuple[Image.Image | None, str, Result | None]]:
@@ -74,8 +78,7 @@ def stylise_job(
     with user_errors():
         for event in run(content, styles, config, clean_up=clean_up, preview_every=2.0):
             if isinstance(event, Result):
-                caption = describe(config) + (", denoised" if clean_up else "")
-                yield event.image, f"Done in {event.seconds:.0f} s. {caption}", event
+                yield event.image, f"Done in {event.seconds:.0f} s. {caption(config, clean_up)}", event
             elif isinstance(event, Progress):
                 if progress:
                     progress((event.total_step, event.total_steps), desc="Stylising")
@@ -105,10 +108,9 @@ def save_result(result: Result, content: str, history: list[dict], clean_up: boo
     result.save(path)
     before = load_image(content).resize(result.image.size, Image.Resampling.LANCZOS)
     before.save(before_path)  # the upload itself may be cleaned from Gradio's cache before the gallery is
-    caption = describe(result.config) + (", denoised" if clean_up else "")
-    history.append(
-        {"path": str(path), "before": str(before_path), "caption": caption, "settings": result.config.to_dict()}
-    )
+    settings = result.config.to_dict()
+    entry = {"path": str(path), "before": str(before_path), "caption": caption(result.config, clean_up)}
+    history.append({**entry, "settings": settings})
     return path, before
 
 

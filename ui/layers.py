@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import gradio as gr
 
-from style_core.explore import KINDS, ROW_NOTES, ExploreConfig, explore_grid
+from style_core.explore import KINDS, ROW_NOTES, ExploreConfig, explore_grid, plan_cells
 
 from .controls import PhotoInput
 from .jobs import HEAVY, gpu, user_errors
@@ -17,7 +17,7 @@ def layers(own_photo, own_painting, photo, painting, kind, size, steps, progress
     image, style = own_photo or photo, own_painting or painting
     with user_errors():
         config = ExploreConfig(kind=kind, size=int(size), steps=int(steps))
-        cells = 10 if kind == "both" else 5
+        cells = len(plan_cells(config))
         for done, figure in enumerate(explore_grid(image, style, config), start=1):
             progress((done, cells), desc="Reconstructing")
             yield figure
