@@ -232,7 +232,7 @@ def run_explore(args: argparse.Namespace) -> int:
         figure = grid
         if not args.quiet:
             sys.stderr.write(f"\rcell {done}/{cells} {time.perf_counter() - started:.0f}s  ")
-    save_png(figure, args.out)
+    save_png(figure.image, args.out)
     if not args.quiet:
         print(f"\nwrote {args.out} in {time.perf_counter() - started:.1f}s")
     return 0

@@ -164,14 +164,25 @@ def _reconstruct(
         yield ExploreProgress(cell, 0, 0, step, config.steps, loss, 0.0, preview, preview if finished else None)
 
 
-def explore_grid(image: ImageSource | None, style: ImageSource | None, config: ExploreConfig, **kwargs) -> Iterator:
-    """The labelled figure, re-composed as each cell finishes (rows: content, style; columns: layers)."""
+@dataclass
+class Figure:
+    """The figure so far: each finished cell with its reconstruction, and the labelled composite."""
+
+    cells: list[tuple[Cell, Image.Image]]
+    image: Image.Image
+
+
+def explore_grid(
+    image: ImageSource | None, style: ImageSource | None, config: ExploreConfig, **kwargs
+) -> Iterator[Figure]:
+    """The figure, re-composed as each cell finishes (rows: content, style; columns: layers)."""
     cells = plan_cells(config)
     rows = list(dict.fromkeys(cell.row for cell in cells))
     columns = max(cell.column for cell in cells) + 1
     labels = [" | ".join(c.label for c in cells if c.column == i) for i in range(columns)]
-    finished: list[GridCell] = []
+    finished: list[tuple[Cell, Image.Image]] = []
     for event in explore(image, style, config, **kwargs):
         if event.image is not None:
-            finished.append(GridCell(rows.index(event.cell.row), event.cell.column, event.image))
-            yield compose_grid(finished, rows, labels)
+            finished.append((event.cell, event.image))
+            grid = [GridCell(rows.index(cell.row), cell.column, picture) for cell, picture in finished]
+            yield Figure(list(finished), compose_grid(grid, rows, labels))

@@ -166,8 +166,10 @@ def test_the_layers_route_fills_the_figure_cell_by_cell(client, content_path):
         own_photo=handle_file(str(content_path)), own_painting=None, photo=None, painting=None, kind="content",
         size=64, steps=10, api_name="/layers",
     )  # fmt: skip
-    figure = Image.open(job.result(timeout=300))
-    assert len(job.outputs()) == 5  # one figure per finished cell
-    assert figure.width > 5 * 64 and figure.height > 64  # five cells and the labels
+    content_row, style_row, figure = job.result(timeout=300)
+    assert len(job.outputs()) == 5  # one update per finished cell
+    assert [cell["caption"] for cell in content_row] == ["conv1_2", "conv2_2", "conv3_2", "conv4_2", "conv5_2"]
+    assert style_row == []
+    assert Image.open(figure).width > 5 * 64  # five cells and the labels
     with pytest.raises(AppError, match="the style row needs an image"):
         client.predict(handle_file(str(content_path)), None, None, None, "both", 64, 10, api_name="/layers")

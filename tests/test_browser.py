@@ -74,4 +74,17 @@ def test_pick_examples_switch_preset_run_and_compare_presets(page_url, tmp_path)
         page.get_by_role("button", name="Make the grid").click()
         expect(page.locator("#grid img")).to_be_visible(timeout=120_000)  # the first cell, labelled
         page.screenshot(path=shots / "4_first_cell.png", full_page=True)
+        page.get_by_role("button", name="Stop").last.click()
+
+        page.get_by_role("tab", name="Layers").click()  # the Stylise tab's photo and painting, small and quick
+        for label, value in (("Cell size (long side, px)", 64), ("Steps per cell", 10)):
+            field = number_field(page, label)
+            field.fill(str(value))
+            field.press("Enter")
+        page.get_by_role("button", name="Run").last.click()
+        expect(page.locator("#layers-style").get_by_label("Thumbnail 5 of 5")).to_be_visible(timeout=120_000)
+        expect(page.locator("#layers-content")).to_contain_text("conv5_2")
+        page.locator("#layers-content").get_by_label("Thumbnail 1 of 5").click()  # a cell, large
+        expect(page.locator("#layers-content caption")).to_have_text("conv1_2")  # the preview's caption
+        page.screenshot(path=shots / "5_layers.png", full_page=True)
         browser.close()

@@ -153,3 +153,10 @@ def test_compare_writes_a_labelled_grid_of_the_styles(tmp_path, content_path, st
     assert main(args + ["--kind", "styles", "--size", "64", "--iterations", "2", "--out", str(out), "--quiet"]) == 0
     grid = Image.open(out)
     assert grid.width == 2 * 64 and grid.height > 64
+
+
+def test_explore_writes_the_labelled_figure(tmp_path, content_path):
+    out = tmp_path / "figure.png"
+    args = ["explore", "--image", str(content_path), "--kind", "content", "--size", "48", "--steps", "3"]
+    assert main(args + ["--out", str(out), "--quiet"]) == 0
+    assert Image.open(out).width > 5 * 48  # five cells beside the row label

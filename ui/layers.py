@@ -7,27 +7,32 @@ import gradio as gr
 from style_core.explore import KINDS, ROW_NOTES, ExploreConfig, explore_grid, plan_cells
 
 from .controls import PhotoInput
-from .jobs import HEAVY, gpu, user_errors
+from .jobs import HEAVY, gpu, result_path, user_errors
 from .stylise import StyliseTab
 
 
 @gpu
 def layers(own_photo, own_painting, photo, painting, kind, size, steps, progress=gr.Progress()):
-    """Stream the labelled figure as each reconstruction finishes."""
+    """Stream both rows (captioned cells) and the labelled figure as each reconstruction finishes."""
     image, style = own_photo or photo, own_painting or painting
     with user_errors():
         config = ExploreConfig(kind=kind, size=int(size), steps=int(steps))
-        cells = len(plan_cells(config))
-        for done, figure in enumerate(explore_grid(image, style, config), start=1):
-            progress((done, cells), desc="Reconstructing")
-            yield figure
+        total = len(plan_cells(config))
+        for figure in explore_grid(image, style, config):
+            progress((len(figure.cells), total), desc="Reconstructing")
+            rows = {
+                row: [(picture, cell.label) for cell, picture in figure.cells if cell.row == row] for row in ROW_NOTES
+            }
+            path = result_path()
+            figure.image.save(path)
+            yield rows["content"], rows["style"], str(path)
 
 
 def render(stylise: StyliseTab) -> None:
     gr.Markdown(
         "Gatys et al.'s Figure 1 with your images: each cell starts from white noise and is optimised until its "
-        "VGG19 features match. The whole figure (10 cells at 192 px) takes about a minute on a 2-core CPU.\n\n"
-        + "\n\n".join(f"- {note}" for note in ROW_NOTES.values())
+        "VGG19 features match. The whole figure (10 cells at 192 px) takes about a minute on a 2-core CPU. "
+        "Click a cell to see it large."
     )
     with gr.Row():
         own_photo = PhotoInput(
@@ -43,11 +48,14 @@ def render(stylise: StyliseTab) -> None:
     with gr.Row():
         button = gr.Button("Run", variant="primary")
         stop = gr.Button("Stop", variant="stop")
-    figure = gr.Image(label="Reconstructions (click the corner button to see it large)", format="png", type="pil",
-                      interactive=False, elem_id="layers-figure", buttons=["fullscreen", "download"],
-                      show_label=False)  # fmt: skip
+    rows = {}
+    for row, note in ROW_NOTES.items():
+        rows[row] = gr.Gallery(label=f"{row.capitalize()} reconstructions", columns=5, height=260, format="png",
+                               object_fit="contain", elem_id=f"layers-{row}")  # fmt: skip
+        gr.Markdown(note)
+    figure = gr.File(label="The labelled figure (PNG)", interactive=False)
     event = button.click(
-        layers, [own_photo, own_painting, stylise.content, stylise.style, kind, size, steps], [figure],
-        api_name="layers", **HEAVY,
+        layers, [own_photo, own_painting, stylise.content, stylise.style, kind, size, steps],
+        [rows["content"], rows["style"], figure], api_name="layers", **HEAVY,
     )  # fmt: skip
     stop.click(None, None, None, cancels=[event])
