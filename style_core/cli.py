@@ -89,6 +89,11 @@ def build_parser() -> argparse.ArgumentParser:
     stylize_command.add_argument(
         "--denoise", action="store_true", help="clean the result with the ZS-N2N denoiser (fast mode)"
     )
+    stylize_command.add_argument(
+        "--mask", action="append",
+        help="where the matching --style goes (white = its region; black = not there); one per --style, in the "
+        "same order; where no mask is white the photo is kept",
+    )  # fmt: skip
     add_setting_flags(stylize_command)
 
     compare = commands.add_parser(
@@ -190,7 +195,8 @@ class ProgressBar:
 def run_stylize(args: argparse.Namespace) -> int:
     config = config_from_args(args)
     bar = ProgressBar(not args.quiet)
-    for event in run(args.content, args.style, config, clean_up=args.denoise, device=args.device):
+    events = run(args.content, args.style, config, masks=args.mask, clean_up=args.denoise, device=args.device)
+    for event in events:
         if isinstance(event, Progress):
             bar.show(event)
         elif isinstance(event, Result):

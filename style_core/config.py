@@ -28,7 +28,8 @@ INITS = ("content", "noise", "style")
 OPTIMIZERS = ("lbfgs", "adam")
 COLOR_MODES = ("off", "luminance", "match")
 MIN_SIZE, MAX_SIZE = 64, 4096
-TIERS = ("everyday", "advanced", "styles")  # styles: the settings that belong beside the style images
+# styles: the settings beside the style images; regions: beside the painted masks
+TIERS = ("everyday", "advanced", "styles", "regions")
 
 
 @dataclass(frozen=True)
@@ -180,6 +181,14 @@ class StyleConfig:
     style_blend: list[float] | None = setting(
         None, label="Style blend weights", tier="styles",
         help="one weight per style image, e.g. 0.7, 0.3; empty blends them equally",
+    )  # fmt: skip
+    mask_feather: float = setting(
+        8.0, label="Region edge softness (px)", tier="regions", low=0, high=64,
+        help="with painted regions: blur each mask by this many output pixels so regions meet without a seam",
+    )  # fmt: skip
+    unmasked_style: float = setting(
+        0.0, label="Style outside the regions", tier="regions", low=0, high=1,
+        help="with painted regions: 0 keeps the photo where nothing is painted, up to 1 styles it like the rest",
     )  # fmt: skip
     color: str = setting(
         "off", label="Colour preservation", tier="everyday", choices=COLOR_MODES,

@@ -53,6 +53,25 @@ class StyleLoss(nn.Module):
         return F.mse_loss(gram_matrix(features), self.target) / self.norm
 
 
+def guided_gram_matrix(features: torch.Tensor, mask: torch.Tensor) -> torch.Tensor:
+    """Gram matrix of the features inside a region (Gatys et al. 2017): features weighted by the region's
+    mask at this layer, divided by C times the mask's energy, so a mask of ones gives `gram_matrix`."""
+    channels = features.shape[1]
+    flat = (features * mask).reshape(channels, -1)
+    return flat @ flat.T / (channels * mask.pow(2).sum().clamp_min(1e-8))
+
+
+class GuidedStyleLoss(StyleLoss):
+    """StyleLoss over one region: the region's guided Gram against its own style's Gram."""
+
+    def __init__(self, target_gram: torch.Tensor, mask: torch.Tensor):
+        super().__init__(target_gram)
+        self.register_buffer("mask", mask.detach())
+
+    def forward(self, features: torch.Tensor) -> torch.Tensor:
+        return F.mse_loss(guided_gram_matrix(features, self.mask), self.target) / self.norm
+
+
 class TVLoss(nn.Module):
     """Total variation: mean squared difference between neighbouring pixels (images in [0, 1])."""
 

@@ -19,6 +19,7 @@ from .config import StyleConfig
 from .denoise import DenoiseConfig, DenoiseProgress, denoise
 from .errors import StyleCoreError
 from .images import ImageSource, save_png
+from .masks import fingerprint
 from .transfer import Progress, stylize
 
 
@@ -39,25 +40,28 @@ def run(
     styles: ImageSource | Sequence[ImageSource],
     config: StyleConfig,
     *,
+    masks: Sequence[ImageSource | None] | None = None,
     clean_up: bool = False,
     device: str | torch.device | None = None,
     preview_every: float = 3.0,
 ) -> Iterator[Progress | DenoiseProgress | Result]:
-    """Stylise `content`; with `clean_up`, denoise the result (ZS-N2N fast mode, seeded like the run)."""
+    """Stylise `content` (in painted regions with `masks`, one per style); with `clean_up`, denoise the
+    result (ZS-N2N fast mode, seeded like the run). Masks are inputs like the images: the result's notes
+    record their fingerprints, so a rerun with `--config result.png` can be given the same files."""
     started = time.perf_counter()
     image = None
-    for event in stylize(content, styles, config, device=device, preview_every=preview_every):
+    for event in stylize(content, styles, config, masks=masks, device=device, preview_every=preview_every):
         yield event
         if event.done:
             image = event.image
     if image is None:
         raise StyleCoreError("the run ended without an image")
-    notes = None
+    notes = {"masks": [fingerprint(mask) for mask in masks]} if masks else None
     if clean_up:
         denoise_config = DenoiseConfig(seed=config.seed)
         for event in denoise(image, denoise_config, device=device):
             yield event
             if event.done:
                 image = event.image
-        notes = {"denoise": denoise_config.to_dict()}
+        notes = {**(notes or {}), "denoise": denoise_config.to_dict()}
     yield Result(image, config, notes, time.perf_counter() - started)

@@ -7,6 +7,7 @@ that does so) ends the work at the next step.
 
 from __future__ import annotations
 
+import functools
 import math
 import os
 import time
@@ -29,7 +30,8 @@ from .images import (
     to_pil,
     to_tensor,
 )
-from .losses import ContentLoss, StyleLoss, TVLoss, gram_matrix
+from .losses import ContentLoss, GuidedStyleLoss, StyleLoss, TVLoss, gram_matrix
+from .masks import at_layer, load_masks, mask_tensor
 from .vgg import VGG19Features
 
 # Our per-layer losses are relative errors (see losses.py), about 100x the paper's content/style balance;
@@ -81,10 +83,14 @@ def stylize(
     styles: ImageSource | Sequence[ImageSource],
     config: StyleConfig | None = None,
     *,
+    masks: Sequence[ImageSource | None] | None = None,
     device: str | torch.device | None = None,
     preview_every: float = 3.0,
 ) -> Iterator[Progress]:
-    """Stylise `content` with one or more `styles`; yields Progress events, the last one with the image."""
+    """Stylise `content` with one or more `styles`; yields Progress events, the last one with the image.
+
+    `masks` (optional, one per style; None = everywhere): where each style goes, white = its region; where
+    no mask reaches the photo is kept (lightly stylised with `config.unmasked_style`)."""
     config = config or StyleConfig()
     config.validate()
     content_image = load_image(content, "content image")
@@ -99,6 +105,7 @@ def stylize(
     if min(width, height) < MIN_SIDE:
         raise ImageError(f"content image: its aspect ratio is too extreme for {config.size} px output")
 
+    region_masks = load_masks(masks, len(style_images), (width, height), config.mask_feather)
     device = pick_device(device)
     torch.manual_seed(config.seed)
     generator = torch.Generator().manual_seed(config.seed)
@@ -123,8 +130,11 @@ def stylize(
         scale_w, scale_h = working_size(content_image, long_side)
         content_t = to_tensor(content_image.resize((scale_w, scale_h), Image.Resampling.LANCZOS), device)
         with torch.no_grad():
-            style_grams = _blended_style_grams(model, style_images, blend, config, long_side, content_t, device)
-            objective = Objective(model, config, content_t, style_grams)
+            grams = functools.partial(
+                _blended_style_grams, model, config=config, long_side=long_side, content_t=content_t
+            )
+            regions = _regions(grams, style_images, blend, region_masks, config, (scale_h, scale_w), device)
+            objective = Objective(model, config, content_t, regions)
 
         if image is None:
             image = _initial_image(config, content_t, style_images[0], generator)
@@ -198,11 +208,15 @@ def stylize_image(
 class Objective:
     """The loss at one scale: alpha * content + beta * strength * style + tv, with fixed targets."""
 
-    def __init__(self, model: VGG19Features, config: StyleConfig, content: torch.Tensor, style_grams: dict):
+    def __init__(self, model: VGG19Features, config: StyleConfig, content: torch.Tensor, regions: list[Region]):
         self.model, self.config = model, config
         content_features = model(content.contiguous(memory_format=torch.channels_last))
         self.content_losses = {name: ContentLoss(content_features[name]) for name in config.content_layers}
-        self.style_losses = {name: StyleLoss(gram) for name, gram in style_grams.items()}
+        # Per style layer, each region's (weight, loss); an unmasked run is one region covering everything.
+        self.style_losses = {
+            name: [(region.weight, _style_loss(region, name, content_features[name])) for region in regions]
+            for name in config.style_layers
+        }
         self.tv_loss = TVLoss()
 
     def __call__(self, image: torch.Tensor) -> tuple[torch.Tensor, dict[str, float]]:
@@ -211,7 +225,10 @@ class Objective:
         zero = image.new_zeros(())
         content = sum((loss(features[name]) for name, loss in self.content_losses.items()), zero)
         content = content / max(1, len(self.content_losses))
-        style = sum(config.style_layers[name] * loss(features[name]) for name, loss in self.style_losses.items())
+        style = sum(
+            config.style_layers[name] * sum(weight * loss(features[name]) for weight, loss in losses)
+            for name, losses in self.style_losses.items()
+        )
         style = style / sum(config.style_layers.values())
         tv = self.tv_loss(image)
         total = (
@@ -221,6 +238,34 @@ class Objective:
         )
         terms = {"content": content, "style": style, "tv": tv, "total": total}
         return total, {name: float(value.detach()) for name, value in terms.items()}
+
+
+@dataclass
+class Region:
+    """Where one style target applies: `mask` 1x1xHxW at the scale's size (None = everywhere)."""
+
+    grams: dict[str, torch.Tensor]
+    mask: torch.Tensor | None = None
+    weight: float = 1.0
+
+
+def _style_loss(region: Region, layer: str, features: torch.Tensor) -> StyleLoss:
+    if region.mask is None:
+        return StyleLoss(region.grams[layer])
+    return GuidedStyleLoss(region.grams[layer], at_layer(region.mask, features))
+
+
+def _regions(grams, style_images, blend, masks, config, size, device) -> list[Region]:
+    """The style targets of one scale: the blended styles everywhere, or each style in its own mask plus,
+    where `unmasked_style` > 0, the blend lightly over the region no mask reaches."""
+    if masks is None:
+        return [Region(grams(style_images, blend))]
+    tensors = [mask_tensor(mask, *size, device) for mask in masks]
+    regions = [Region(grams([style], [1.0]), mask) for style, mask in zip(style_images, tensors)]
+    if config.unmasked_style > 0:
+        rest = (1 - torch.stack(tensors).sum(0)).clamp(0, 1)
+        regions.append(Region(grams(style_images, blend), rest, config.unmasked_style))
+    return regions
 
 
 def _make_optimizer(config: StyleConfig, image: torch.Tensor) -> torch.optim.Optimizer:
@@ -249,10 +294,10 @@ def _blended_style_grams(
     model: VGG19Features,
     style_images: list[Image.Image],
     blend: Sequence[float],
+    *,
     config: StyleConfig,
     long_side: int,
     content_t: torch.Tensor,
-    device: torch.device,
 ) -> dict[str, torch.Tensor]:
     """Target Gram per style layer: the blend-weighted mean of each style image's Grams."""
     grams: dict[str, torch.Tensor] = {}
@@ -260,7 +305,7 @@ def _blended_style_grams(
     for style_image, weight in zip(style_images, blend):
         if weight == 0:
             continue
-        style_t = to_tensor(resize_long_side(style_image, style_long_side), device)
+        style_t = to_tensor(resize_long_side(style_image, style_long_side), content_t.device)
         if config.color == "match":
             style_t = match_color_statistics(style_t, content_t)
         features = model(style_t.contiguous(memory_format=torch.channels_last))

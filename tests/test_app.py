@@ -36,7 +36,8 @@ def every_field_changed() -> StyleConfig:
         content_weight=2.5, style_weight=12345.678, strength=2.37, tv_weight=0.125, pooling="avg",
         weights="torchvision", init="noise", optimizer="adam", learning_rate=0.013, lbfgs_history=17,
         iterations=123, scales=2, scale_factor=1.7320508075688772, fine_steps_ratio=0.3, min_change=0.35,
-        size=333, style_scale=0.65, style_blend=[0.7, 0.3], color="match", seed=987654321,
+        size=333, style_scale=0.65, style_blend=[0.7, 0.3], mask_feather=3.5, unmasked_style=0.25, color="match",
+        seed=987654321,
     )  # fmt: skip
     default = StyleConfig()
     assert all(getattr(config, name) != getattr(default, name) for name in SETTINGS)

@@ -160,3 +160,16 @@ def test_explore_writes_the_labelled_figure(tmp_path, content_path):
     args = ["explore", "--image", str(content_path), "--kind", "content", "--size", "48", "--steps", "3"]
     assert main(args + ["--out", str(out), "--quiet"]) == 0
     assert Image.open(out).width > 5 * 48  # five cells beside the row label
+
+
+def test_a_masked_run_records_its_mask_and_reproduces_from_its_png(tmp_path, content_path, style_path):
+    mask = tmp_path / "mask.png"
+    canvas = Image.new("L", (40, 40), 0)
+    canvas.paste(255, (10, 10, 30, 30))
+    canvas.save(mask)
+    out, again = tmp_path / "out.png", tmp_path / "again.png"
+    base = ["stylize", "--content", str(content_path), "--style", str(style_path), "--mask", str(mask), "--quiet"]
+    assert main(base + ["--size", "64", "--scales", "1", "--iterations", "3", "--out", str(out)]) == 0
+    assert json.loads(Image.open(out).text["style_core:notes"])["masks"][0]
+    assert main(base + ["--config", str(out), "--out", str(again)]) == 0
+    assert Image.open(again).tobytes() == Image.open(out).tobytes()
