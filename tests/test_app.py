@@ -27,7 +27,8 @@ def client(tmp_path_factory):
 def page_args(content, style, widgets=None, **changes):
     """The page's Run button's inputs: the images, then every control in the fields' order."""
     values = {**config_to_values(PAGE_DEFAULT.replace(**{**QUICK, **changes})), **(widgets or {})}
-    return [handle_file(str(content)), handle_file(str(style)), None, False, *(values[name] for name in SETTINGS)]
+    images = [handle_file(str(content)), handle_file(str(style)), None, False, None]  # no second style, regions
+    return [*images, *(values[name] for name in SETTINGS)]
 
 
 def every_field_changed() -> StyleConfig:

@@ -8,7 +8,7 @@ import pytest
 from PIL import Image
 
 from style_core import SETTINGS, ConfigError, StyleConfig, save_png
-from style_core.config import controls_table
+from style_core.config import TIERS, controls_table
 from ui.controls import config_to_values, make_controls, settings_to_config, values_to_config
 from ui.examples import PAINTINGS
 from ui.jobs import zip_history
@@ -20,7 +20,7 @@ from .test_app import every_field_changed
 def test_every_setting_has_exactly_one_labelled_control_on_the_page():
     with gr.Blocks():
         controls = {}
-        for tier in ("everyday", "advanced", "styles"):
+        for tier in TIERS:
             tier_controls = make_controls(tier)
             assert not set(tier_controls) & set(controls)
             controls |= tier_controls
@@ -71,3 +71,21 @@ def test_the_example_paintings_are_small_and_titled():
     for painting in PAINTINGS:
         assert painting.title and painting.artist and painting.year
         assert max(Image.open(painting.path).size) <= 512
+
+
+def test_painted_strokes_become_one_mask_per_style():
+    import numpy as np
+
+    from ui.regions import BRUSHES, masks_from_editor
+
+    red, blue, green = ([int(code[i : i + 2], 16) for i in (1, 3, 5)] for code in BRUSHES)
+    layer = np.zeros((20, 40, 4), np.uint8)
+    layer[:, :10] = [*red, 255]
+    layer[:, 30:] = [*blue, 200]
+    layer[:5, 10:30] = [*green, 255]
+    first, second = masks_from_editor({"background": None, "layers": [layer], "composite": None}, styles=2)
+    assert np.asarray(first)[:, :10].min() == 255 and np.asarray(first)[:, 10:].max() == 0
+    assert np.asarray(second)[:, 30:].min() == 255 and np.asarray(second)[:, :30].max() == 0
+    assert masks_from_editor({"background": None, "layers": [np.zeros((20, 40, 4), np.uint8)]}, styles=1) is None
+    with pytest.raises(gr.Error, match="no second style image"):
+        masks_from_editor({"layers": [layer]}, styles=1)

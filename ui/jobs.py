@@ -72,11 +72,11 @@ def caption(config: StyleConfig, clean_up: bool) -> str:
 
 
 def stylise_job(
-    content: str, styles: list[str], config: StyleConfig, clean_up: bool, progress: Any = None
+    content: str, styles: list[str], config: StyleConfig, clean_up: bool, progress: Any = None, masks: Any = None
 ) -> Iterator[tuple[Image.Image | None, str, Result | None]]:
     """Yields (preview, status, None) while running, then (image, status, result)."""
     with user_errors():
-        for event in run(content, styles, config, clean_up=clean_up, preview_every=2.0):
+        for event in run(content, styles, config, masks=masks, clean_up=clean_up, preview_every=2.0):
             if isinstance(event, Result):
                 yield event.image, f"Done in {event.seconds:.0f} s. {caption(config, clean_up)}", event
             elif isinstance(event, Progress):

@@ -15,6 +15,7 @@ from style_core.config import DEFAULT_PRESET, LAYER_WEIGHT_PRESETS, STYLE_LAYERS
 from .controls import PAGE_DEFAULT, PhotoInput, config_to_values, make_controls, values_to_config
 from .examples import CONTENT_EXAMPLES, PAINTINGS
 from .jobs import HEAVY, gpu, save_result, stylise_job, user_errors, zip_history
+from .regions import LEGEND, make_editor, masks_from_editor
 
 
 @dataclass
@@ -35,7 +36,7 @@ def page_values(config: StyleConfig, controls: dict[str, gr.Component]) -> dict[
 
 
 @gpu
-def stylise(content, style, second_style, clean_up, history, progress=gr.Progress(), **settings):
+def stylise(content, style, second_style, clean_up, regions, history, progress=gr.Progress(), **settings):
     """Stream previews, then the final image, a gallery entry, a before/after pair and the PNG."""
     if not content:
         raise gr.Error("Upload a content photo first.")
@@ -44,8 +45,9 @@ def stylise(content, style, second_style, clean_up, history, progress=gr.Progres
         raise gr.Error("Choose a style image: upload one or click an example painting.")
     with user_errors():
         config = values_to_config(settings)
+    masks = masks_from_editor(regions, len(styles))
     history = list(history or [])
-    for image, status, result in stylise_job(content, styles, config, clean_up, progress):
+    for image, status, result in stylise_job(content, styles, config, clean_up, progress, masks):
         if result is None:
             yield image, status, gr.skip(), gr.skip(), gr.skip(), gr.skip()
         else:
@@ -67,6 +69,13 @@ def render(history: gr.State) -> StyliseTab:
             )  # fmt: skip
             controls |= make_controls("everyday")
             clean_up = gr.Checkbox(False, label="Clean up the result with the denoiser (ZS-N2N, ~20 s on CPU)")
+    with gr.Accordion("Paint regions (optional)", open=False):
+        gr.Markdown(LEGEND)
+        with gr.Row():
+            regions = make_editor()
+            with gr.Column():
+                controls |= make_controls("regions")
+    content.change(lambda photo: photo, [content], [regions], api_visibility="private")
     with gr.Accordion("Advanced settings", open=False):
         layer_weighting = gr.Radio(
             list(LAYER_WEIGHT_PRESETS), value=None, label="Style layer weighting",
@@ -80,7 +89,7 @@ def render(history: gr.State) -> StyliseTab:
     status = gr.Markdown("Ready.")
     result, before_after, download, results, restore = _result_area(history, controls)
     run_event = run.click(
-        stylise, [content, style, second_style, clean_up, history],
+        stylise, [content, style, second_style, clean_up, regions, history],
         [result, status, results, before_after, download, history],
         inputs_kwargs=controls, api_visibility="undocumented", api_name="stylise_page",
         show_progress="minimal", show_progress_on=[result], **HEAVY,
