@@ -62,7 +62,10 @@ def at_layer(mask: torch.Tensor, features: torch.Tensor) -> torch.Tensor:
 
 
 def fingerprint(mask: ImageSource | None) -> str | None:
-    """A short sha256 of a mask file, recorded in the result so a rerun can be checked against it."""
+    """A short sha256 of a mask (its file, or a painted image's pixels), recorded in the result so a rerun
+    can be checked against it."""
+    if isinstance(mask, Image.Image):
+        return hashlib.sha256(mask.tobytes()).hexdigest()[:16]
     if isinstance(mask, bytes):
         return hashlib.sha256(mask).hexdigest()[:16]
     if isinstance(mask, (str, os.PathLike)):

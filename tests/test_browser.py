@@ -2,11 +2,14 @@
 switches the preset, runs, then compares the presets and finds the labelled grid. Screenshots go to
 $SCREENSHOT_DIR when set (look at them)."""
 
+import io
+import json
 import os
 import shutil
 from pathlib import Path
 
 import pytest
+from PIL import Image
 
 from ui import CSS, build_page
 
@@ -87,4 +90,49 @@ def test_pick_examples_switch_preset_run_and_compare_presets(page_url, tmp_path)
         page.locator("#layers-content").get_by_label("Thumbnail 1 of 5").click()  # a cell, large
         expect(page.locator("#layers-content caption")).to_have_text("conv1_2")  # the preview's caption
         page.screenshot(path=shots / "5_layers.png", full_page=True)
+        browser.close()
+
+
+def test_paint_two_regions_with_two_paintings_and_run(page_url, content_path, style_path, second_style_path, tmp_path):
+    from playwright.sync_api import expect, sync_playwright
+
+    shots = Path(os.environ.get("SCREENSHOT_DIR", tmp_path))
+    shots.mkdir(parents=True, exist_ok=True)
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS, headless=True)
+        page = browser.new_page(viewport={"width": 1400, "height": 1500})
+        page.goto(page_url)
+        page.locator("#content-input input[type=file]").set_input_files(str(content_path))
+        page.locator("#style-input input[type=file]").set_input_files(str(style_path))
+        page.get_by_text("Blend a second style").click()
+        page.locator("#second-style-input input[type=file]").set_input_files(str(second_style_path))
+        for label, value in (("Output size (long side, px)", 128), ("Iterations", 10)):
+            field = number_field(page, label)
+            field.fill(str(value))
+            field.press("Enter")
+        page.get_by_text("Paint regions (optional)").click()
+        editor = page.locator("#regions")
+        expect(editor.locator("canvas").first).to_be_visible(timeout=10_000)
+        page.wait_for_timeout(1500)  # the photo loads into the editor
+        editor.get_by_role("button", name="Brush Size").click()
+        editor.locator("input[type=range]").fill("40")
+        box = editor.locator("canvas").last.bounding_box()
+        for swatch, (top, bottom) in ((0, (0.15, 0.45)), (1, (0.6, 0.85))):  # red: style, blue: second style
+            editor.get_by_role("button", name="Color").click()
+            editor.locator("button:not([aria-label])").nth(swatch).click()
+            editor.get_by_role("button", name="Brush", exact=True).click()
+            for k in range(4):
+                y = box["y"] + box["height"] * (top + (bottom - top) * k / 3)
+                page.mouse.move(box["x"] + box["width"] * 0.15, y)
+                page.mouse.down()
+                for step in range(31):
+                    page.mouse.move(box["x"] + box["width"] * (0.15 + 0.7 * step / 30), y)
+                page.mouse.up()
+        page.screenshot(path=shots / "6_painted.png", full_page=True)
+        page.get_by_role("button", name="Run").first.click()
+        expect(page.get_by_text("Done in")).to_be_visible(timeout=240_000)
+        page.screenshot(path=shots / "7_regions_result.png", full_page=True)
+        png = page.request.get(page.locator("#download a").first.get_attribute("href")).body()
+        masks = json.loads(Image.open(io.BytesIO(png)).text["style_core:notes"])["masks"]
+        assert len(masks) == 2 and all(masks)  # both painted regions reached the engine
         browser.close()

@@ -61,7 +61,13 @@ def render(history: gr.State) -> StyliseTab:
         content, style = _image_inputs()
         with gr.Column(scale=1):
             with gr.Accordion("Blend a second style", open=False):
-                second_style = PhotoInput(label="Second style image", type="filepath", image_mode=None, height=160)
+                second_style = PhotoInput(
+                    label="Second style image",
+                    type="filepath",
+                    image_mode=None,
+                    height=160,
+                    elem_id="second-style-input",
+                )
                 controls = make_controls("styles")
             preset_name = gr.Dropdown(
                 list(PRESETS), value=DEFAULT_PRESET, label="Preset",
@@ -123,7 +129,7 @@ def _result_area(history: gr.State, controls: dict) -> tuple:
         result = gr.Image(label="Result", format="png", type="pil", interactive=False, height=420, elem_id="result")
         before_after = gr.ImageSlider(label="Before / after", format="png", type="pil", elem_id="before-after")
     with gr.Row():
-        download = gr.File(label="Download PNG (settings embedded)", interactive=False)
+        download = gr.File(label="Download PNG (settings embedded)", interactive=False, elem_id="download")
         download_all = gr.DownloadButton("Download all results (zip)", value=None, interactive=False)
         restore = gr.File(label="Drop a result PNG here to restore its settings", file_types=[".png"])
     results = gr.Gallery(
