@@ -9,6 +9,7 @@ import argparse
 
 import gradio as gr
 
+from style_core.transfer import warm_up
 from ui import CSS, MAX_UPLOAD, build_page
 
 
@@ -20,6 +21,7 @@ def main() -> None:
     args = parser.parse_args()
     page = build_page()
     page.queue(max_size=32)
+    warm_up()  # the first visitor's run then previews as fast as everyone else's
     page.launch(
         share=args.share, server_name=args.server_name, server_port=args.port, max_file_size=MAX_UPLOAD,
         theme=gr.themes.Soft(), css=CSS,

@@ -13,8 +13,10 @@ import math
 from dataclasses import dataclass, field
 from typing import Any
 
+from .device import PRECISIONS
 from .errors import ConfigError
-from .vgg import LAYER_NAMES, POOLING, WEIGHT_SOURCES
+from .losses import STYLE_LOSSES
+from .vgg import LAYER_NAMES, PADDINGS, POOLING, WEIGHT_SOURCES
 
 STYLE_LAYERS = ("relu1_1", "relu2_1", "relu3_1", "relu4_1", "relu5_1")
 FEATURE_LAYERS = tuple(name for name in LAYER_NAMES if not name.startswith("pool"))
@@ -134,10 +136,24 @@ class StyleConfig:
     tv_weight: float = setting(
         1.0, label="Smoothness (TV weight)", low=0, help="total variation on pixels in [0, 1]: smooths speckle; 0 = off"
     )
+    style_loss: str = setting(
+        "gram", label="Style loss", choices=STYLE_LOSSES,
+        help="gram (the paper's Gram matrices) or w2 (Wasserstein-2: feature means and covariances, slower)",
+    )  # fmt: skip
     pooling: str = setting("max", label="Pooling", choices=POOLING, help="max or avg (the paper used avg)")
+    padding: str = setting(
+        "mirror", label="Edge padding", choices=PADDINGS,
+        help="how VGG19 sees past the image's edge: zeros (the paper's) grows a frame; mirror gives the image a "
+        "mirrored margin whose features are cropped away; reflect or replicate pad every convolution",
+    )  # fmt: skip
     weights: str = setting(
         "bundled", label="VGG19 weights", choices=WEIGHT_SOURCES,
         help="bundled (the paper's Caffe VGG19, offline) or torchvision (548 MB download, a different look)",
+    )  # fmt: skip
+    precision: str = setting(
+        "auto", label="Precision", choices=PRECISIONS,
+        help="the network's number format: bfloat16 is faster where the CPU or GPU has it natively, which is what "
+        "auto picks (float32 elsewhere); losses stay float32",
     )  # fmt: skip
     init: str = setting(
         "content", label="Start from", choices=INITS,
@@ -152,18 +168,19 @@ class StyleConfig:
     )
     lbfgs_history: int = setting(50, label="L-BFGS history", low=1, high=1000, help="L-BFGS curvature history length")
     iterations: int = setting(
-        80, label="Iterations", tier="everyday", low=1, high=100_000, step=1, page_high=500,
+        60, label="Iterations", tier="everyday", low=1, high=100_000, step=1, page_high=500,
         help="steps at the coarsest scale (the only one when scales is 1); each finer scale runs fewer",
     )  # fmt: skip
     scales: int = setting(
-        3, label="Scales (coarse to fine)", low=1, high=8, step=1,
+        2, label="Scales (coarse to fine)", low=1, high=8, step=1,
         help="start small and grow: faster, and larger brush strokes; sizes shrink by scale_factor from size",
     )  # fmt: skip
-    scale_factor: float = setting(2**0.5, label="Scale factor", low=1.05, high=4, help="size ratio between scales")
+    scale_factor: float = setting(2.0, label="Scale factor", low=1.05, high=4, help="size ratio between scales")
     # Each finer scale runs this fraction of the previous scale's steps: the look forms at the coarse,
-    # cheap scales and a warm-started finer scale only sharpens it (bench/speed.py measures the trade).
+    # cheap scales and a warm-started finer scale only sharpens it. Starting below half the output size
+    # lets the style swamp the photo's layout (faces dissolve): bench/schedule.py measures the trade.
     fine_steps_ratio: float = setting(
-        0.5, label="Fine steps ratio", low=0.01, high=1,
+        0.25, label="Fine steps ratio", low=0.01, high=1,
         help="each finer scale runs this fraction of the previous scale's steps",
     )  # fmt: skip
     min_change: float = setting(
@@ -348,7 +365,9 @@ def describe(config: StyleConfig) -> str:
 
 PRESETS: dict[str, StyleConfig] = {
     # Gatys et al. 2015/2016: average pooling, white-noise start, alpha/beta = 1e-3, one scale, L-BFGS.
-    "gatys2015": StyleConfig(pooling="avg", init="noise", style_weight=1e3, tv_weight=0.0, scales=1, iterations=500),
+    "gatys2015": StyleConfig(
+        pooling="avg", padding="zeros", init="noise", style_weight=1e3, tv_weight=0.0, scales=1, iterations=500
+    ),
     "balanced": StyleConfig(),
     "strong_style": StyleConfig(style_weight=1e4),  # alpha/beta = 1e-4
     "keep_colors": StyleConfig(color="luminance"),

@@ -21,6 +21,7 @@ import torch.nn.functional as F
 from PIL import Image
 from torch import nn
 
+from .device import bfloat16_is_native, pick_device
 from .errors import ConfigError
 from .images import ImageSource, load_image, to_pil, to_tensor
 
@@ -155,8 +156,6 @@ def denoise(
     """Fit ZS-N2N to `image` and yield progress; the last event holds the denoised image, and every
     `preview_every` steps (0 = never) an event carries the image as denoised so far.
     Greyscale images (all channels equal) are denoised as one channel."""
-    from .transfer import pick_device
-
     config = config or DenoiseConfig()
     picture = load_image(image, "image to denoise")
     device = pick_device(device)
@@ -182,7 +181,7 @@ def denoise_tensor(noisy: torch.Tensor, config: DenoiseConfig, *, preview_every:
     net = DenoiseNet(noisy.shape[1]).to(noisy.device, memory_format=torch.channels_last)
     optimizer = torch.optim.Adam(net.parameters(), lr=config.learning_rate)
     schedule = torch.optim.lr_scheduler.StepLR(optimizer, step_size=config.halve_every, gamma=0.5)
-    low_precision = config.precision == "bfloat16" and _bfloat16_is_fast(noisy.device)
+    low_precision = config.precision == "bfloat16" and bfloat16_is_native(noisy.device)
     start = time.perf_counter()
     for step in range(1, config.steps + 1):
         batch = _random_crops(padded, config.crop, config.crops_per_step, generator) if config.crop else padded
@@ -197,18 +196,6 @@ def denoise_tensor(noisy: torch.Tensor, config: DenoiseConfig, *, preview_every:
         yield DenoiseProgress(step, config.steps, float(loss.detach()), time.perf_counter() - start, preview)
     clean = preview if preview is not None else _apply(net, padded, height, width)  # no second pass
     yield DenoiseProgress(config.steps, config.steps, float("nan"), time.perf_counter() - start, clean, done=True)
-
-
-def _bfloat16_is_fast(device: torch.device) -> bool:
-    """Whether bfloat16 convolutions run natively here (on other CPUs they are emulated and slower)."""
-    if device.type == "cuda":
-        return torch.cuda.is_bf16_supported()
-    if device.type != "cpu":
-        return False
-    try:
-        return bool(torch.ops.mkldnn._is_mkldnn_bf16_supported())
-    except (AttributeError, RuntimeError):  # a private op: absent from some builds
-        return False
 
 
 @torch.no_grad()

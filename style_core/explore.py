@@ -19,11 +19,11 @@ import torch
 from PIL import Image
 
 from .config import STYLE_LAYERS
+from .device import pick_device
 from .errors import ConfigError
 from .grid import GridCell, compose_grid
 from .images import ImageSource, load_image, resize_long_side, to_pil, to_tensor
 from .losses import ContentLoss, StyleLoss, gram_matrix
-from .transfer import pick_device
 from .vgg import LAYER_NAMES, POOLING, WEIGHT_SOURCES, VGG19Features
 
 KINDS = ("content", "style", "both")

@@ -140,7 +140,8 @@ def match_color_statistics(source: torch.Tensor, reference: torch.Tensor, eps: f
         pixels = image.reshape(3, -1).double()
         mean = pixels.mean(1, keepdim=True)
         centred = pixels - mean
-        cov = centred @ centred.T / pixels.shape[1] + eps * torch.eye(3, dtype=torch.float64)
+        identity = torch.eye(3, dtype=torch.float64, device=image.device)  # on the image's device: CUDA too
+        cov = centred @ centred.T / pixels.shape[1] + eps * identity
         return mean, cov
 
     def sqrt_and_inv_sqrt(cov: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
@@ -155,6 +156,16 @@ def match_color_statistics(source: torch.Tensor, reference: torch.Tensor, eps: f
     pixels = source.reshape(3, -1).double()
     mapped = reference_sqrt @ source_inv_sqrt @ (pixels - source_mean) + reference_mean
     return mapped.reshape(source.shape).to(source.dtype).clamp(0, 1)
+
+
+def border_score(image: Image.Image, outer: int = 4, inner: int = 16) -> float:
+    """How strongly an image is framed (0-255): on its worst side, the mean colour step between the outer
+    `outer` px strip and the strip from `outer` to `inner` px inside (channels averaged). A result's score
+    minus its photo's, at the same size, is the frame the stylisation added."""
+    pixels = np.asarray(image.convert("RGB"), dtype=np.float64)
+    sides = (pixels, pixels[::-1], pixels.transpose(1, 0, 2), pixels.transpose(1, 0, 2)[::-1])
+    steps = [np.abs(side[:outer].mean((0, 1)) - side[outer:inner].mean((0, 1))).mean() for side in sides]
+    return float(max(steps))
 
 
 # PNG metadata: the full settings travel inside the result, so dropping it back in reproduces the run.

@@ -6,6 +6,8 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
+STYLE_LOSSES = ("gram", "w2")
+
 
 def gram_matrix(features: torch.Tensor) -> torch.Tensor:
     """Gram matrix of a 1xCxHxW feature map, divided by C*H*W.
@@ -79,3 +81,44 @@ class TVLoss(nn.Module):
         dx = image[..., :, 1:] - image[..., :, :-1]
         dy = image[..., 1:, :] - image[..., :-1, :]
         return dx.pow(2).mean() + dy.pow(2).mean()
+
+
+def feature_moments(features: torch.Tensor, mask: torch.Tensor | None = None) -> tuple[torch.Tensor, torch.Tensor]:
+    """Mean (C) and raw second moment (CxC, so that second moment / C is `gram_matrix`) of a 1xCxHxW
+    feature map's channels over its pixels; with a mask (1x1xHxW), over the region, pixels weighted by mask^2
+    as in `guided_gram_matrix`."""
+    channels = features.shape[1]
+    flat = features.reshape(channels, -1)
+    if mask is None:
+        return flat.mean(1), flat @ flat.T / flat.shape[1]
+    weights = mask.reshape(1, -1).pow(2)
+    energy = weights.sum().clamp_min(1e-8)
+    return (flat * weights).sum(1) / energy, (flat * weights) @ flat.T / energy
+
+
+class StyleLossW2(nn.Module):
+    """Wasserstein-2 distance between Gaussians fitted to the features and to the style's features:
+    |m - m_s|^2 + tr(C + C_s - 2 (C_s^1/2 C C_s^1/2)^1/2), divided by the style's E|f|^2.
+
+    As crowsonkb's StyleLossW2: it matches the means and covariances that a Gram matrix mixes together.
+    The trace of the square root is the sum of the square roots of eigenvalues, whose gradient is stable
+    even where eigenvalues repeat (no eigenvectors are differentiated)."""
+
+    def __init__(self, target_mean: torch.Tensor, target_second_moment: torch.Tensor, mask: torch.Tensor | None = None):
+        super().__init__()
+        cov = target_second_moment - torch.outer(target_mean, target_mean)
+        values, vectors = torch.linalg.eigh(cov.double())
+        cov_sqrt = vectors @ torch.diag(values.clamp_min(0).sqrt()) @ vectors.T
+        self.register_buffer("mean", target_mean.detach())
+        self.register_buffer("cov", cov.detach())
+        self.register_buffer("cov_sqrt", cov_sqrt.to(cov.dtype))
+        self.register_buffer("norm", target_second_moment.trace().detach().clamp_min(1e-8))
+        self.register_buffer("mask", None if mask is None else mask.detach())
+
+    def forward(self, features: torch.Tensor) -> torch.Tensor:
+        mean, second_moment = feature_moments(features, self.mask)
+        cov = second_moment - torch.outer(mean, mean)
+        cross = self.cov_sqrt @ cov @ self.cov_sqrt
+        cross_sqrt_trace = torch.linalg.eigvalsh((cross + cross.T) / 2).clamp_min(1e-8).sqrt().sum()
+        distance = (mean - self.mean).pow(2).sum() + cov.trace() + self.cov.trace() - 2 * cross_sqrt_trace
+        return distance.clamp_min(0) / self.norm

@@ -9,15 +9,16 @@ from __future__ import annotations
 
 import functools
 import math
-import os
 import time
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 
+import numpy as np
 import torch
 from PIL import Image
 
 from .config import StyleConfig
+from .device import autocast, cudnn_benchmark, is_out_of_memory, network_dtype, out_of_memory, pick_device
 from .errors import ConfigError, ImageError, StyleCoreError
 from .images import (
     MIN_SIDE,
@@ -30,7 +31,7 @@ from .images import (
     to_pil,
     to_tensor,
 )
-from .losses import ContentLoss, GuidedStyleLoss, StyleLoss, TVLoss, gram_matrix
+from .losses import ContentLoss, GuidedStyleLoss, StyleLoss, StyleLossW2, TVLoss, feature_moments
 from .masks import at_layer, load_masks, mask_tensor
 from .vgg import VGG19Features
 
@@ -59,23 +60,76 @@ class Progress:
     config: StyleConfig | None = field(default=None, repr=False)
 
 
-def pick_device(device: str | torch.device | None = None) -> torch.device:
-    """CUDA when present, else CPU using every core this process may run on."""
-    if device is not None:
-        return torch.device(device)
-    if torch.cuda.is_available():
-        return torch.device("cuda")
-    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
-    if torch.get_num_threads() < cores:
-        torch.set_num_threads(cores)
-    return torch.device("cpu")
-
-
 def working_size(image: Image.Image, long_side: int) -> tuple[int, int]:
     """(width, height) of `image` scaled so its long side is `long_side`."""
     width, height = image.size
     scale = long_side / max(width, height)
     return max(1, round(width * scale)), max(1, round(height * scale))
+
+
+@dataclass
+class Run:
+    """What every scale of one run shares: the settings, the images, the network and its precision."""
+
+    config: StyleConfig
+    content: Image.Image
+    styles: list[Image.Image]
+    blend: list[float]
+    masks: list | None
+    device: torch.device
+    dtype: torch.dtype  # the network's; losses and the image stay float32
+    model: VGG19Features
+    generator: torch.Generator
+
+    def features(self, image: torch.Tensor) -> dict[str, torch.Tensor]:
+        """VGG19 features in float32 (the network itself may run in bfloat16)."""
+        with autocast(self.device, self.dtype):
+            features = self.model(image.contiguous(memory_format=torch.channels_last))
+        return {name: value.float() for name, value in features.items()}
+
+    @functools.cached_property
+    def content_full(self) -> torch.Tensor:
+        return self.content_at(self.config.size)
+
+    def size_at(self, long_side: int) -> tuple[int, int]:
+        return working_size(self.content, long_side)
+
+    def content_at(self, long_side: int) -> torch.Tensor:
+        resized = self.content.resize(self.size_at(long_side), Image.Resampling.LANCZOS)
+        return to_tensor(resized, self.device)
+
+
+def prepare(
+    content: ImageSource,
+    styles: ImageSource | Sequence[ImageSource],
+    config: StyleConfig,
+    masks: Sequence[ImageSource | None] | None = None,
+    device: str | torch.device | None = None,
+) -> Run:
+    """Load and check the inputs (one clear error each), build the network."""
+    config.validate()
+    content_image = load_image(content, "content image")
+    style_list = list(styles) if isinstance(styles, (list, tuple)) else [styles]
+    if not style_list:
+        raise ConfigError("give at least one style image")
+    style_images = [load_image(style, f"style image {i + 1}") for i, style in enumerate(style_list)]
+    blend = config.style_blend or [1.0] * len(style_images)
+    if len(blend) != len(style_images):
+        raise ConfigError(f"{len(blend)} style blend weights given for {len(style_images)} style images")
+    width, height = working_size(content_image, config.size)
+    if min(width, height) < MIN_SIDE:
+        raise ImageError(f"content image: its aspect ratio is too extreme for {config.size} px output")
+    region_masks = load_masks(masks, len(style_images), (width, height), config.mask_feather)
+    device = pick_device(device)
+    torch.manual_seed(config.seed)
+    layers = list(config.content_layers) + list(config.style_layers)
+    model = VGG19Features(layers, config.pooling, config.weights, config.padding)
+    # channels_last lets oneDNN (CPU) and cuDNN pick faster convolution kernels.
+    model = model.to(device, memory_format=torch.channels_last)
+    return Run(
+        config, content_image, style_images, list(blend), region_masks, device,
+        network_dtype(config.precision, device), model, torch.Generator().manual_seed(config.seed),
+    )  # fmt: skip
 
 
 def stylize(
@@ -91,105 +145,119 @@ def stylize(
 
     `masks` (optional, one per style; None = everywhere): where each style goes, white = its region; where
     no mask reaches the photo is kept (lightly stylised with `config.unmasked_style`)."""
-    config = config or StyleConfig()
-    config.validate()
-    content_image = load_image(content, "content image")
-    style_list = list(styles) if isinstance(styles, (list, tuple)) else [styles]
-    if not style_list:
-        raise ConfigError("give at least one style image")
-    style_images = [load_image(style, f"style image {i + 1}") for i, style in enumerate(style_list)]
-    blend = config.style_blend or [1.0] * len(style_images)
-    if len(blend) != len(style_images):
-        raise ConfigError(f"{len(blend)} style blend weights given for {len(style_images)} style images")
-    width, height = working_size(content_image, config.size)
-    if min(width, height) < MIN_SIDE:
-        raise ImageError(f"content image: its aspect ratio is too extreme for {config.size} px output")
-
-    region_masks = load_masks(masks, len(style_images), (width, height), config.mask_feather)
-    device = pick_device(device)
-    torch.manual_seed(config.seed)
-    generator = torch.Generator().manual_seed(config.seed)
-    model = VGG19Features(list(config.content_layers) + list(config.style_layers), config.pooling, config.weights)
-    # channels_last lets oneDNN (CPU) and cuDNN pick faster convolution kernels: ~17% per step at 512 px on CPU.
-    model = model.to(device, memory_format=torch.channels_last)
-
-    sizes = config.scale_sizes()
-    scale_steps = config.scale_iterations()
-    total_steps = sum(scale_steps)
-    start = time.perf_counter()
-    last_preview = -float("inf")
-    total_step = 0
+    run = prepare(content, styles, config or StyleConfig(), masks, device)
+    clock = Clock(run, preview_every)
     image: torch.Tensor | None = None
-    content_full = to_tensor(content_image.resize((width, height), Image.Resampling.LANCZOS), device)
+    ran_out = False
+    try:
+        with cudnn_benchmark(run.device):
+            for scale_index, long_side in enumerate(run.config.scale_sizes(), start=1):
+                image = yield from _optimise_scale(run, clock, scale_index, long_side, image)
+    except (torch.OutOfMemoryError, RuntimeError) as error:
+        if not is_out_of_memory(error):
+            raise
+        ran_out = True  # raised below, once the traceback's tensors are gone and the memory can be freed
+    if ran_out:
+        raise out_of_memory(run.device, run.config.size)
+    final = to_pil(finish(run, image))
+    yield clock.progress(len(clock.sizes), final.size, 0, image=final)
 
-    def finish(tensor: torch.Tensor) -> torch.Tensor:
-        result = tensor.detach().clamp(0, 1)
-        return luminance_transfer(result, content_full) if config.color == "luminance" else result
 
-    for scale_index, long_side in enumerate(sizes, start=1):
-        scale_w, scale_h = working_size(content_image, long_side)
-        content_t = to_tensor(content_image.resize((scale_w, scale_h), Image.Resampling.LANCZOS), device)
-        with torch.no_grad():
-            grams = functools.partial(
-                _blended_style_grams, model, config=config, long_side=long_side, content_t=content_t
+class Clock:
+    """Step counts, elapsed time, the time left and when to send a preview, over all scales."""
+
+    def __init__(self, run: Run, preview_every: float):
+        self.run, self.preview_every = run, preview_every
+        self.sizes, self.steps = run.config.scale_sizes(), run.config.scale_iterations()
+        self.total_steps = sum(self.steps)
+        self.total_step = 0
+        self.start = time.perf_counter()
+        self.last_preview = -float("inf")
+        self.losses: dict[str, float] = {}
+        self.eta = 0.0
+
+    def step_done(self, scale_index: int, step: int, scale_start: float, losses: dict[str, float]) -> bool:
+        """Count a step; True when it is time for a preview."""
+        self.total_step += 1
+        self.losses = losses
+        now = time.perf_counter()
+        # Steps left here plus later scales' steps in units of this scale's (cost grows with the pixels).
+        pixels = [math.prod(self.run.size_at(s)) for s in self.sizes]
+        later = sum(n * p / pixels[scale_index - 1] for n, p in zip(self.steps[scale_index:], pixels[scale_index:]))
+        self.eta = (now - scale_start) / step * (self.steps[scale_index - 1] - step + later)
+        if step == 1 or now - self.last_preview >= self.preview_every:
+            self.last_preview = now
+            return True
+        return False
+
+    def progress(self, scale_index: int, size: tuple[int, int], step: int, preview=None, image=None) -> Progress:
+        return Progress(
+            scale=scale_index, scales=len(self.sizes), size=size, step=step, total_step=self.total_step,
+            total_steps=self.total_steps, losses=dict(self.losses), elapsed=time.perf_counter() - self.start,
+            eta=0.0 if image is not None else self.eta, preview=preview if image is None else image, image=image,
+            done=image is not None, config=self.run.config,
+        )  # fmt: skip
+
+
+def _optimise_scale(
+    run: Run, clock: Clock, scale_index: int, long_side: int, image: torch.Tensor | None
+) -> Iterator[Progress]:
+    """Optimise at one scale, starting from `image` (the last scale's result, or the initial image);
+    yields a Progress per step and returns the image."""
+    config = run.config
+    content_t = run.content_at(long_side)
+    height, width = content_t.shape[-2:]
+    with torch.no_grad():
+        objective = Objective(run, content_t, _regions(run, long_side, content_t))
+    if image is None:
+        image = _initial_image(config, content_t, run.styles[0], run.generator)
+    else:
+        image = resize_tensor(image.detach(), height, width).clamp(0, 1)
+    image = image.contiguous().requires_grad_(True)
+    optimizer = _make_optimizer(config, image)
+    stop_rule = StopRule(config.min_change, image)
+    scale_start = time.perf_counter()
+    steps_here = clock.steps[scale_index - 1]
+    for step in range(1, steps_here + 1):
+        losses = _step(optimizer, objective, image)
+        if config.optimizer == "adam":
+            with torch.no_grad():
+                image.clamp_(0, 1)
+        if not torch.isfinite(image).all() or not all(map(math.isfinite, losses.values())):
+            raise StyleCoreError(
+                "the optimisation diverged (the loss became NaN or infinite): lower the learning rate or the weights"
             )
-            regions = _regions(grams, style_images, blend, region_masks, config, (scale_h, scale_w), device)
-            objective = Objective(model, config, content_t, regions)
+        show = clock.step_done(scale_index, step, scale_start, losses)
+        preview = to_pil(finish(run, image)) if show else None
+        yield clock.progress(scale_index, (width, height), step, preview=preview)
+        if stop_rule.settled(image):
+            clock.total_steps -= steps_here - step  # the bar's total shrinks to what will really run
+            break
+    return image
 
-        if image is None:
-            image = _initial_image(config, content_t, style_images[0], generator)
-        else:
-            image = resize_tensor(image.detach(), scale_h, scale_w).clamp(0, 1)
-        image = image.contiguous().requires_grad_(True)
-        optimizer = _make_optimizer(config, image)
 
-        previous = image.detach().clone()
-        recent_changes: list[float] = []
-        scale_start = time.perf_counter()
-        steps_here = scale_steps[scale_index - 1]
-        later_work = sum(  # later scales' steps, in units of this scale's steps (cost grows with pixels)
-            n * w * h / (scale_w * scale_h)
-            for n, (w, h) in zip(
-                scale_steps[scale_index:], (working_size(content_image, s) for s in sizes[scale_index:])
-            )
-        )
-        for step in range(1, steps_here + 1):
-            losses = _step(optimizer, objective, image)
-            if config.optimizer == "adam":
-                with torch.no_grad():
-                    image.clamp_(0, 1)
-            total_step += 1
-            if not torch.isfinite(image).all() or not all(map(math.isfinite, losses.values())):
-                raise StyleCoreError(
-                    "the optimisation diverged (the loss became NaN or infinite): "
-                    "lower the learning rate or the weights"
-                )
-            now = time.perf_counter()
-            seconds_per_step = (now - scale_start) / step
-            eta = seconds_per_step * (steps_here - step + later_work)
-            preview = None
-            if step == 1 or now - last_preview >= preview_every:
-                preview = to_pil(finish(image))
-                last_preview = now
-            yield Progress(
-                scale=scale_index, scales=len(sizes), size=(scale_w, scale_h), step=step, total_step=total_step,
-                total_steps=total_steps, losses=dict(losses), elapsed=now - start, eta=eta, preview=preview,
-                config=config,
-            )  # fmt: skip
-            if config.min_change > 0:
-                recent_changes = [*recent_changes[-4:], (image.detach() - previous).abs().mean().item() * 255]
-                previous = image.detach().clone()
-                if len(recent_changes) == 5 and sum(recent_changes) / 5 < config.min_change:
-                    total_steps -= steps_here - step  # the bar's total shrinks to what will really run
-                    break
+class StopRule:
+    """A scale ends early when pixels move less than `min_change` (0-255) per step, averaged over 5 steps."""
 
-    assert image is not None
-    final = to_pil(finish(image))
-    yield Progress(
-        scale=len(sizes), scales=len(sizes), size=final.size, step=0, total_step=total_step, total_steps=total_steps,
-        losses=dict(losses), elapsed=time.perf_counter() - start, eta=0.0, preview=final, image=final, done=True,
-        config=config,
-    )  # fmt: skip
+    def __init__(self, min_change: float, image: torch.Tensor):
+        self.min_change = min_change
+        self.previous = image.detach().clone() if min_change > 0 else None
+        self.changes: list[float] = []
+
+    def settled(self, image: torch.Tensor) -> bool:
+        if self.previous is None:
+            return False
+        self.changes = [*self.changes[-4:], (image.detach() - self.previous).abs().mean().item() * 255]
+        self.previous = image.detach().clone()
+        return len(self.changes) == 5 and sum(self.changes) / 5 < self.min_change
+
+
+def finish(run: Run, image: torch.Tensor) -> torch.Tensor:
+    """The image as shown: clamped, and with the photo's colours when colour is "luminance"."""
+    result = image.detach().clamp(0, 1)
+    if run.config.color != "luminance":
+        return result
+    return luminance_transfer(result, run.content_full)
 
 
 def stylize_image(
@@ -205,23 +273,31 @@ def stylize_image(
     raise StyleCoreError("the run ended without an image")
 
 
+def warm_up(device: str | torch.device | None = None) -> None:
+    """A two-step run on a tiny image: loads the weights and lets oneDNN or cuDNN build their kernels, so a
+    server's first real run shows its first preview as soon as later runs do."""
+    pixels = np.random.default_rng(0).integers(0, 256, (64, 64, 3), dtype=np.uint8)
+    image = Image.fromarray(pixels, "RGB")
+    stylize_image(image, image, StyleConfig(size=64, scales=1, iterations=2), device=device)
+
+
 class Objective:
     """The loss at one scale: alpha * content + beta * strength * style + tv, with fixed targets."""
 
-    def __init__(self, model: VGG19Features, config: StyleConfig, content: torch.Tensor, regions: list[Region]):
-        self.model, self.config = model, config
-        content_features = model(content.contiguous(memory_format=torch.channels_last))
-        self.content_losses = {name: ContentLoss(content_features[name]) for name in config.content_layers}
+    def __init__(self, run: Run, content: torch.Tensor, regions: list[Region]):
+        self.run, self.config = run, run.config
+        content_features = run.features(content)
+        self.content_losses = {name: ContentLoss(content_features[name]) for name in self.config.content_layers}
         # Per style layer, each region's (weight, loss); an unmasked run is one region covering everything.
         self.style_losses = {
-            name: [(region.weight, _style_loss(region, name, content_features[name])) for region in regions]
-            for name in config.style_layers
+            name: [(region.weight, _style_loss(run.config, region, name, content_features[name])) for region in regions]
+            for name in run.config.style_layers
         }
         self.tv_loss = TVLoss()
 
     def __call__(self, image: torch.Tensor) -> tuple[torch.Tensor, dict[str, float]]:
         config = self.config
-        features = self.model(image.contiguous(memory_format=torch.channels_last))
+        features = self.run.features(image)
         zero = image.new_zeros(())
         content = sum((loss(features[name]) for name, loss in self.content_losses.items()), zero)
         content = content / max(1, len(self.content_losses))
@@ -242,29 +318,34 @@ class Objective:
 
 @dataclass
 class Region:
-    """Where one style target applies: `mask` 1x1xHxW at the scale's size (None = everywhere)."""
+    """Where one style target applies: `mask` 1x1xHxW at the scale's size (None = everywhere); `targets` holds
+    each style layer's (mean, second moment) of the style's features."""
 
-    grams: dict[str, torch.Tensor]
+    targets: dict[str, tuple[torch.Tensor, torch.Tensor]]
     mask: torch.Tensor | None = None
     weight: float = 1.0
 
 
-def _style_loss(region: Region, layer: str, features: torch.Tensor) -> StyleLoss:
-    if region.mask is None:
-        return StyleLoss(region.grams[layer])
-    return GuidedStyleLoss(region.grams[layer], at_layer(region.mask, features))
+def _style_loss(config: StyleConfig, region: Region, layer: str, features: torch.Tensor) -> torch.nn.Module:
+    mean, second_moment = region.targets[layer]
+    mask = None if region.mask is None else at_layer(region.mask, features)
+    if config.style_loss == "w2":
+        return StyleLossW2(mean, second_moment, mask)
+    gram = second_moment / features.shape[1]  # the raw second moment over C is exactly gram_matrix
+    return StyleLoss(gram) if mask is None else GuidedStyleLoss(gram, mask)
 
 
-def _regions(grams, style_images, blend, masks, config, size, device) -> list[Region]:
+def _regions(run: Run, long_side: int, content_t: torch.Tensor) -> list[Region]:
     """The style targets of one scale: the blended styles everywhere, or each style in its own mask plus,
     where `unmasked_style` > 0, the blend lightly over the region no mask reaches."""
-    if masks is None:
-        return [Region(grams(style_images, blend))]
-    tensors = [mask_tensor(mask, *size, device) for mask in masks]
-    regions = [Region(grams([style], [1.0]), mask) for style, mask in zip(style_images, tensors)]
-    if config.unmasked_style > 0:
+    targets = functools.partial(_style_targets, run, long_side=long_side, content_t=content_t)
+    if run.masks is None:
+        return [Region(targets(run.styles, run.blend))]
+    tensors = [mask_tensor(mask, *content_t.shape[-2:], run.device) for mask in run.masks]
+    regions = [Region(targets([style], [1.0]), mask) for style, mask in zip(run.styles, tensors)]
+    if run.config.unmasked_style > 0:
         rest = (1 - torch.stack(tensors).sum(0)).clamp(0, 1)
-        regions.append(Region(grams(style_images, blend), rest, config.unmasked_style))
+        regions.append(Region(targets(run.styles, run.blend), rest, run.config.unmasked_style))
     return regions
 
 
@@ -290,29 +371,28 @@ def _step(optimizer: torch.optim.Optimizer, objective: Objective, image: torch.T
     return losses
 
 
-def _blended_style_grams(
-    model: VGG19Features,
-    style_images: list[Image.Image],
-    blend: Sequence[float],
-    *,
-    config: StyleConfig,
-    long_side: int,
-    content_t: torch.Tensor,
-) -> dict[str, torch.Tensor]:
-    """Target Gram per style layer: the blend-weighted mean of each style image's Grams."""
-    grams: dict[str, torch.Tensor] = {}
+def _style_targets(
+    run: Run, style_images: list[Image.Image], blend: Sequence[float], *, long_side: int, content_t: torch.Tensor
+) -> dict[str, tuple[torch.Tensor, torch.Tensor]]:
+    """Per style layer, the blend-weighted mean of each style image's feature (mean, second moment): the
+    moments of the mixture of the styles' features, whose second moment / C is the blend of their Grams."""
+    config = run.config
+    targets: dict[str, tuple[torch.Tensor, torch.Tensor]] = {}
     style_long_side = max(MIN_SIDE, round(long_side * config.style_scale))
     for style_image, weight in zip(style_images, blend):
         if weight == 0:
             continue
-        style_t = to_tensor(resize_long_side(style_image, style_long_side), content_t.device)
+        style_t = to_tensor(resize_long_side(style_image, style_long_side), run.device)
         if config.color == "match":
             style_t = match_color_statistics(style_t, content_t)
-        features = model(style_t.contiguous(memory_format=torch.channels_last))
+        features = run.features(style_t)
+        share = weight / sum(blend)
         for name in config.style_layers:
-            gram = gram_matrix(features[name]) * (weight / sum(blend))
-            grams[name] = grams[name] + gram if name in grams else gram
-    return grams
+            mean, second = (share * moment for moment in feature_moments(features[name]))
+            if name in targets:
+                mean, second = targets[name][0] + mean, targets[name][1] + second
+            targets[name] = (mean, second)
+    return targets
 
 
 def _initial_image(

@@ -6,6 +6,7 @@ import os
 from pathlib import Path
 
 import pytest
+import torch
 
 from style_core import StyleConfig
 
@@ -42,3 +43,11 @@ def second_style_path() -> Path:
 def tiny() -> StyleConfig:
     """Settings small enough for a test: 64 px, one scale, a few steps."""
     return StyleConfig(size=64, scales=1, iterations=5)
+
+
+@pytest.fixture(params=["cpu", "cuda"])
+def device(request) -> str:
+    """Each engine test runs on the CPU, and again on CUDA where a GPU is present (skipped otherwise)."""
+    if request.param == "cuda" and not torch.cuda.is_available():
+        pytest.skip("no CUDA device")
+    return request.param

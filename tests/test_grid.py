@@ -10,11 +10,11 @@ def test_strength_by_layers_plan_is_the_papers_figure_3_layout(style_path):
     assert list(plan.runs[-1][2].style_layers) == ["relu1_1", "relu2_1", "relu3_1", "relu4_1", "relu5_1"]
 
 
-def test_a_styles_grid_runs_and_is_labelled(content_path, style_path, second_style_path):
+def test_a_styles_grid_runs_and_is_labelled(content_path, style_path, second_style_path, device):
     plan = plan_grid(
         "styles", StyleConfig(size=64, scales=1, iterations=2), [style_path, second_style_path], ["a", "b"]
     )
-    cells = list(run_grid(content_path, plan))
+    cells = list(run_grid(content_path, plan, device=device))
     assert [(c.row, c.column) for c in cells] == [(0, 0), (0, 1)]
     grid = compose_grid(cells, plan.row_labels, plan.column_labels)
     assert grid.width == 2 * 64 and grid.height == 24 + cells[0].image.height

@@ -11,8 +11,8 @@ from style_core.losses import gram_matrix
 from style_core.vgg import VGG19Features
 
 
-def _run(content, styles, config):
-    return list(stylize(content, styles, config, preview_every=0))
+def _run(content, styles, config, device="cpu"):
+    return list(stylize(content, styles, config, device=device, preview_every=0))
 
 
 def _psnr(a: Image.Image, b: Image.Image) -> float:
@@ -20,8 +20,8 @@ def _psnr(a: Image.Image, b: Image.Image) -> float:
     return 10 * np.log10(1 / np.mean(diff**2))
 
 
-def test_total_loss_falls_and_the_run_ends_with_an_image(content_path, style_path, tiny):
-    events = _run(content_path, style_path, tiny.replace(iterations=8))
+def test_total_loss_falls_and_the_run_ends_with_an_image(content_path, style_path, tiny, device):
+    events = _run(content_path, style_path, tiny.replace(iterations=8), device)
     totals = [e.losses["total"] for e in events if not e.done]
     assert totals[-1] < 0.7 * totals[0]
     assert events[-1].done and events[-1].image is not None
@@ -66,11 +66,11 @@ def test_output_keeps_the_contents_aspect_at_the_requested_size(content_path, st
     assert result.width / result.height == pytest.approx(width / height, abs=0.03)
 
 
-def test_a_seed_reproduces_the_image(content_path, style_path, tiny):
+def test_a_seed_reproduces_the_image(content_path, style_path, tiny, device):
     config = tiny.replace(init="noise", seed=3)
-    first = np.asarray(stylize_image(content_path, style_path, config))
-    again = np.asarray(stylize_image(content_path, style_path, config))
-    other = np.asarray(stylize_image(content_path, style_path, config.replace(seed=4)))
+    first = np.asarray(stylize_image(content_path, style_path, config, device=device))
+    again = np.asarray(stylize_image(content_path, style_path, config, device=device))
+    other = np.asarray(stylize_image(content_path, style_path, config.replace(seed=4), device=device))
     assert np.array_equal(first, again)
     assert not np.array_equal(first, other)
 
@@ -86,31 +86,38 @@ def test_closing_the_generator_stops_within_a_step(content_path, style_path):
         next(run)
 
 
-def test_several_styles_blend_and_weights_must_match(content_path, style_path, second_style_path, tiny):
-    pure = np.asarray(stylize_image(content_path, [style_path, second_style_path], tiny.replace(style_blend=[1, 0])))
-    alone = np.asarray(stylize_image(content_path, style_path, tiny))
-    mixed = np.asarray(
-        stylize_image(content_path, [style_path, second_style_path], tiny.replace(style_blend=[0.5, 0.5]))
-    )
+def test_several_styles_blend_and_weights_must_match(content_path, style_path, second_style_path, tiny, device):
+    both = [style_path, second_style_path]
+    pure = np.asarray(stylize_image(content_path, both, tiny.replace(style_blend=[1, 0]), device=device))
+    alone = np.asarray(stylize_image(content_path, style_path, tiny, device=device))
+    mixed = np.asarray(stylize_image(content_path, both, tiny.replace(style_blend=[0.5, 0.5]), device=device))
     assert np.array_equal(pure, alone)
     assert not np.array_equal(mixed, alone)
     with pytest.raises(ConfigError, match="2 style blend weights given for 1 style images"):
         next(stylize(content_path, [style_path], tiny.replace(style_blend=[0.5, 0.5])))
 
 
-def test_luminance_mode_keeps_the_contents_colours(content_path, style_path, tiny):
-    result = stylize_image(content_path, style_path, tiny.replace(color="luminance", strength=10))
+def test_luminance_mode_keeps_the_contents_colours(content_path, style_path, tiny, device):
+    result = stylize_image(content_path, style_path, tiny.replace(color="luminance", strength=10), device=device)
     content = to_tensor(load_image(content_path).resize(result.size, Image.Resampling.LANCZOS))
     chroma_error = (rgb_to_yuv(to_tensor(result))[:, 1:] - rgb_to_yuv(content)[:, 1:]).abs().mean()
     assert chroma_error < 0.02
 
 
 @pytest.mark.parametrize(
-    "changes", [{"optimizer": "adam", "learning_rate": 0.05}, {"init": "style"}, {"color": "match"}, {"pooling": "avg"}]
+    "changes",
+    [
+        {"optimizer": "adam", "learning_rate": 0.05},
+        {"init": "style"},
+        {"init": "noise"},
+        {"color": "match"},
+        {"pooling": "avg"},
+        {"scales": 2, "size": 96},
+    ],
 )
-def test_other_controls_run(content_path, style_path, tiny, changes):
-    events = _run(content_path, style_path, tiny.replace(**changes))
-    assert events[-1].image.size[0] == 64
+def test_other_controls_run(content_path, style_path, tiny, changes, device):
+    events = _run(content_path, style_path, tiny.replace(**changes), device)
+    assert events[-1].image.size[0] == tiny.replace(**changes).size
     assert events[-2].losses["total"] < events[0].losses["total"]
 
 

@@ -1,0 +1,77 @@
+"""The engine's options: the network's precision, edge padding and the Wasserstein-2 style loss."""
+
+import numpy as np
+import pytest
+import torch
+
+from style_core import ConfigError, StyleConfig, stylize, stylize_image
+from style_core.losses import StyleLossW2, feature_moments, gram_matrix
+from style_core.vgg import VGG19Features
+
+
+def _run(content, style, config, device="cpu"):
+    return list(stylize(content, style, config, device=device, preview_every=0))
+
+
+def test_a_bfloat16_run_falls_and_stays_close_to_float32(content_path, style_path, tiny, device):
+    config = tiny.replace(iterations=10, precision="bfloat16")
+    events = _run(content_path, style_path, config, device)
+    totals = [e.losses["total"] for e in events if not e.done]
+    assert all(np.isfinite(totals)) and totals[-1] < 0.7 * totals[0]
+    assert events[-1].image.size == stylize_image(content_path, style_path, tiny, device=device).size
+    exact = np.asarray(stylize_image(content_path, style_path, config.replace(precision="float32"), device=device))
+    diff = np.asarray(events[-1].image, np.float64) - exact
+    assert 10 * np.log10(255**2 / np.mean(diff**2)) > 25  # PSNR between the two runs' images
+
+
+@pytest.mark.parametrize("changes", [{"padding": "zeros"}, {"padding": "replicate"}, {"style_loss": "w2"}])
+def test_each_padding_and_style_loss_runs(content_path, style_path, tiny, device, changes):
+    events = _run(content_path, style_path, tiny.replace(**changes), device)
+    assert events[-1].image.size[0] == 64
+    assert events[-2].losses["total"] < events[0].losses["total"]
+
+
+@pytest.mark.parametrize("padding", ["zeros", "reflect", "replicate", "mirror"])
+def test_edges_look_like_the_middle_to_the_network_unless_padded_with_zeros(padding):
+    """The border artefact's cause: with zero padding an edge is special, so a flat image's features differ
+    there and the result grows a frame. Within the mirror margin's reach (relu1_1, relu2_1) they do not."""
+    model = VGG19Features(["relu1_1", "relu2_1"], padding=padding)
+    with torch.no_grad():
+        features = model(torch.full((1, 3, 40, 56), 0.6))
+    assert features["relu1_1"].shape[-2:] == (40, 56) and features["relu2_1"].shape[-2:] == (20, 28)
+    spread = max(float(f.amax((2, 3)).sub(f.amin((2, 3))).max()) for f in features.values())
+    assert (spread > 1) if padding == "zeros" else (spread < 1e-3)
+
+
+@pytest.mark.parametrize(
+    ("changes", "message"),
+    [
+        ({"precision": "fp8"}, "precision must be one of auto, float32, bfloat16, not 'fp8'"),
+        ({"padding": "circular"}, "padding must be one of zeros, reflect, replicate, mirror, not 'circular'"),
+        ({"style_loss": "w1"}, "style_loss must be one of gram, w2, not 'w1'"),
+    ],
+)
+def test_bad_values_get_one_clear_line(changes, message):
+    with pytest.raises(ConfigError, match=f"^{message}$"):
+        StyleConfig(**changes)
+
+
+def test_second_moment_over_channels_is_the_gram_matrix_and_a_mask_of_ones_changes_nothing():
+    features = torch.randn(1, 8, 5, 7)
+    mean, second = feature_moments(features)
+    torch.testing.assert_close(second / 8, gram_matrix(features))
+    torch.testing.assert_close(mean, features.mean((0, 2, 3)))
+    masked = feature_moments(features, torch.ones(1, 1, 5, 7))
+    torch.testing.assert_close(masked[1], second)
+
+
+def test_w2_loss_is_zero_at_its_target_positive_elsewhere_with_finite_gradients():
+    target = torch.randn(1, 16, 12, 12) * 3 + 1
+    loss = StyleLossW2(*feature_moments(target))
+    assert float(loss(target)) < 1e-3
+    other = (torch.randn(1, 16, 12, 12) * 0.5).requires_grad_(True)
+    value = loss(other)
+    value.backward()
+    assert float(value.detach()) > 0.1 and torch.isfinite(other.grad).all()
+    shifted = loss(target + 2)  # the same covariance, another mean: the mean term sees it
+    assert float(shifted) > 0.1
