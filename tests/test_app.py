@@ -34,9 +34,10 @@ def page_args(content, style, widgets=None, **changes):
 def every_field_changed() -> StyleConfig:
     config = StyleConfig(
         content_layers=["relu3_2", "relu4_2"], style_layers={"relu1_1": 0.25, "relu2_2": 1.5, "conv3_1": 3.0},
-        content_weight=2.5, style_weight=12345.678, strength=2.37, tv_weight=0.125, pooling="avg",
-        weights="torchvision", init="noise", optimizer="adam", learning_rate=0.013, lbfgs_history=17,
-        iterations=123, scales=2, scale_factor=1.7320508075688772, fine_steps_ratio=0.3, min_change=0.35,
+        content_weight=2.5, style_weight=12345.678, strength=2.37, tv_weight=0.125, style_loss="w2", pooling="avg",
+        padding="replicate", weights="torchvision", precision="float32", init="noise", optimizer="adam",
+        learning_rate=0.013, lbfgs_history=17,
+        iterations=123, scales=3, scale_factor=1.7320508075688772, fine_steps_ratio=0.3, min_change=0.35,
         size=333, style_scale=0.65, style_blend=[0.7, 0.3], mask_feather=3.5, unmasked_style=0.25, color="match",
         seed=987654321,
     )  # fmt: skip
@@ -84,6 +85,11 @@ def test_the_api_refuses_what_the_page_refuses(client, content_path, style_path,
         client.predict(
             content=handle_file(str(content_path)), style=handle_file(str(style_path)), settings=settings,
             api_name="/stylize",
+        )  # fmt: skip
+    with pytest.raises(AppError, match=message):  # the other route that takes a settings dict
+        client.predict(
+            content=handle_file(str(content_path)), style=handle_file(str(style_path)), kind="presets",
+            settings=settings, api_name="/compare",
         )  # fmt: skip
 
 

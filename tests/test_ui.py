@@ -89,3 +89,25 @@ def test_painted_strokes_become_one_mask_per_style():
     assert masks_from_editor({"background": None, "layers": [np.zeros((20, 40, 4), np.uint8)]}, styles=1) is None
     with pytest.raises(gr.Error, match="no second style image"):
         masks_from_editor({"layers": [layer]}, styles=1)
+
+
+def test_on_zerogpu_a_small_job_reserves_little_and_a_huge_one_the_most(monkeypatch):
+    """spaces.GPU gets a duration function called with the job's own arguments (ZeroGPU's dynamic duration)."""
+    from types import SimpleNamespace
+
+    from ui.api import compare as api_compare
+    from ui.jobs import GPU_RESERVE_S, gpu
+    from ui.stylise import stylise_seconds
+
+    durations = []
+    fake_spaces = SimpleNamespace(GPU=lambda duration: durations.append(duration) or (lambda function: function))
+    monkeypatch.setitem(__import__("sys").modules, "spaces", fake_spaces)
+    job = gpu(stylise_seconds)(lambda *args, **settings: None)
+    assert job is not None and len(durations) == 1
+    small = config_to_values(StyleConfig(size=256))
+    huge = config_to_values(StyleConfig(size=1024, iterations=500, scales=1))
+    args = ("photo.png", "style.png", None, False, None, [])
+    assert GPU_RESERVE_S[0] <= durations[0](*args, **small) <= 30
+    assert durations[0](*args, **huge) == GPU_RESERVE_S[1]
+    assert durations[0](*args, **{**small, "size": "not a number"}) == GPU_RESERVE_S[0]
+    assert api_compare is not None  # the API's routes import with a duration function for each

@@ -18,11 +18,22 @@ from style_core import PRESETS, StyleConfig, read_png_settings
 from style_core.config import DEFAULT_PRESET
 from style_core.grid import GRID_KINDS
 
-from .compare import styles_for
+from .compare import grid_seconds, styles_for
 from .controls import settings_to_config
 from .denoise import denoise_job
 from .examples import PAINTINGS
-from .jobs import HEAVY, compare_job, gpu, result_path, save_result, stylise_job, user_errors
+from .jobs import (
+    DENOISE_GPU_S,
+    HEAVY,
+    compare_job,
+    config_or_none,
+    gpu,
+    gpu_seconds,
+    result_path,
+    save_result,
+    stylise_job,
+    user_errors,
+)
 
 
 def _config(preset: str, settings: dict[str, Any] | None) -> StyleConfig:
@@ -30,7 +41,12 @@ def _config(preset: str, settings: dict[str, Any] | None) -> StyleConfig:
         return settings_to_config(preset or DEFAULT_PRESET, settings)
 
 
-@gpu
+@gpu(
+    lambda content, style, preset, settings, more_styles, denoise: (
+        gpu_seconds(config_or_none(lambda: settings_to_config(preset or DEFAULT_PRESET, settings)))
+        + DENOISE_GPU_S * bool(denoise)
+    )
+)
 def stylize(
     content: str, style: str, preset: str, settings: dict | None, more_styles: list[str] | None, denoise: bool
 ) -> Iterator[tuple[str, str, Any]]:
@@ -51,7 +67,11 @@ def stylize(
             yield str(path), status, result.config.to_dict()
 
 
-@gpu
+@gpu(
+    lambda content, style, kind, paintings, preset, settings: grid_seconds(
+        kind, config_or_none(lambda: settings_to_config(preset or DEFAULT_PRESET, settings))
+    )
+)
 def compare(
     content: str, style: str | None, kind: str, paintings: list[str] | None, preset: str, settings: dict | None
 ) -> Iterator[str]:
@@ -67,7 +87,7 @@ def compare(
         yield str(path)
 
 
-@gpu
+@gpu(lambda image: DENOISE_GPU_S)
 def denoise(image: str) -> Iterator[str]:
     """Zero-Shot Noise2Noise on one image; the PNG of the result."""
     if not image:

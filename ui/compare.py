@@ -5,11 +5,12 @@ from __future__ import annotations
 
 import gradio as gr
 
-from style_core.grid import GRID_KINDS, GRID_SIZE, MAX_CELL_STEPS
+from style_core import PRESETS, StyleConfig
+from style_core.grid import GRID_KINDS, GRID_SIZE, LAYER_DEPTHS, MAX_CELL_STEPS, STRENGTHS, quick
 
 from .controls import values_to_config
 from .examples import PAINTINGS, PAINTINGS_BY_CAPTION
-from .jobs import HEAVY, compare_job, gpu, user_errors
+from .jobs import HEAVY, compare_job, config_or_none, gpu, gpu_seconds, user_errors
 from .stylise import StyliseTab
 
 HELP = (
@@ -33,7 +34,17 @@ def styles_for(kind: str, style: str | None, chosen: list[str]) -> tuple[list[st
     return [style], ["style"]
 
 
-@gpu
+def grid_seconds(kind: str, config: StyleConfig | None) -> float:
+    """A grid's cells each run `quick(config)`; the most cells a kind can have."""
+    cells = {"presets": len(PRESETS), "styles": 1 + len(PAINTINGS)}.get(kind, len(STRENGTHS) * len(LAYER_DEPTHS))
+    return gpu_seconds(config and quick(config, GRID_SIZE), runs=cells)
+
+
+def compare_seconds(content, style, kind, chosen, progress=None, **settings) -> float:
+    return grid_seconds(kind, config_or_none(lambda: values_to_config(settings)))
+
+
+@gpu(compare_seconds)
 def compare(content, style, kind, chosen, progress=gr.Progress(), **settings):
     if not content:
         raise gr.Error("Upload a content photo on the Stylise tab first.")

@@ -116,10 +116,13 @@ def _from_widget(name: str, value: Any) -> Any:
     if value is None:
         raise ConfigError(f"{SETTINGS[name].label}: give a value")
     kind = _kind(name)
-    if kind == "int":
-        if float(value) != int(value):
-            raise ConfigError(f"{name} must be a whole number, not {value!r}")
-        return int(value)
-    if kind == "float":
-        return float(value)
+    try:
+        if kind == "int":
+            if float(value) != int(value):
+                raise ConfigError(f"{name} must be a whole number, not {value!r}")
+            return int(value)
+        if kind == "float":
+            return float(value)
+    except (TypeError, ValueError):
+        raise ConfigError(f"{name} must be a number, not {value!r}") from None
     return list(value) if kind == "list[str]" else value

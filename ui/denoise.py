@@ -10,7 +10,7 @@ from style_core import load_image, save_png
 from style_core.denoise import DenoiseConfig, denoise
 
 from .controls import PhotoInput
-from .jobs import HEAVY, gpu, result_path, user_errors
+from .jobs import DENOISE_GPU_S, HEAVY, gpu, result_path, user_errors
 
 
 def denoise_job(image: str, progress=None) -> Iterator[tuple]:
@@ -30,7 +30,7 @@ def denoise_job(image: str, progress=None) -> Iterator[tuple]:
                 yield before, event.image, None
 
 
-@gpu
+@gpu(lambda *args, **kwargs: DENOISE_GPU_S)
 def denoise_page(image, progress=gr.Progress()):
     if not image:
         raise gr.Error("Upload an image to denoise.")

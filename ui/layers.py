@@ -7,11 +7,21 @@ import gradio as gr
 from style_core.explore import KINDS, ROW_NOTES, ExploreConfig, explore_grid, plan_cells
 
 from .controls import PhotoInput
-from .jobs import HEAVY, gpu, result_path, user_errors
+from .jobs import GPU_SECONDS_PER_STEP_AT_512, HEAVY, gpu, result_path, user_errors
 from .stylise import StyliseTab
 
+MOST_CELLS = len(plan_cells(ExploreConfig(kind="both")))
 
-@gpu
+
+def layers_seconds(own_photo, own_painting, photo, painting, kind, size, steps, progress=None) -> float:
+    """Every cell is `steps` steps at `size`; most cells stop at a shallow layer, so this is an upper bound."""
+    try:
+        return MOST_CELLS * int(steps) * (int(size) / 512) ** 2 * GPU_SECONDS_PER_STEP_AT_512
+    except (TypeError, ValueError):  # values the job refuses at once
+        return 0.0
+
+
+@gpu(layers_seconds)
 def layers(own_photo, own_painting, photo, painting, kind, size, steps, progress=gr.Progress()):
     """Stream both rows (captioned cells) and the labelled figure as each reconstruction finishes."""
     image, style = own_photo or photo, own_painting or painting

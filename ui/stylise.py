@@ -14,7 +14,17 @@ from style_core.config import DEFAULT_PRESET, LAYER_WEIGHT_PRESETS, STYLE_LAYERS
 
 from .controls import PAGE_DEFAULT, PhotoInput, config_to_values, make_controls, values_to_config
 from .examples import CONTENT_EXAMPLES, PAINTINGS
-from .jobs import HEAVY, gpu, save_result, stylise_job, user_errors, zip_history
+from .jobs import (
+    DENOISE_GPU_S,
+    HEAVY,
+    config_or_none,
+    gpu,
+    gpu_seconds,
+    save_result,
+    stylise_job,
+    user_errors,
+    zip_history,
+)
 from .regions import LEGEND, make_editor, masks_from_editor
 
 
@@ -35,7 +45,11 @@ def page_values(config: StyleConfig, controls: dict[str, gr.Component]) -> dict[
     return {component: values[name] for name, component in controls.items()}
 
 
-@gpu
+def stylise_seconds(content, style, second_style, clean_up, regions, history, progress=None, **settings) -> float:
+    return gpu_seconds(config_or_none(lambda: values_to_config(settings))) + DENOISE_GPU_S * bool(clean_up)
+
+
+@gpu(stylise_seconds)
 def stylise(content, style, second_style, clean_up, regions, history, progress=gr.Progress(), **settings):
     """Stream previews, then the final image, a gallery entry, a before/after pair and the PNG."""
     if not content:
