@@ -1,10 +1,16 @@
 """Speed of style_core against pastiche (the Gatys peer that runs offline here), on real images.
 
-    python bench/speed.py [--parts equal,quality,feel,growth] [--quality-steps 300] [--growth-sizes 256,512,1024]
+    python bench/speed.py [--parts precision,defaults,equal,feel,growth] [--growth-sizes 256,512,1024]
 
 Parts (each prints a table; all tables and this command go into docs/BENCHMARKS.md):
+  precision  seconds per step with the network in float32 and in bfloat16 at 256 and 512 px, interleaved;
+           and the default run in each precision: time, the evaluator, PSNR between the two images
+  defaults today's default against the one before issue 11 (float32, zero padding, 80/40/20 steps over
+           256/362/512 px) on each pair, interleaved in fresh processes: wall time, first preview, the
+           evaluator, the border excess; the images side by side in bench/results/defaults_<pair>.png
   equal    equal work, one 512 px L-BFGS run each, interleaved A B A B in fresh processes:
-           seconds per iteration (median) and peak RSS of style_core and pastiche
+           seconds per iteration (median) and peak RSS of style_core (default precision and float32)
+           and pastiche
   quality  time to quality: one fixed evaluator (below) scores (a) style_core single-scale L-BFGS at
            512 px for --quality-steps steps, (b) style_core's default schedule, (c) pastiche's
            --quality-steps-step output; when (b) first reaches (a)'s final loss; images side by side
@@ -32,7 +38,14 @@ IMAGES = ROOT.parent / "shared" / "images"
 PAIRS = [
     ("astronaut", IMAGES / "contents" / "astronaut.png", IMAGES / "styles" / "vangogh_starry_night.jpg"),
     ("coffee", IMAGES / "contents" / "coffee.png", IMAGES / "styles" / "hokusai_great_wave.jpg"),
+    ("chelsea", IMAGES / "contents" / "chelsea.png", IMAGES / "styles" / "kandinsky_composition_vii.jpg"),
+    ("rocket", IMAGES / "contents" / "rocket.jpg", IMAGES / "styles" / "monet_cliff_walk_at_pourville.jpg"),
+    # Matisse's scan has a light frame along two edges: the hardest case for border artefacts.
+    ("cat", ROOT / "examples" / "contents" / "cat.jpg", IMAGES / "styles" / "matisse_woman_with_a_hat.jpg"),
 ]
+# The default before issue 11 ("Engine v2"), the baseline every new default is measured against.
+PREVIOUS_DEFAULT = {"precision": "float32", "padding": "zeros", "scales": 3, "scale_factor": 2**0.5,
+                    "iterations": 80, "fine_steps_ratio": 0.5}  # fmt: skip
 OUT = ROOT / "bench" / "results"
 STYLE_LAYERS = ["relu1_1", "relu2_1", "relu3_1", "relu4_1", "relu5_1"]
 PASTICHE_LAYERS = {"relu1_1": "block1_relu1", "relu2_1": "block2_relu1", "relu3_1": "block3_relu1",
@@ -53,18 +66,22 @@ def peak_rss_mb() -> float:
 # ---- child processes: one measured run each ------------------------------------------------------
 
 
-def child_style_core(content: str, style: str, size: int, steps: int, schedule: str) -> dict:
+def child_style_core(content: str, style: str, settings: str, out: str = "", warm: str = "") -> dict:
+    """One run with `settings` (a JSON StyleConfig dict); the image goes to `out` when given; with `warm`,
+    after `warm_up()` as the app does at start."""
     from style_core import StyleConfig, stylize
+    from style_core.transfer import warm_up
 
-    if schedule == "single":
-        config = StyleConfig(size=size, scales=1, iterations=steps)
-    else:
-        config = StyleConfig(size=size)
+    config = StyleConfig.from_json(settings)
+    if warm:
+        warm_up()
     start = time.perf_counter()
     times, first_preview, final_at = [], None, None
     for event in stylize(content, style, config, preview_every=3.0):
         if event.done:
             final_at = time.perf_counter() - start
+            if out:
+                event.image.save(out)
         else:
             times.append(event.elapsed)
             if first_preview is None and event.preview is not None:
@@ -72,6 +89,11 @@ def child_style_core(content: str, style: str, size: int, steps: int, schedule: 
     per_step = [b - a for a, b in zip(times[1:], times[2:])]  # skip the first step (set-up, warm-up)
     return {"per_step": statistics.median(per_step) if per_step else None, "first_preview": first_preview,
             "final": final_at, "steps": len(times), "rss_mb": peak_rss_mb()}  # fmt: skip
+
+
+def run_style_core(content: Path, style: Path, out: Path | None = None, warm: bool = False, **settings) -> dict:
+    """`child_style_core` in a fresh process (so each run pays its own set-up and has its own peak memory)."""
+    return run_child("style_core", str(content), str(style), json.dumps(settings), str(out or ""), "warm" * warm)
 
 
 def child_pastiche(content: str, style: str, size: int, steps: int) -> dict:
@@ -101,10 +123,12 @@ def run_child(*args: str) -> dict:
 
 def part_equal(steps: int) -> str:
     rows = ["| pair | tool | s / iteration (median of 2 runs) | peak RSS MB | runs (s/it) |", "|---|---|---|---|---|"]
-    for name, content, style in PAIRS:
-        results: dict[str, list[dict]] = {"style_core": [], "pastiche": []}
-        for _ in range(2):  # interleaved A B A B
-            results["style_core"].append(run_child("style_core", str(content), str(style), "512", str(steps), "single"))
+    single = {"size": 512, "scales": 1, "iterations": steps}
+    for name, content, style in PAIRS[:2]:
+        results: dict[str, list[dict]] = {"style_core": [], "style_core float32": [], "pastiche": []}
+        for _ in range(2):  # interleaved A B C A B C
+            results["style_core"].append(run_style_core(content, style, **single))
+            results["style_core float32"].append(run_style_core(content, style, **single, precision="float32"))
             results["pastiche"].append(run_child("pastiche", str(content), str(style), "512", str(steps)))
         medians = {}
         for tool, runs in results.items():
@@ -113,9 +137,9 @@ def part_equal(steps: int) -> str:
                 f"| {name} | {tool} | {medians[tool]:.2f} | {max(r['rss_mb'] for r in runs):.0f} | "
                 + ", ".join(f"{r['per_step']:.2f}" for r in runs) + " |"
             )  # fmt: skip
-        rows.append(
-            f"| {name} | ratio pastiche / style_core | **{medians['pastiche'] / medians['style_core']:.2f}x** | | |"
-        )
+        for tool in ("style_core", "style_core float32"):
+            ratio = medians["pastiche"] / medians[tool]
+            rows.append(f"| {name} | ratio pastiche / {tool} | **{ratio:.2f}x** | | |")
     return "\n".join(rows)
 
 
@@ -214,7 +238,7 @@ def part_quality(steps: int) -> str:
     rows = [
         "| run | wall s | evaluator loss |", "|---|---|---|",
         f"| (a) style_core single scale, {steps} L-BFGS steps at 512 px | {single_curve[-1][0]:.0f} | {target:.4g} |",
-        f"| (b) style_core default schedule (256/362/512 px, 80/40/20 steps) | {default_curve[-1][0]:.0f} | "
+        f"| (b) style_core default schedule ({schedule(StyleConfig(size=512))}) | {default_curve[-1][0]:.0f} | "
         f"{default_curve[-1][1]:.4g} |",
         f"| (c) pastiche, {steps} L-BFGS steps at 512 px | {pastiche_seconds:.0f} | {pastiche_loss:.4g} |",
     ]  # fmt: skip
@@ -230,11 +254,113 @@ def part_quality(steps: int) -> str:
     return "\n".join(rows)
 
 
-def part_feel() -> str:
-    rows = ["| pair | first preview s | final image s |", "|---|---|---|"]
+def schedule(config) -> str:
+    """ "256/362/512 px, 80/40/20 steps" """
+    sizes = "/".join(str(size) for size in config.scale_sizes())
+    return f"{sizes} px, " + "/".join(str(n) for n in config.scale_iterations()) + " steps"
+
+
+def psnr(a, b) -> float:
+    import numpy as np
+
+    diff = np.asarray(a, np.float64) - np.asarray(b, np.float64)
+    return float(10 * np.log10(255**2 / max(np.mean(diff**2), 1e-12)))
+
+
+def side_by_side(panels: list[tuple[str, object]], path: Path) -> None:
+    from PIL import Image, ImageDraw
+
+    width, height = panels[0][1].size
+    sheet = Image.new("RGB", (width * len(panels), height + 22), "white")
+    for i, (label, image) in enumerate(panels):
+        sheet.paste(image.resize((width, height)), (i * width, 22))
+        ImageDraw.Draw(sheet).text((i * width + 4, 4), label, fill="black")
+    OUT.mkdir(parents=True, exist_ok=True)
+    sheet.save(path)
+
+
+def inset(image, pixels: int = 32):
+    """The image without its outer `pixels`: its border score then measures lines inside, away from any edge."""
+    return image.crop((pixels, pixels, image.width - pixels, image.height - pixels))
+
+
+def part_precision(steps: int) -> str:
+    """Per-step time in each precision, then the default run in each: time, evaluator, PSNR between them."""
+    from PIL import Image
+
+    name, content, style = PAIRS[0]
+    rows = ["| long side px | float32 s/step | bfloat16 s/step | speed-up |", "|---|---|---|---|"]
+    for size in (256, 512):
+        runs: dict[str, list[float]] = {"float32": [], "bfloat16": []}
+        for _ in range(2):  # interleaved
+            for precision in runs:
+                result = run_style_core(content, style, size=size, scales=1, iterations=steps, precision=precision)
+                runs[precision].append(result["per_step"])
+        fp32, bf16 = (statistics.median(runs[p]) for p in runs)
+        rows.append(f"| {size} | {fp32:.3f} | {bf16:.3f} | **{fp32 / bf16:.2f}x** |")
+    evaluate = Evaluator(content, style)
+    rows += ["", f"The default run ({name}, 512 px) in each precision:", "",
+             "| precision | wall s | evaluator loss |", "|---|---|---|"]  # fmt: skip
+    images = {}
+    for precision in ("float32", "bfloat16"):
+        path = OUT / f"precision_{precision}.png"
+        result = run_style_core(content, style, path, size=512, precision=precision)
+        images[precision] = Image.open(path).convert("RGB")
+        rows.append(f"| {precision} | {result['final']:.1f} | {evaluate(images[precision]):.4g} |")
+    rows.append(f"\nPSNR between the two images: **{psnr(images['float32'], images['bfloat16']):.1f} dB**. "
+                "Side by side: bench/results/precision.png.")  # fmt: skip
+    side_by_side(list(images.items()), OUT / "precision.png")
+    return "\n".join(rows)
+
+
+def part_defaults() -> str:
+    """Today's default against the previous one on every pair, interleaved, each in a fresh process."""
+    from PIL import Image
+
+    from style_core import StyleConfig
+    from style_core.images import border_score, load_image, resize_long_side
+
+    now = StyleConfig(size=512)
+    previous = schedule(StyleConfig(size=512, **PREVIOUS_DEFAULT))
+    rows = [f"Previous default: float32, zero padding, {previous}. Today's: {now.precision} precision "
+            f"(bfloat16 on this CPU), {now.padding} padding, {schedule(now)}.", "",
+            "| pair | run | wall s | first preview s | evaluator loss | border excess | the same 32 px inside |",
+            "|---|---|---|---|---|---|---|"]  # fmt: skip
+    ratios = []
     for name, content, style in PAIRS:
-        result = run_child("style_core", str(content), str(style), "512", "0", "default")
-        rows.append(f"| {name} | {result['first_preview']:.1f} | {result['final']:.0f} |")
+        evaluate = Evaluator(content, style)
+        photo = resize_long_side(load_image(content), 512)
+        photo_border = border_score(photo)
+        results = {}
+        for label, settings in (("previous", PREVIOUS_DEFAULT), ("today", {})):
+            path = OUT / f"defaults_{name}_{label}.png"
+            result = run_style_core(content, style, path, size=512, **settings)
+            image = Image.open(path).convert("RGB")
+            results[label] = (result, image)
+            excess = border_score(image) - photo_border
+            inside = border_score(inset(image)) - border_score(inset(photo))
+            rows.append(f"| {name} | {label} | {result['final']:.1f} | {result['first_preview']:.2f} | "
+                        f"{evaluate(image):.4g} | {excess:.1f} | {inside:.1f} |")  # fmt: skip
+        ratio = results["today"][0]["final"] / results["previous"][0]["final"]
+        ratios.append(ratio)
+        rows.append(f"| {name} | **time ratio today / previous** | **{ratio:.2f}** | | | | |")
+        side_by_side([(label, image) for label, (_, image) in results.items()], OUT / f"defaults_{name}.png")
+    rows.append(f"\nTime ratio over the pairs: {min(ratios):.2f} to {max(ratios):.2f} "
+                f"(mean {statistics.mean(ratios):.2f}). Border excess: the result's border score minus its photo's "
+                "(the mean colour step between the outer 4 px and the 4-16 px strip, worst side, 0-255); the last "
+                "column scores the lines 32 px inside the same way (no edge there): how far a stylised texture's own "
+                "variation moves this score. "
+                "Images side by side: bench/results/defaults_<pair>.png (not committed).")  # fmt: skip
+    return "\n".join(rows)
+
+
+def part_feel() -> str:
+    rows = ["| pair | process | first preview s | final image s |", "|---|---|---|---|"]
+    for name, content, style in PAIRS[:2]:
+        for warm in (False, True):
+            result = run_style_core(content, style, warm=warm, size=512)
+            process = "after warm_up() (as the app runs)" if warm else "fresh (kernels built during the run)"
+            rows.append(f"| {name} | {process} | {result['first_preview']:.2f} | {result['final']:.1f} |")
     return "\n".join(rows)
 
 
@@ -242,7 +368,7 @@ def part_growth(sizes: list[int]) -> str:
     rows = ["| long side px | pixels | final image s | peak RSS MB | s per megapixel |", "|---|---|---|---|---|"]
     name, content, style = PAIRS[0]
     for size in sizes:
-        result = run_child("style_core", str(content), str(style), str(size), "0", "default")
+        result = run_style_core(content, style, size=size)
         megapixels = size * size / 1e6  # astronaut is square
         rows.append(f"| {size} | {size * size} | {result['final']:.0f} | {result['rss_mb']:.0f} | "
                     f"{result['final'] / megapixels:.0f} |")  # fmt: skip
@@ -264,15 +390,15 @@ def write_doc(command: str, sections: dict[str, str]) -> None:
 
 def main() -> None:
     if len(sys.argv) > 1 and sys.argv[1] == "--child":
-        tool, content, style, size, steps, *rest = sys.argv[2:]
+        tool, content, style, *rest = sys.argv[2:]
         if tool == "style_core":
-            result = child_style_core(content, style, int(size), int(steps), rest[0])
+            result = child_style_core(content, style, *rest)
         else:
-            result = child_pastiche(content, style, int(size), int(steps))
+            result = child_pastiche(content, style, int(rest[0]), int(rest[1]))
         print(json.dumps(result))
         return
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--parts", default="equal,quality,feel,growth")
+    parser.add_argument("--parts", default="precision,defaults,equal,feel,growth")
     parser.add_argument("--equal-steps", type=int, default=8)
     parser.add_argument("--quality-steps", type=int, default=300)
     parser.add_argument("--growth-sizes", default="256,512,1024")
@@ -280,6 +406,8 @@ def main() -> None:
     command = "python bench/speed.py " + " ".join(sys.argv[1:])
     sections = {}
     titles = {
+        "precision": "Precision (network in float32 and bfloat16, astronaut x Starry Night)",
+        "defaults": "Today's default against the previous one (512 px, every pair)",
         "equal": "Equal work (512 px, L-BFGS, same layers)",
         "quality": "Time to quality (astronaut x Starry Night)",
         "feel": "What a user feels (default settings, 512 px)",
@@ -287,7 +415,11 @@ def main() -> None:
     }
     for part in args.parts.split(","):
         started = time.perf_counter()
-        if part == "equal":
+        if part == "precision":
+            table = part_precision(args.equal_steps)
+        elif part == "defaults":
+            table = part_defaults()
+        elif part == "equal":
             table = part_equal(args.equal_steps)
         elif part == "quality":
             table = part_quality(args.quality_steps)

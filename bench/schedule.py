@@ -1,0 +1,79 @@
+"""Which schedule, padding and style loss to make the default: candidates side by side on real pairs.
+
+    python bench/schedule.py [--pairs astronaut] [--candidates "today's default,zeros,..."]
+
+Each candidate is a set of changes to today's default at 512 px (bfloat16 where native, mirror padding,
+256/512 px, 60/15 steps), run one after another in this process (nothing else should run meanwhile):
+wall time, first preview, the fixed evaluator of bench/speed.py, the border excess, and the image in
+bench/results/schedule_<photo>_<candidate>.png. The table goes into docs/BENCHMARKS.md.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from report import write_section  # noqa: E402  (bench/report.py)
+from speed import OUT, PAIRS, Evaluator  # noqa: E402  (bench/speed.py)
+
+from style_core import StyleConfig, stylize  # noqa: E402
+from style_core.images import border_score, load_image, resize_long_side  # noqa: E402
+
+CANDIDATES: dict[str, dict] = {
+    "today's default": {},
+    "zeros": {"padding": "zeros"},
+    "reflect": {"padding": "reflect"},
+    "replicate": {"padding": "replicate"},
+    "181/256/362/512 100/40/16/6": {"scales": 4, "scale_factor": 2**0.5, "iterations": 100, "fine_steps_ratio": 0.4},
+    "128/256/512 150/45/14": {"scales": 3, "iterations": 150, "fine_steps_ratio": 0.3},
+    "256/362/512 60/24/10": {"scales": 3, "scale_factor": 2**0.5, "iterations": 60, "fine_steps_ratio": 0.4},
+    "256/512 72/18": {"iterations": 72},
+    "stop rule 0.3": {"min_change": 0.3},
+    "adam 120/30": {"optimizer": "adam", "learning_rate": 0.02, "iterations": 120},
+    "w2": {"style_loss": "w2"},
+    "w2 48/12": {"style_loss": "w2", "iterations": 48},
+}
+
+
+def run(name: str, content: Path, style: Path, changes: dict, evaluate: Evaluator, photo_border: float) -> str:
+    config = StyleConfig(size=512).replace(**changes)
+    started, first = time.perf_counter(), None
+    for event in stylize(content, style, config):
+        if first is None and event.preview is not None:
+            first = time.perf_counter() - started
+        if event.done:
+            image, steps = event.image, event.total_step
+    wall = time.perf_counter() - started
+    OUT.mkdir(parents=True, exist_ok=True)
+    image.save(OUT / f"schedule_{content.stem}_{name.replace(' ', '_').replace('/', '-')}.png")
+    return (f"| {content.stem} | {name} | {steps} | {wall:.1f} | {first:.2f} | {evaluate(image):.4g} | "
+            f"{border_score(image) - photo_border:.1f} |")  # fmt: skip
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--pairs", default="astronaut")
+    parser.add_argument("--candidates", default=",".join(CANDIDATES))
+    args = parser.parse_args()
+    pairs = {name: (content, style) for name, content, style in PAIRS}
+    rows = ["| photo | candidate | steps | wall s | first preview s | evaluator loss | border excess |",
+            "|---|---|---|---|---|---|---|"]  # fmt: skip
+    for pair in args.pairs.split(","):
+        content, style = pairs[pair]
+        evaluate = Evaluator(content, style)
+        photo_border = border_score(resize_long_side(load_image(content), 512))
+        for name in args.candidates.split(","):
+            rows.append(run(name, content, style, CANDIDATES[name], evaluate, photo_border))
+            print(rows[-1], flush=True)
+    command = "python bench/schedule.py " + " ".join(sys.argv[1:])
+    body = f"## Schedule candidates (bench/schedule.py)\n\nCommand: `{command}`\n\n" + "\n".join(rows)
+    write_section("schedule", body)
+
+
+if __name__ == "__main__":
+    main()
