@@ -1,0 +1,173 @@
+"""The public demo under load: 20 gradio_client users at once against `python app.py` on this machine.
+
+    python bench/load.py [--users 20] [--jobs 100] [--port 7870]
+
+Starts the app in its own process, then each user submits small /stylize jobs (128-192 px, a few steps)
+one after another until --jobs have been submitted in all. Checks that every job ends with its own
+result (its settings come back with its own seed and size) or a clear message; reports jobs per minute,
+the median and worst wait (submission to result), the server's memory after 10 jobs and after all of
+them, the result files left, and how soon a user who cancels frees the device for the next job. The
+table goes into docs/BENCHMARKS.md.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import subprocess
+import sys
+import threading
+import time
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from report import write_section  # noqa: E402  (bench/report.py)
+
+from ui.jobs import RESULT_MAX_AGE_S, RESULTS_DIR  # noqa: E402
+
+CONTENT = ROOT / "examples" / "contents" / "cat.jpg"
+STYLE = ROOT / "examples" / "styles" / "vangogh_starry_night.jpg"
+
+
+def rss_mb(pid: int) -> float:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+    return float("nan")
+
+
+def start_server(port: int) -> subprocess.Popen:
+    env = {**os.environ, "GRADIO_ANALYTICS_ENABLED": "False"}
+    server = subprocess.Popen([sys.executable, "app.py", "--port", str(port)], cwd=ROOT, env=env)
+    for _ in range(120):
+        try:
+            urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=1)
+            return server
+        except OSError:
+            time.sleep(1)  # polling the server's start, not a test's wait
+    server.kill()
+    raise RuntimeError("the app did not start within two minutes")
+
+
+class Load:
+    """Shared counters: which job numbers are left, and each finished job's record."""
+
+    def __init__(self, jobs: int, server: subprocess.Popen):
+        self.left, self.server = list(range(jobs)), server
+        self.records: list[dict] = []
+        self.memory: dict[int, float] = {}
+        self.lock = threading.Lock()
+
+    def take(self) -> int | None:
+        with self.lock:
+            return self.left.pop(0) if self.left else None
+
+    def done(self, record: dict) -> None:
+        with self.lock:
+            self.records.append(record)
+            if len(self.records) == 10:
+                self.memory[10] = rss_mb(self.server.pid)
+
+
+def user(url: str, load: Load) -> None:
+    from gradio_client import Client, handle_file
+
+    client = Client(url, verbose=False)
+    while (number := load.take()) is not None:
+        size, seed = 128 + 16 * (number % 5), 1000 + number  # each job's own size and seed
+        settings = {"size": size, "seed": seed, "iterations": 12, "scales": 1}
+        submitted = time.perf_counter()
+        record = {"number": number, "size": size, "seed": seed}
+        try:
+            image, status, used = client.predict(
+                content=handle_file(str(CONTENT)), style=handle_file(str(STYLE)), settings=settings,
+                api_name="/stylize",
+            )  # fmt: skip
+            from PIL import Image
+
+            record["ok"] = used["seed"] == seed and used["size"] == size and max(Image.open(image).size) == size
+            record["outcome"] = "result" if record["ok"] else "MIXED UP"
+        except Exception as error:  # a clear message is an acceptable outcome; record which
+            record["ok"], record["outcome"] = False, f"message: {str(error).splitlines()[0][:90]}"
+        record["wait"] = time.perf_counter() - submitted
+        load.done(record)
+
+
+def cancel_frees_the_device(url: str) -> tuple[float, float]:
+    """(seconds a 64 px job takes on an idle server, seconds from another user cancelling a long job to that
+    64 px job's result): the difference is how long the cancelled job kept the device."""
+    from gradio_client import Client, handle_file
+
+    inputs = {"content": handle_file(str(CONTENT)), "style": handle_file(str(STYLE))}
+    small = {"size": 64, "iterations": 1, "scales": 1}
+    leaver, other = Client(url, verbose=False), Client(url, verbose=False)
+    started = time.perf_counter()
+    other.predict(**inputs, settings=small, api_name="/stylize")
+    alone = time.perf_counter() - started
+    long_job = leaver.submit(**inputs, settings={"size": 384, "iterations": 500, "scales": 1}, api_name="/stylize")
+    while len(long_job.outputs()) < 2:
+        time.sleep(0.2)  # polling for the long job's second preview: it is surely running
+    waiting = other.submit(**inputs, settings=small, api_name="/stylize")
+    started = time.perf_counter()
+    long_job.cancel()
+    waiting.result(timeout=120)
+    return alone, time.perf_counter() - started
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--users", type=int, default=20)
+    parser.add_argument("--jobs", type=int, default=100)
+    parser.add_argument("--port", type=int, default=7870)
+    args = parser.parse_args()
+    server = start_server(args.port)
+    url = f"http://127.0.0.1:{args.port}/"
+    try:
+        load = Load(args.jobs, server)
+        started = time.perf_counter()
+        threads = [threading.Thread(target=user, args=(url, load)) for _ in range(args.users)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        minutes = (time.perf_counter() - started) / 60
+        load.memory[len(load.records)] = rss_mb(server.pid)
+        freed = cancel_frees_the_device(url)
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+    report(args, load, minutes, freed)
+
+
+def report(args: argparse.Namespace, load: Load, minutes: float, freed: tuple[float, float]) -> None:
+    waits = [r["wait"] for r in load.records]
+    outcomes: dict[str, int] = {}
+    for record in load.records:
+        outcomes[record["outcome"]] = outcomes.get(record["outcome"], 0) + 1
+    files = list(RESULTS_DIR.glob("*"))
+    too_old = [f for f in files if time.time() - f.stat().st_mtime > RESULT_MAX_AGE_S]
+    memory = sorted(load.memory.items())
+    (first_n, first_mb), (last_n, last_mb) = memory[0], memory[-1]
+    rows = [
+        "| measure | value |", "|---|---|",
+        f"| users at once, jobs | {args.users}, {len(load.records)} (128-192 px, 12 L-BFGS steps each) |",
+        f"| outcomes | {', '.join(f'{n} x {name}' for name, n in outcomes.items())} |",
+        f"| jobs per minute | {len(load.records) / minutes:.1f} |",
+        f"| wait, submission to result: median, worst | {statistics.median(waits):.1f} s, {max(waits):.1f} s |",
+        f"| server memory after {first_n} jobs, after {last_n} | {first_mb:.0f} MB, {last_mb:.0f} MB "
+        f"({(last_mb / first_mb - 1) * 100:+.1f}%) |",
+        f"| result files left, older than the cleanup age | {len(files)}, {len(too_old)} |",
+        f"| a 64 px job alone; after another user cancels a running 384 px job | {freed[0]:.1f} s; {freed[1]:.1f} s |",
+    ]  # fmt: skip
+    command = "python bench/load.py " + " ".join(sys.argv[1:])
+    table = "\n".join(rows)
+    print(table)
+    write_section("load", f"## The demo under load (bench/load.py)\n\nCommand: `{command}`\n\n{table}")
+
+
+if __name__ == "__main__":
+    main()
