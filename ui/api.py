@@ -58,7 +58,9 @@ def stylize(
     config = _config(preset, settings)
     styles = [style, *(more_styles or [])]
     for image, status, result in stylise_job(content, styles, config, bool(denoise)):
-        if result is None:
+        if result is None and image is None:
+            yield gr.skip(), status, gr.skip()
+        elif result is None:
             path = result_path()
             image.save(path)
             yield str(path), status, gr.skip()

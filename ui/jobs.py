@@ -105,7 +105,10 @@ def caption(config: StyleConfig, clean_up: bool) -> str:
 def stylise_job(
     content: str, styles: list[str], config: StyleConfig, clean_up: bool, progress: Any = None, masks: Any = None
 ) -> Iterator[tuple[Image.Image | None, str, Result | None]]:
-    """Yields (preview, status, None) while running, then (image, status, result)."""
+    """Yields (preview or None, status, None) after every optimiser step, then (image, status, result).
+
+    A yield per step, even without a preview, is what lets Stop (or a client's cancel) end the run within
+    one step: Gradio can only stop a generator between two of its yields."""
     with user_errors():
         for event in run(content, styles, config, masks=masks, clean_up=clean_up, preview_every=2.0):
             if isinstance(event, Result):
@@ -113,8 +116,7 @@ def stylise_job(
             elif isinstance(event, Progress):
                 if progress:
                     progress((event.total_step, event.total_steps), desc="Stylising")
-                if event.preview is not None:
-                    yield event.preview, status_line(event), None
+                yield event.preview, status_line(event), None
             elif progress:
                 progress((event.step, event.total_steps), desc="Denoising")
 

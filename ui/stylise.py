@@ -63,7 +63,7 @@ def stylise(content, style, second_style, clean_up, regions, history, progress=g
     history = list(history or [])
     for image, status, result in stylise_job(content, styles, config, clean_up, progress, masks):
         if result is None:
-            yield image, status, gr.skip(), gr.skip(), gr.skip(), gr.skip()
+            yield image if image is not None else gr.skip(), status, gr.skip(), gr.skip(), gr.skip(), gr.skip()
         else:
             path, before = save_result(result, content, history, clean_up)
             gallery = [(item["path"], item["caption"]) for item in history]
