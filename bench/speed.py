@@ -195,7 +195,7 @@ def trace_style_core(content: Path, style: Path, config, every: int) -> tuple[li
 
 def part_quality(steps: int) -> str:
     import torch
-    from PIL import Image, ImageDraw
+    from PIL import Image
 
     from style_core import StyleConfig
 
@@ -224,15 +224,9 @@ def part_quality(steps: int) -> str:
     pastiche_image = Image.fromarray(rgb.permute(1, 2, 0).numpy())
     pastiche_loss = evaluate(pastiche_image)
 
-    OUT.mkdir(parents=True, exist_ok=True)
     panels = [(f"style_core {steps} steps, 1 scale", single_final), ("style_core default schedule", default_final),
               (f"pastiche {steps} steps", pastiche_image)]  # fmt: skip
-    width, height = single_final.size
-    sheet = Image.new("RGB", (width * 3, height + 22), "white")
-    for i, (label, image) in enumerate(panels):
-        sheet.paste(image.resize((width, height)), (i * width, 22))
-        ImageDraw.Draw(sheet).text((i * width + 4, 4), label, fill="black")
-    sheet.save(OUT / "quality_side_by_side.png")
+    side_by_side(panels, OUT / "quality_side_by_side.png")
     (OUT / "quality_curves.json").write_text(json.dumps({"single": single_curve, "default": default_curve}))
 
     rows = [

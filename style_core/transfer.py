@@ -169,6 +169,7 @@ class Clock:
     def __init__(self, run: Run, preview_every: float):
         self.run, self.preview_every = run, preview_every
         self.sizes, self.steps = run.config.scale_sizes(), run.config.scale_iterations()
+        self.pixels = [math.prod(run.size_at(size)) for size in self.sizes]
         self.total_steps = sum(self.steps)
         self.total_step = 0
         self.start = time.perf_counter()
@@ -182,7 +183,7 @@ class Clock:
         self.losses = losses
         now = time.perf_counter()
         # Steps left here plus later scales' steps in units of this scale's (cost grows with the pixels).
-        pixels = [math.prod(self.run.size_at(s)) for s in self.sizes]
+        pixels = self.pixels
         later = sum(n * p / pixels[scale_index - 1] for n, p in zip(self.steps[scale_index:], pixels[scale_index:]))
         self.eta = (now - scale_start) / step * (self.steps[scale_index - 1] - step + later)
         if step == 1 or now - self.last_preview >= self.preview_every:

@@ -2,10 +2,12 @@
 switches the preset, runs, then compares the presets and finds the labelled grid. Screenshots go to
 $SCREENSHOT_DIR when set (look at them)."""
 
+import contextlib
 import io
 import json
 import os
 import shutil
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -33,20 +35,36 @@ def page_url():
     page.close()
 
 
+def screenshot_dir(tmp_path: Path) -> Path:
+    """Where screenshots go: $SCREENSHOT_DIR to keep and look at them, else the test's temporary folder."""
+    shots = Path(os.environ.get("SCREENSHOT_DIR", tmp_path))
+    shots.mkdir(parents=True, exist_ok=True)
+    return shots
+
+
+@contextlib.contextmanager
+def open_page(url: str, height: int) -> Iterator:
+    """The page in headless Chromium, 1400 px wide."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS, headless=True)
+        page = browser.new_page(viewport={"width": 1400, "height": height})
+        page.goto(url)
+        yield page
+        browser.close()
+
+
 def number_field(page, label: str):
     box = page.get_by_label(label, exact=False).first.locator("xpath=ancestor::div[contains(@class,'block')][1]")
     return box.locator("input[type=number]").first
 
 
 def test_pick_examples_switch_preset_run_and_compare_presets(page_url, tmp_path):
-    from playwright.sync_api import expect, sync_playwright
+    from playwright.sync_api import expect
 
-    shots = Path(os.environ.get("SCREENSHOT_DIR", tmp_path))
-    shots.mkdir(parents=True, exist_ok=True)
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS, headless=True)
-        page = browser.new_page(viewport={"width": 1400, "height": 1300})
-        page.goto(page_url)
+    shots = screenshot_dir(tmp_path)
+    with open_page(page_url, height=1300) as page:
         expect(page.get_by_role("button", name="Run")).to_be_visible(timeout=30_000)
         page.screenshot(path=shots / "1_empty.png", full_page=True)
 
@@ -90,18 +108,13 @@ def test_pick_examples_switch_preset_run_and_compare_presets(page_url, tmp_path)
         page.locator("#layers-content").get_by_label("Thumbnail 1 of 5").click()  # a cell, large
         expect(page.locator("#layers-content caption")).to_have_text("conv1_2")  # the preview's caption
         page.screenshot(path=shots / "5_layers.png", full_page=True)
-        browser.close()
 
 
 def test_paint_two_regions_with_two_paintings_and_run(page_url, content_path, style_path, second_style_path, tmp_path):
-    from playwright.sync_api import expect, sync_playwright
+    from playwright.sync_api import expect
 
-    shots = Path(os.environ.get("SCREENSHOT_DIR", tmp_path))
-    shots.mkdir(parents=True, exist_ok=True)
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS, headless=True)
-        page = browser.new_page(viewport={"width": 1400, "height": 1500})
-        page.goto(page_url)
+    shots = screenshot_dir(tmp_path)
+    with open_page(page_url, height=1500) as page:
         page.locator("#content-input input[type=file]").set_input_files(str(content_path))
         page.locator("#style-input input[type=file]").set_input_files(str(style_path))
         page.get_by_text("Blend a second style").click()
@@ -135,4 +148,3 @@ def test_paint_two_regions_with_two_paintings_and_run(page_url, content_path, st
         png = page.request.get(page.locator("#download a").first.get_attribute("href")).body()
         masks = json.loads(Image.open(io.BytesIO(png)).text["style_core:notes"])["masks"]
         assert len(masks) == 2 and all(masks)  # both painted regions reached the engine
-        browser.close()
