@@ -26,7 +26,7 @@ from .config import (
     preset,
 )
 from .errors import ConfigError, StyleCoreError
-from .grid import GRID_KINDS, GRID_SIZE, compose_grid, plan_grid, quick, run_grid
+from .grid import GRID_KINDS, GRID_SIZE, GridCell, compose_grid, plan_grid, quick, run_grid
 from .images import read_png_settings, save_png
 from .pipeline import Result, run
 from .transfer import Progress
@@ -218,6 +218,8 @@ def run_compare(args: argparse.Namespace) -> int:
     bar = ProgressBar(not args.quiet)
     started, cells = time.perf_counter(), []
     for cell in run_grid(args.content, plan, device=args.device):
+        if not isinstance(cell, GridCell):
+            continue
         cells.append(cell)
         if bar.enabled:
             sys.stderr.write(f"\rcell {len(cells)}/{len(plan.runs)} {time.perf_counter() - started:.0f}s  ")

@@ -14,7 +14,7 @@ from PIL import Image, ImageDraw, ImageFont
 
 from .config import PRESETS, STYLE_LAYERS, StyleConfig, preset
 from .images import ImageSource, load_image
-from .transfer import stylize
+from .transfer import Progress, stylize
 
 GRID_KINDS = ("presets", "styles", "strength x layers")
 GRID_SIZE = 160  # long side of a cell
@@ -67,13 +67,13 @@ def plan_grid(kind: str, base: StyleConfig, styles: Sequence[ImageSource], style
     raise ValueError(f"grid kind must be one of {', '.join(GRID_KINDS)}")
 
 
-def run_grid(content: ImageSource, plan: GridPlan, *, device: str | None = None) -> Iterator[GridCell]:
-    """Run each cell of the plan in turn; yields each finished cell."""
+def run_grid(content: ImageSource, plan: GridPlan, *, device: str | None = None) -> Iterator[GridCell | Progress]:
+    """Run each cell of the plan in turn; yields each optimiser step's Progress and each finished cell (the
+    steps let a caller such as the page stop a grid between two steps, not only between two cells)."""
     content_image = load_image(content, "content image")
     for row, column, config, styles in plan.runs:
         for event in stylize(content_image, styles, config, device=device, preview_every=1e9):
-            if event.done:
-                yield GridCell(row, column, event.image)
+            yield GridCell(row, column, event.image) if event.done else event
 
 
 def compose_grid(cells: Sequence[GridCell], row_labels: Sequence[str], column_labels: Sequence[str]) -> Image.Image:

@@ -4,7 +4,7 @@ import time
 
 import pytest
 from gradio_client import Client, handle_file
-from gradio_client.exceptions import AppError
+from gradio_client.exceptions import AppError, ValidationError
 from PIL import Image
 
 from style_core import SETTINGS, StyleConfig, read_png_settings, save_png
@@ -141,6 +141,23 @@ def test_cancelling_stops_the_work(client, content_path, style_path):
     # One heavy job at a time: this short one only gets through if the long one really stopped.
     assert client.predict(*page_args(content_path, style_path), api_name="/stylise_page")[1].startswith("Done")
     assert time.perf_counter() - started < 60
+
+
+def test_a_client_has_one_heavy_job_at_a_time_without_holding_up_others(client, content_path, style_path):
+    images = {"content": handle_file(str(content_path)), "style": handle_file(str(style_path))}
+    long = client.submit(**images, settings={"size": 256, "iterations": 500, "scales": 1}, api_name="/stylize")
+    deadline = time.time() + 120
+    while not long.outputs() and time.time() < deadline:
+        time.sleep(0.2)
+    assert long.outputs(), "the long job never started"
+    with pytest.raises(ValidationError, match="You already have a job queued or running"):
+        client.predict(**images, settings=QUICK, api_name="/stylize")
+    with pytest.raises(ValidationError, match="You already have a job queued or running"):
+        client.predict(image=handle_file(str(content_path)), api_name="/denoise")
+    other = Client(client.src, verbose=False).submit(**images, settings=QUICK, api_name="/stylize")
+    long.cancel()
+    assert other.result(timeout=120)[1].startswith("Done")  # another client's job was queued, not refused
+    assert client.predict(**images, settings=QUICK, api_name="/stylize")[1].startswith("Done")  # the cap lifted
 
 
 def test_two_clients_at_once_both_finish_and_see_only_their_own_results(client, content_path, style_path):

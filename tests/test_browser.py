@@ -1,5 +1,6 @@
 """A real browser: Chromium (Debian package) driven by Playwright picks an example photo and painting,
-switches the preset, runs, then compares the presets and finds the labelled grid. Screenshots go to
+switches the preset, runs, then compares the presets and finds the labelled grid (a second job meanwhile
+is refused). Screenshots go to
 $SCREENSHOT_DIR when set (look at them)."""
 
 import contextlib
@@ -95,6 +96,12 @@ def test_pick_examples_switch_preset_run_and_compare_presets(page_url, tmp_path)
         page.get_by_role("button", name="Make the grid").click()
         expect(page.locator("#grid img")).to_be_visible(timeout=120_000)  # the first cell, labelled
         page.screenshot(path=shots / "4_first_cell.png", full_page=True)
+        page.get_by_role("tab", name="Stylise").click()
+        page.get_by_role("button", name="Run").first.click()  # a second heavy job while the grid runs: refused
+        expect(page.get_by_text("You already have a job queued or running")).to_be_visible(timeout=10_000)
+        expect(page.get_by_text("Done in")).to_be_visible()  # the earlier result is still there
+        page.screenshot(path=shots / "4b_busy.png")  # the viewport, where the message shows
+        page.get_by_role("tab", name="Compare").click()
         page.get_by_role("button", name="Stop").last.click()
 
         page.get_by_role("tab", name="Layers").click()  # the Stylise tab's photo and painting, small and quick

@@ -24,7 +24,7 @@ from .denoise import denoise_job
 from .examples import PAINTINGS
 from .jobs import (
     DENOISE_GPU_S,
-    HEAVY,
+    HEAVY_API,
     compare_job,
     config_or_none,
     gpu,
@@ -84,6 +84,9 @@ def compare(
         raise gr.Error(f"kind must be one of {', '.join(GRID_KINDS)}")
     styles, names = styles_for(kind, style, paintings or [])
     for grid in compare_job(content, styles, names, kind, _config(preset, settings)):
+        if grid is None:
+            yield gr.skip()
+            continue
         path = result_path()
         grid.save(path)
         yield str(path)
@@ -127,13 +130,13 @@ def render() -> None:
     common = {"preset": preset, "settings": settings}
     stylize_inputs = {"content": content, "style": style, **common, "more_styles": more_styles}
     route["stylize"].click(
-        stylize, None, [result, status, used], api_name="stylize", **HEAVY,
+        stylize, None, [result, status, used], api_name="stylize", **HEAVY_API,
         inputs_kwargs={**stylize_inputs, "denoise": denoise_flag},
     )  # fmt: skip
     route["compare"].click(
-        compare, None, [grid], api_name="compare", **HEAVY,
+        compare, None, [grid], api_name="compare", **HEAVY_API,
         inputs_kwargs={"content": content, "style": style, "kind": kind, "paintings": paintings, **common},
     )  # fmt: skip
-    route["denoise"].click(denoise, None, [denoised], inputs_kwargs={"image": image}, api_name="denoise", **HEAVY)
+    route["denoise"].click(denoise, None, [denoised], inputs_kwargs={"image": image}, api_name="denoise", **HEAVY_API)
     route["png"].click(settings_from_png, None, [found], inputs_kwargs={"png": png}, api_name="settings_from_png")
     route["presets"].click(presets, None, [all_presets], api_name="presets")

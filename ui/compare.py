@@ -10,7 +10,7 @@ from style_core.grid import GRID_KINDS, GRID_SIZE, LAYER_DEPTHS, MAX_CELL_STEPS,
 
 from .controls import values_to_config
 from .examples import PAINTINGS, PAINTINGS_BY_CAPTION
-from .jobs import HEAVY, compare_job, config_or_none, gpu, gpu_seconds, user_errors
+from .jobs import compare_job, config_or_none, gpu, gpu_seconds, heavy_click, user_errors
 from .stylise import StyliseTab
 
 HELP = (
@@ -51,7 +51,8 @@ def compare(content, style, kind, chosen, progress=gr.Progress(), **settings):
     styles, names = styles_for(kind, style, chosen or [])
     with user_errors():
         config = values_to_config(settings)
-    yield from compare_job(content, styles, names, kind, config, progress)
+    for grid in compare_job(content, styles, names, kind, config, progress):
+        yield gr.skip() if grid is None else grid
 
 
 def render(stylise: StyliseTab) -> None:
@@ -66,9 +67,9 @@ def render(stylise: StyliseTab) -> None:
         button = gr.Button("Make the grid", variant="primary")
         stop = gr.Button("Stop", variant="stop")
     grid = gr.Image(label="Comparison grid", format="png", type="pil", interactive=False, elem_id="grid")
-    event = button.click(
-        compare, [stylise.content, stylise.style, kind, chosen], [grid], inputs_kwargs=stylise.controls,
-        api_visibility="undocumented", api_name="compare_page", **HEAVY,
+    event = heavy_click(
+        button, compare, [stylise.content, stylise.style, kind, chosen], [grid], inputs_kwargs=stylise.controls,
+        api_visibility="undocumented", api_name="compare_page",
     )  # fmt: skip
     stop.click(None, None, None, cancels=[event])
     stylise.stop.click(None, None, None, cancels=[event])

@@ -10,7 +10,7 @@ from style_core import load_image, save_png
 from style_core.denoise import DenoiseConfig, denoise
 
 from .controls import PhotoInput
-from .jobs import DENOISE_GPU_S, HEAVY, gpu, result_path, user_errors
+from .jobs import DENOISE_GPU_S, gpu, heavy_click, result_path, user_errors
 
 
 def denoise_job(image: str, progress=None) -> Iterator[tuple]:
@@ -47,6 +47,6 @@ def render() -> None:
     button = gr.Button("Denoise", variant="primary")
     denoised = gr.ImageSlider(label="Before / after", format="png", type="pil")
     download = gr.File(label="Download PNG", interactive=False)
-    button.click(
-        denoise_page, [noisy], [denoised, download], api_name="denoise_page", api_visibility="undocumented", **HEAVY
+    heavy_click(
+        button, denoise_page, [noisy], [denoised, download], api_name="denoise_page", api_visibility="undocumented"
     )

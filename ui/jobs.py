@@ -19,7 +19,7 @@ import gradio as gr
 from PIL import Image
 
 from style_core import StyleConfig, StyleCoreError, describe, load_image
-from style_core.grid import GRID_SIZE, compose_grid, plan_grid, quick, run_grid
+from style_core.grid import GRID_SIZE, GridCell, compose_grid, plan_grid, quick, run_grid
 from style_core.pipeline import Result, run
 from style_core.transfer import Progress
 
@@ -68,6 +68,39 @@ RESULTS_DIR = Path(tempfile.gettempdir()) / "style_transfer_studio"
 RESULT_MAX_AGE_S = 2 * 3600
 # One heavy job per device at a time; the queue shows each user their place.
 HEAVY = {"concurrency_limit": 1, "concurrency_id": "device"}
+BUSY = "You already have a job queued or running: wait for it to finish (or press Stop), then try again."
+
+
+def heavy_jobs_of(request: gr.Request) -> int:
+    """How many heavy jobs this session (a browser tab, or one gradio_client Client) has queued or running."""
+    # Gradio offers no public count per session; its queue keeps each session's unfinished event ids.
+    queue = request.request.app.get_blocks()._queue
+    events = [queue.event_ids_to_events.get(id) for id in queue.pending_event_ids_session.get(request.session_hash, ())]
+    return sum(event is not None and event.fn.concurrency_id == HEAVY["concurrency_id"] for event in events)
+
+
+def one_job_per_session(request: gr.Request) -> None:
+    """The page's check before a heavy job: an unqueued event, which the job follows only on success."""
+    if heavy_jobs_of(request):
+        raise gr.Error(BUSY)
+
+
+def one_job_per_client(request: gr.Request, **inputs: Any) -> dict | tuple[dict, ...]:
+    """The API routes' validator, run as a call joins the queue: a client's second call is refused at once.
+    (The page does not use a validator: it would re-run the image inputs' checks, and the browser would
+    show their messages as bare request errors.)"""
+    busy = heavy_jobs_of(request) > 0
+    checks = [gr.validate(not (busy and i == 0), BUSY if busy and i == 0 else "") for i in range(len(inputs))]
+    return checks[0] if len(checks) == 1 else tuple(checks)  # one input: Gradio takes the value as it is
+
+
+HEAVY_API = {**HEAVY, "validator": one_job_per_client}
+
+
+def heavy_click(button: gr.Button, job: Callable, inputs: Any, outputs: Any, **options: Any) -> Any:
+    """A page button's heavy job, refused with a message while its session has another queued or running."""
+    check = button.click(one_job_per_session, None, None, concurrency_limit=None, api_visibility="private")
+    return check.success(job, inputs, outputs, **HEAVY, **options)
 
 
 @contextlib.contextmanager
@@ -123,12 +156,16 @@ def stylise_job(
 
 def compare_job(
     content: str, styles: list[str], names: list[str], kind: str, config: StyleConfig, progress: Any = None
-) -> Iterator[Image.Image]:
-    """The labelled grid, re-composed as each cell finishes."""
+) -> Iterator[Image.Image | None]:
+    """The labelled grid, re-composed as each cell finishes; None after each step between (so Stop works
+    within a step)."""
     with user_errors():
         plan = plan_grid(kind, quick(config, GRID_SIZE), styles, names)
         cells = []
         for cell in run_grid(content, plan):
+            if not isinstance(cell, GridCell):
+                yield None
+                continue
             cells.append(cell)
             if progress:
                 progress((len(cells), len(plan.runs)), desc="Running the grid")

@@ -7,7 +7,7 @@ import gradio as gr
 from style_core.explore import KINDS, ROW_NOTES, ExploreConfig, explore_grid, plan_cells
 
 from .controls import PhotoInput
-from .jobs import GPU_SECONDS_PER_STEP_AT_512, HEAVY, gpu, result_path, user_errors
+from .jobs import GPU_SECONDS_PER_STEP_AT_512, gpu, heavy_click, result_path, user_errors
 from .stylise import StyliseTab
 
 MOST_CELLS = len(plan_cells(ExploreConfig(kind="both")))
@@ -64,8 +64,8 @@ def render(stylise: StyliseTab) -> None:
                                object_fit="contain", elem_id=f"layers-{row}")  # fmt: skip
         gr.Markdown(note)
     figure = gr.File(label="The labelled figure (PNG)", interactive=False)
-    event = button.click(
-        layers, [own_photo, own_painting, stylise.content, stylise.style, kind, size, steps],
-        [rows["content"], rows["style"], figure], api_name="layers", **HEAVY,
+    event = heavy_click(
+        button, layers, [own_photo, own_painting, stylise.content, stylise.style, kind, size, steps],
+        [rows["content"], rows["style"], figure], api_name="layers",
     )  # fmt: skip
     stop.click(None, None, None, cancels=[event])

@@ -16,10 +16,10 @@ from .controls import PAGE_DEFAULT, PhotoInput, config_to_values, make_controls,
 from .examples import CONTENT_EXAMPLES, PAINTINGS
 from .jobs import (
     DENOISE_GPU_S,
-    HEAVY,
     config_or_none,
     gpu,
     gpu_seconds,
+    heavy_click,
     save_result,
     stylise_job,
     user_errors,
@@ -108,11 +108,11 @@ def render(history: gr.State) -> StyliseTab:
         stop = gr.Button("Stop", variant="stop")
     status = gr.Markdown("Ready.")
     result, before_after, download, results, restore = _result_area(history, controls)
-    run_event = run.click(
-        stylise, [content, style, second_style, clean_up, regions, history],
+    run_event = heavy_click(
+        run, stylise, [content, style, second_style, clean_up, regions, history],
         [result, status, results, before_after, download, history],
         inputs_kwargs=controls, api_visibility="undocumented", api_name="stylise_page",
-        show_progress="minimal", show_progress_on=[result], **HEAVY,
+        show_progress="minimal", show_progress_on=[result],
     )  # fmt: skip
     stop.click(None, None, None, cancels=[run_event])
     _wire_settings(controls, preset_name, layer_weighting, restore)
