@@ -142,9 +142,11 @@ class StyleConfig:
     )  # fmt: skip
     pooling: str = setting("max", label="Pooling", choices=POOLING, help="max or avg (the paper used avg)")
     padding: str = setting(
-        "mirror", label="Edge padding", choices=PADDINGS,
-        help="how VGG19 sees past the image's edge: zeros (the paper's) grows a frame; mirror gives the image a "
-        "mirrored margin whose features are cropped away; reflect or replicate pad every convolution",
+        "canvas", label="Edge padding", choices=PADDINGS,
+        help="how VGG19 sees past the image's edge: zeros (the paper's) grows a frame; canvas optimises a "
+        "larger canvas (the photo mirrored out) and crops it, so the result's edges are inside it; mirror "
+        "gives the image a mirrored margin whose features are cropped away; reflect or replicate pad every "
+        "convolution",
     )  # fmt: skip
     weights: str = setting(
         "bundled", label="VGG19 weights", choices=WEIGHT_SOURCES,

@@ -44,8 +44,12 @@ POOLING = ("max", "avg")
 # How the network sees past the image's edge. With zeros (the paper's) border features are special, and
 # results grow a frame. reflect and replicate pad each convolution's input instead. mirror gives the image
 # a mirrored margin of MIRROR_MARGIN px and crops the margin's features away, so no feature a loss sees
-# lies on a zero-padded edge.
-PADDINGS = ("zeros", "reflect", "replicate", "mirror")
+# lies on a zero-padded edge; but the margin's pixels are copies, so the outer pixels get their gradient
+# twice. canvas (transfer.py) optimises a larger canvas, the photo mirrored out by CANVAS_MARGIN of its
+# long side, every pixel free, and crops it at the end: the result's edges lie inside the canvas, and
+# the canvas's own edges (zero-padded here) are cut away.
+PADDINGS = ("zeros", "reflect", "replicate", "mirror", "canvas")
+CANVAS_MARGIN = 1 / 32
 # Measured against 16 px (bench/schedule.py): as free of frames, a third cheaper, and a lower evaluator loss.
 MIRROR_MARGIN = 8
 
@@ -182,7 +186,7 @@ class VGG19Features(nn.Module):
         for name in LAYER_NAMES[: deepest + 1]:
             if name.startswith("conv"):
                 weight, bias = next(conv_weights)
-                conv = EdgeConv(weight.shape[1], weight.shape[0], "zeros" if padding == "mirror" else padding)
+                conv = EdgeConv(weight.shape[1], weight.shape[0], "zeros" if padding in ("mirror", "canvas") else padding)
                 conv.weight.data.copy_(weight)
                 conv.bias.data.copy_(bias)
                 layer: nn.Module = conv

@@ -26,7 +26,9 @@ def test_a_bfloat16_run_falls_and_stays_close_to_float32(content_path, style_pat
     assert 10 * np.log10(255**2 / np.mean((low - exact) ** 2)) > 30  # PSNR between the two runs' images
 
 
-@pytest.mark.parametrize("changes", [{"padding": "zeros"}, {"padding": "replicate"}, {"style_loss": "w2"}])
+@pytest.mark.parametrize(
+    "changes", [{"padding": "zeros"}, {"padding": "replicate"}, {"padding": "mirror"}, {"style_loss": "w2"}]
+)
 def test_each_padding_and_style_loss_runs(content_path, style_path, tiny, device, changes):
     events = _run(content_path, style_path, tiny.replace(**changes), device)
     assert events[-1].image.size[0] == 64
@@ -49,7 +51,7 @@ def test_edges_look_like_the_middle_to_the_network_unless_padded_with_zeros(padd
     ("changes", "message"),
     [
         ({"precision": "fp8"}, "precision must be one of auto, float32, bfloat16, not 'fp8'"),
-        ({"padding": "circular"}, "padding must be one of zeros, reflect, replicate, mirror, not 'circular'"),
+        ({"padding": "circular"}, "padding must be one of zeros, reflect, replicate, mirror, canvas, not 'circular'"),
         ({"style_loss": "w1"}, "style_loss must be one of gram, w2, not 'w1'"),
     ],
 )
