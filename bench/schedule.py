@@ -1,11 +1,11 @@
 """Which schedule, padding and style loss to make the default: candidates side by side on real pairs.
 
-    python bench/schedule.py [--pairs astronaut] [--candidates "today's default,zeros,..."]
+    python bench/schedule.py [--pairs astronaut] [--candidates "today's default,zeros,..."] [--section schedule]
 
-Each candidate is a set of changes to today's default at 512 px (bfloat16 where native, mirror padding,
+Each candidate is a set of changes to today's default at 512 px (bfloat16 where native, canvas padding,
 256/512 px, 60/15 steps), run one after another in this process (nothing else should run meanwhile):
 wall time, first preview, the fixed evaluator of bench/speed.py, the border excess, and the image in
-bench/results/schedule_<photo>_<candidate>.png. The table goes into docs/BENCHMARKS.md.
+bench/results/schedule_<photo>_<candidate>.png. The table goes into docs/BENCHMARKS.md (its --section).
 """
 
 from __future__ import annotations
@@ -26,6 +26,7 @@ from style_core.images import border_score, load_image, resize_long_side  # noqa
 
 CANDIDATES: dict[str, dict] = {
     "today's default": {},
+    "mirror": {"padding": "mirror"},
     "zeros": {"padding": "zeros"},
     "reflect": {"padding": "reflect"},
     "replicate": {"padding": "replicate"},
@@ -68,6 +69,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--pairs", default="astronaut")
     parser.add_argument("--candidates", default=",".join(CANDIDATES))
+    parser.add_argument("--section", default="schedule", help="the section of docs/BENCHMARKS.md to write")
     args = parser.parse_args()
     pairs = {name: (content, style) for name, content, style in PAIRS}
     rows = ["| photo | candidate | steps | wall s | first preview s | evaluator loss | border excess |",
@@ -81,7 +83,7 @@ def main() -> None:
             print(rows[-1], flush=True)
     command = "python bench/schedule.py " + " ".join(sys.argv[1:])
     body = f"## Schedule candidates (bench/schedule.py)\n\nCommand: `{command}`\n\n" + "\n".join(rows)
-    write_section("schedule", body)
+    write_section(args.section, body)
 
 
 if __name__ == "__main__":
