@@ -186,7 +186,8 @@ class VGG19Features(nn.Module):
         for name in LAYER_NAMES[: deepest + 1]:
             if name.startswith("conv"):
                 weight, bias = next(conv_weights)
-                conv = EdgeConv(weight.shape[1], weight.shape[0], "zeros" if padding in ("mirror", "canvas") else padding)
+                edge = "zeros" if padding in ("mirror", "canvas") else padding  # those two keep edges out of the losses
+                conv = EdgeConv(weight.shape[1], weight.shape[0], edge)
                 conv.weight.data.copy_(weight)
                 conv.bias.data.copy_(bias)
                 layer: nn.Module = conv
