@@ -10,7 +10,7 @@ from style_core import load_image, save_png
 from style_core.denoise import DenoiseConfig, denoise
 
 from .controls import PhotoInput
-from .jobs import DENOISE_GPU_S, gpu, heavy_click, result_path, user_errors
+from .jobs import DENOISE_GPU_S, gpu, heavy_click, on_engine_thread, result_path, user_errors
 
 
 def denoise_job(image: str, progress=None) -> Iterator[tuple]:
@@ -19,7 +19,7 @@ def denoise_job(image: str, progress=None) -> Iterator[tuple]:
         before = load_image(image, "image to denoise")
         config = DenoiseConfig()
         # About five previews a run: each applies the network to the whole image (a fraction of a second).
-        for event in denoise(before, config, preview_every=max(1, config.steps // 5)):
+        for event in on_engine_thread(denoise(before, config, preview_every=max(1, config.steps // 5))):
             if progress:
                 progress((event.step, event.total_steps), desc="Fitting the denoiser to this image")
             if event.done:

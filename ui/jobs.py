@@ -12,8 +12,9 @@ import tempfile
 import time
 import zipfile
 from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import gradio as gr
 from PIL import Image
@@ -22,6 +23,8 @@ from style_core import StyleConfig, StyleCoreError, describe, load_image
 from style_core.grid import GRID_SIZE, GridCell, compose_grid, plan_grid, quick, run_grid
 from style_core.pipeline import Result, run
 from style_core.transfer import Progress
+
+T = TypeVar("T")
 
 # ZeroGPU reserves a GPU for the duration a call asks for and serves short reservations first, so each
 # heavy call asks for what its job needs. Not yet measured on a GPU: the rate is twice the time the issue
@@ -62,6 +65,22 @@ def config_or_none(make: Callable[[], StyleConfig]) -> StyleConfig | None:
         return make()
     except StyleCoreError:
         return None
+
+
+# Torch and oneDNN keep caches per thread, and Gradio hands each step of a generator to any thread of its
+# pool: spread over them, a server's memory grows with every thread used (bench/load.py). One thread runs
+# every step of every job instead.
+ENGINE_THREAD = ThreadPoolExecutor(max_workers=1, thread_name_prefix="engine")
+
+
+def on_engine_thread(events: Iterator[T]) -> Iterator[T]:
+    """`events` with every step (each `next`) taken on the one engine thread."""
+    done = object()
+    try:
+        while (event := ENGINE_THREAD.submit(next, events, done).result()) is not done:
+            yield event
+    finally:  # a stopped job: close the engine's generator there too, after the step it is in
+        ENGINE_THREAD.submit(events.close)
 
 
 RESULTS_DIR = Path(tempfile.gettempdir()) / "style_transfer_studio"
@@ -143,7 +162,7 @@ def stylise_job(
     A yield per step, even without a preview, is what lets Stop (or a client's cancel) end the run within
     one step: Gradio can only stop a generator between two of its yields."""
     with user_errors():
-        for event in run(content, styles, config, masks=masks, clean_up=clean_up, preview_every=2.0):
+        for event in on_engine_thread(run(content, styles, config, masks=masks, clean_up=clean_up, preview_every=2.0)):
             if isinstance(event, Result):
                 yield event.image, f"Done in {event.seconds:.0f} s. {caption(config, clean_up)}", event
             elif isinstance(event, Progress):
@@ -162,7 +181,7 @@ def compare_job(
     with user_errors():
         plan = plan_grid(kind, quick(config, GRID_SIZE), styles, names)
         cells = []
-        for cell in run_grid(content, plan):
+        for cell in on_engine_thread(run_grid(content, plan)):
             if not isinstance(cell, GridCell):
                 yield None
                 continue

@@ -7,7 +7,7 @@ import gradio as gr
 from style_core.explore import KINDS, ROW_NOTES, ExploreConfig, explore_grid, plan_cells
 
 from .controls import PhotoInput
-from .jobs import GPU_SECONDS_PER_STEP_AT_512, gpu, heavy_click, result_path, user_errors
+from .jobs import GPU_SECONDS_PER_STEP_AT_512, gpu, heavy_click, on_engine_thread, result_path, user_errors
 from .stylise import StyliseTab
 
 MOST_CELLS = len(plan_cells(ExploreConfig(kind="both")))
@@ -28,7 +28,7 @@ def layers(own_photo, own_painting, photo, painting, kind, size, steps, progress
     with user_errors():
         config = ExploreConfig(kind=kind, size=int(size), steps=int(steps))
         total = len(plan_cells(config))
-        for figure in explore_grid(image, style, config):
+        for figure in on_engine_thread(explore_grid(image, style, config)):
             progress((len(figure.cells), total), desc="Reconstructing")
             rows = {
                 row: [(picture, cell.label) for cell, picture in figure.cells if cell.row == row] for row in ROW_NOTES
