@@ -117,7 +117,7 @@ def cancel_frees_the_device(url: str) -> tuple[float, float, str]:
         leaver.predict(**inputs, settings=small, api_name="/stylize")
         second = "accepted"
     except Exception as error:
-        second = f"refused in {time.perf_counter() - started:.2f} s: {str(error).splitlines()[-1][2:80]}"
+        second = f"refused in {time.perf_counter() - started:.2f} s: {str(error).splitlines()[-1][2:]}"
     waiting = other.submit(**inputs, settings=small, api_name="/stylize")
     started = time.perf_counter()
     long_job.cancel()

@@ -1,7 +1,9 @@
 """The page's parts without a server: controls made from the settings' metadata, limits, zip, examples."""
 
 import json
+import threading
 import zipfile
+from concurrent.futures import ThreadPoolExecutor
 
 import gradio as gr
 import pytest
@@ -11,7 +13,7 @@ from style_core import SETTINGS, ConfigError, StyleConfig, save_png
 from style_core.config import TIERS, controls_table
 from ui.controls import config_to_values, make_controls, settings_to_config, values_to_config
 from ui.examples import PAINTINGS
-from ui.jobs import zip_history
+from ui.jobs import on_engine_thread, zip_history
 
 from .conftest import ROOT
 from .test_app import every_field_changed
@@ -111,3 +113,22 @@ def test_on_zerogpu_a_small_job_reserves_little_and_a_huge_one_the_most(monkeypa
     assert durations[0](*args, **huge) == GPU_RESERVE_S[1]
     assert durations[0](*args, **{**small, "size": "not a number"}) == GPU_RESERVE_S[0]
     assert api_compare is not None  # the API's routes import with a duration function for each
+
+
+def test_a_jobs_steps_all_run_on_one_thread_whichever_thread_asks():
+    """Gradio takes a generator's steps from any of its pool's threads; the engine's per-thread caches would
+    then grow on each of them."""
+    steps_ran_on = []
+
+    def job():
+        for step in range(6):
+            steps_ran_on.append(threading.get_ident())
+            yield step
+
+    events = on_engine_thread(job())
+    workers = [ThreadPoolExecutor(1) for _ in range(3)]  # like Gradio's pool: each next() from another thread
+    taken = [workers[step % 3].submit(next, events).result() for step in range(6)]
+    for worker in workers:
+        worker.shutdown()
+    assert taken == list(range(6))
+    assert len(set(steps_ran_on)) == 1 and steps_ran_on[0] != threading.get_ident()
