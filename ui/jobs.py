@@ -67,9 +67,9 @@ def config_or_none(make: Callable[[], StyleConfig]) -> StyleConfig | None:
         return None
 
 
-# Torch and oneDNN keep caches per thread, and Gradio hands each step of a generator to any thread of its
-# pool: spread over them, a server's memory grows with every thread used (bench/load.py). One thread runs
-# every step of every job instead.
+# Torch, oneDNN and the allocator keep state per thread, and Gradio hands each step of a generator to any
+# thread of its pool: spread over them, a server's memory grows with every thread used (bench/load.py). One
+# thread runs every step of every job instead.
 ENGINE_THREAD = ThreadPoolExecutor(max_workers=1, thread_name_prefix="engine")
 
 
@@ -99,7 +99,8 @@ def heavy_jobs_of(request: gr.Request) -> int:
 
 
 def one_job_per_session(request: gr.Request) -> None:
-    """The page's check before a heavy job: an unqueued event, which the job follows only on success."""
+    """The page's check before a heavy job: a quick event with no concurrency limit (queued, so its message
+    shows as a toast), which the job follows only on success."""
     if heavy_jobs_of(request):
         raise gr.Error(BUSY)
 
