@@ -11,7 +11,7 @@ import gradio as gr
 
 from style_core.transfer import warm_up
 from ui import CSS, MAX_UPLOAD, build_page
-from ui.jobs import ENGINE_THREAD
+from ui.jobs import engine_thread
 
 
 def main() -> None:
@@ -22,7 +22,7 @@ def main() -> None:
     args = parser.parse_args()
     page = build_page()
     page.queue(max_size=32)
-    ENGINE_THREAD.submit(warm_up).result()  # the first visitor's run then previews as fast as everyone else's
+    engine_thread().submit(warm_up).result()  # the first visitor's run then previews as fast as everyone else's
     page.launch(
         share=args.share, server_name=args.server_name, server_port=args.port, max_file_size=MAX_UPLOAD,
         theme=gr.themes.Soft(), css=CSS,

@@ -132,3 +132,17 @@ def test_a_jobs_steps_all_run_on_one_thread_whichever_thread_asks():
         worker.shutdown()
     assert taken == list(range(6))
     assert len(set(steps_ran_on)) == 1 and steps_ran_on[0] != threading.get_ident()
+
+
+def test_a_forked_worker_runs_jobs_on_its_own_engine_thread():
+    """ZeroGPU runs a job in a forked copy of the server, which has none of the parent's threads."""
+    import multiprocessing
+
+    assert list(on_engine_thread(n for n in range(3))) == [0, 1, 2]  # the parent's engine thread now exists
+    fork = multiprocessing.get_context("fork")
+    with fork.Pool(1) as pool:
+        assert pool.apply_async(_steps_in_a_worker).get(timeout=30) == [0, 1, 2]
+
+
+def _steps_in_a_worker() -> list[int]:
+    return list(on_engine_thread(n for n in range(3)))
