@@ -33,7 +33,7 @@ from .images import (
 )
 from .losses import ContentLoss, GuidedStyleLoss, StyleLoss, StyleLossW2, TVLoss, feature_moments
 from .masks import at_layer, load_masks, mask_tensor
-from .vgg import CANVAS_MARGIN, VGG19Features
+from .vgg import CANVAS_MARGIN, VGG19Features, mirror_out
 
 # Our per-layer losses are relative errors (see losses.py), about 100x the paper's content/style balance;
 # scaling the style term by 1e-2 makes the paper's alpha/beta values (1e-3 balanced, 1e-4 strong) look
@@ -209,13 +209,13 @@ def _optimise_scale(
     content_t = run.content_at(long_side)
     height, width = content_t.shape[-2:]
     margin = round(CANVAS_MARGIN * long_side) if config.padding == "canvas" else 0
-    canvas_t = _mirror_out(content_t, margin)
+    canvas_t = mirror_out(content_t, margin)
     with torch.no_grad():
         objective = Objective(run, canvas_t, _regions(run, long_side, content_t, margin))
     if image is None:
         image = _initial_image(config, canvas_t, run.styles[0], run.generator)
     else:
-        image = _mirror_out(resize_tensor(image.detach(), height, width).clamp(0, 1), margin)
+        image = mirror_out(resize_tensor(image.detach(), height, width).clamp(0, 1), margin)
     image = image.contiguous().requires_grad_(True)
     optimizer = _make_optimizer(config, image)
     stop_rule = StopRule(config.min_change, image)
@@ -237,14 +237,6 @@ def _optimise_scale(
             clock.total_steps -= steps_here - step  # the bar's total shrinks to what will really run
             break
     return _crop(image, margin)
-
-
-def _mirror_out(image: torch.Tensor, margin: int) -> torch.Tensor:
-    """The image with a mirrored margin (the canvas padding's larger canvas)."""
-    if not margin:
-        return image
-    mode = "reflect" if min(image.shape[-2:]) > margin else "replicate"
-    return torch.nn.functional.pad(image, (margin,) * 4, mode=mode)
 
 
 def _crop(image: torch.Tensor, margin: int) -> torch.Tensor:
@@ -356,7 +348,7 @@ def _regions(run: Run, long_side: int, content_t: torch.Tensor, margin: int = 0)
     targets = functools.partial(_style_targets, run, long_side=long_side, content_t=content_t)
     if run.masks is None:
         return [Region(targets(run.styles, run.blend))]
-    tensors = [_mirror_out(mask_tensor(mask, *content_t.shape[-2:], run.device), margin) for mask in run.masks]
+    tensors = [mirror_out(mask_tensor(mask, *content_t.shape[-2:], run.device), margin) for mask in run.masks]
     regions = [Region(targets([style], [1.0]), mask) for style, mask in zip(run.styles, tensors)]
     if run.config.unmasked_style > 0:
         rest = (1 - torch.stack(tensors).sum(0)).clamp(0, 1)

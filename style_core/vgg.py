@@ -128,6 +128,15 @@ def _load_torchvision() -> tuple[tuple[torch.Tensor, torch.Tensor], ...]:
     return tuple((state[k], state[k[: -len("weight")] + "bias"]) for k in keys)
 
 
+def mirror_out(image: torch.Tensor, margin: int) -> torch.Tensor:
+    """The image with a mirrored margin of `margin` px on every side (mirror and canvas padding)."""
+    if not margin:
+        return image
+    # A map no wider than the margin cannot be mirrored; repeating its edge is the nearest thing.
+    mode = "reflect" if min(image.shape[-2:]) > margin else "replicate"
+    return F.pad(image, (margin,) * 4, mode=mode)
+
+
 class InputStep(nn.Module):
     """Turns RGB in [0, 1] into what the weights were trained on."""
 
@@ -201,10 +210,7 @@ class VGG19Features(nn.Module):
 
     def forward(self, image: torch.Tensor) -> dict[str, torch.Tensor]:
         margin = MIRROR_MARGIN if self.padding == "mirror" else 0
-        if margin:  # a map no wider than the margin cannot be mirrored; repeating its edge is the nearest thing
-            mode = "reflect" if min(image.shape[-2:]) > margin else "replicate"
-            image = F.pad(image, (margin,) * 4, mode=mode)
-        x = self.input_step(image)
+        x = self.input_step(mirror_out(image, margin))
         features = {}
         for name, layer in self.body.named_children():
             x = layer(x)

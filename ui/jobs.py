@@ -103,7 +103,8 @@ def heavy_jobs_of(request: gr.Request) -> int:
     """How many heavy jobs this session (a browser tab, or one gradio_client Client) has queued or running."""
     # Gradio offers no public count per session; its queue keeps each session's unfinished event ids.
     queue = request.request.app.get_blocks()._queue
-    events = [queue.event_ids_to_events.get(id) for id in queue.pending_event_ids_session.get(request.session_hash, ())]
+    ids = queue.pending_event_ids_session.get(request.session_hash, ())
+    events = [queue.event_ids_to_events.get(event_id) for event_id in ids]
     return sum(event is not None and event.fn.concurrency_id == HEAVY["concurrency_id"] for event in events)
 
 
@@ -118,8 +119,9 @@ def one_job_per_client(request: gr.Request, **inputs: Any) -> dict | tuple[dict,
     """The API routes' validator, run as a call joins the queue: a client's second call is refused at once.
     (The page does not use a validator: it would re-run the image inputs' checks, and the browser would
     show their messages as bare request errors.)"""
-    busy = heavy_jobs_of(request) > 0
-    checks = [gr.validate(not (busy and i == 0), BUSY if busy and i == 0 else "") for i in range(len(inputs))]
+    checks = [gr.validate(True, "")] * len(inputs)  # one per input; the refusal goes on the first
+    if heavy_jobs_of(request):
+        checks[0] = gr.validate(False, BUSY)
     return checks[0] if len(checks) == 1 else tuple(checks)  # one input: Gradio takes the value as it is
 
 
