@@ -17,8 +17,29 @@ def gram_matrix(features: torch.Tensor) -> torch.Tensor:
     swamping shallow ones (C=64).
     """
     _, channels, height, width = features.shape
-    flat = features.reshape(channels, height * width)
-    return flat @ flat.T / (channels * height * width)
+    return _raw_gram(features) / (channels * height * width)
+
+
+def _raw_gram(features: torch.Tensor) -> torch.Tensor:
+    """F F^T of a 1xCxHxW map, summed over pixels."""
+    # Pixels x channels: a view, not a copy, of the network's channels-last maps.
+    flat = features.permute(0, 2, 3, 1).reshape(-1, features.shape[1])
+    return _Gram.apply(flat)
+
+
+class _Gram(torch.autograd.Function):
+    """X^T X whose backward is one product, X (dG + dG^T); autograd would differentiate the two factors
+    separately: two products and a sum."""
+
+    @staticmethod
+    def forward(ctx, flat: torch.Tensor) -> torch.Tensor:
+        ctx.save_for_backward(flat)
+        return flat.T @ flat
+
+    @staticmethod
+    def backward(ctx, grad: torch.Tensor) -> torch.Tensor:
+        (flat,) = ctx.saved_tensors
+        return flat @ (grad + grad.T)
 
 
 class ContentLoss(nn.Module):
@@ -58,9 +79,7 @@ class StyleLoss(nn.Module):
 def guided_gram_matrix(features: torch.Tensor, mask: torch.Tensor) -> torch.Tensor:
     """Gram matrix of the features inside a region (Gatys et al. 2017): features weighted by the region's
     mask at this layer, divided by C times the mask's energy, so a mask of ones gives `gram_matrix`."""
-    channels = features.shape[1]
-    flat = (features * mask).reshape(channels, -1)
-    return flat @ flat.T / (channels * mask.pow(2).sum().clamp_min(1e-8))
+    return _raw_gram(features * mask) / (features.shape[1] * mask.pow(2).sum().clamp_min(1e-8))
 
 
 class GuidedStyleLoss(StyleLoss):
@@ -87,13 +106,12 @@ def feature_moments(features: torch.Tensor, mask: torch.Tensor | None = None) ->
     """Mean (C) and raw second moment (CxC, so that second moment / C is `gram_matrix`) of a 1xCxHxW
     feature map's channels over its pixels; with a mask (1x1xHxW), over the region, pixels weighted by mask^2
     as in `guided_gram_matrix`."""
-    channels = features.shape[1]
-    flat = features.reshape(channels, -1)
     if mask is None:
-        return flat.mean(1), flat @ flat.T / flat.shape[1]
-    weights = mask.reshape(1, -1).pow(2)
+        pixels = features.shape[-2] * features.shape[-1]
+        return features.mean((0, 2, 3)), _raw_gram(features) / pixels
+    weights = mask.pow(2)
     energy = weights.sum().clamp_min(1e-8)
-    return (flat * weights).sum(1) / energy, (flat * weights) @ flat.T / energy
+    return (features * weights).sum((0, 2, 3)) / energy, _raw_gram(features * mask) / energy
 
 
 class StyleLossW2(nn.Module):

@@ -16,6 +16,19 @@ def test_gram_means_the_same_at_any_size():
     torch.testing.assert_close(gram_matrix(tiled), gram_matrix(features))
 
 
+def test_gram_matrix_and_its_gradient_are_those_of_the_plain_formula_in_either_memory_layout():
+    for layout in (torch.contiguous_format, torch.channels_last):
+        features = torch.randn(1, 5, 4, 3, dtype=torch.float64).contiguous(memory_format=layout)
+        features.requires_grad_(True)
+        flat = features.reshape(5, 12)
+        plain = flat @ flat.T / 60
+        torch.testing.assert_close(gram_matrix(features), plain)
+        weights = torch.randn(5, 5, dtype=torch.float64)  # a loss whose gradient is not symmetric
+        (ours,) = torch.autograd.grad((gram_matrix(features) * weights).sum(), features)
+        (expected,) = torch.autograd.grad((plain * weights).sum(), features)
+        torch.testing.assert_close(ours, expected)
+
+
 def test_losses_are_zero_at_their_target_and_positive_elsewhere():
     features = torch.rand(1, 8, 6, 6)
     other = torch.rand(1, 8, 6, 6)
