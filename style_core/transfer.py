@@ -39,6 +39,7 @@ from .vgg import CANVAS_MARGIN, VGG19Features, mirror_out
 # scaling the style term by 1e-2 makes the paper's alpha/beta values (1e-3 balanced, 1e-4 strong) look
 # as they do in its Figure 3.
 STYLE_TERM_SCALE = 1e-2
+FIRST_STEP_CHANGE = 3 / 255  # how far (0-1) L-BFGS's first step at each scale moves a pixel on average
 
 
 @dataclass
@@ -358,9 +359,26 @@ def _regions(run: Run, long_side: int, content_t: torch.Tensor, margin: int = 0)
 
 def _make_optimizer(config: StyleConfig, image: torch.Tensor) -> torch.optim.Optimizer:
     if config.optimizer == "lbfgs":
-        # One function evaluation per step() call; the curvature history lives on between calls.
-        return torch.optim.LBFGS([image], lr=1.0, max_iter=1, history_size=config.lbfgs_history)
+        return LBFGS(image, config.lbfgs_history)
     return torch.optim.Adam([image], lr=config.learning_rate)
+
+
+class LBFGS(torch.optim.LBFGS):
+    """torch's L-BFGS with one function evaluation per step() call (the curvature history lives on between
+    calls) and a first step that moves the image.
+
+    torch sizes the first step as lr / (the gradient's L1 norm), which moves a pixel by lr / (the number of
+    pixel values) on average: with lr 1, nothing, and each scale's first step would be lost. Here the first
+    step moves pixels by FIRST_STEP_CHANGE on average (at most), and later steps take lr 1 as usual.
+    """
+
+    def __init__(self, image: torch.Tensor, history: int):
+        super().__init__([image], lr=FIRST_STEP_CHANGE * image.numel(), max_iter=1, history_size=history)
+
+    def step(self, closure):  # type: ignore[override]
+        loss = super().step(closure)
+        self.param_groups[0]["lr"] = 1.0
+        return loss
 
 
 def _step(optimizer: torch.optim.Optimizer, objective: Objective, image: torch.Tensor) -> dict[str, float]:
