@@ -3,7 +3,7 @@
     python bench/schedule.py [--pairs astronaut] [--candidates "today's default,zeros,..."] [--section schedule]
 
 Each candidate is a set of changes to today's default at 512 px (bfloat16 where native, canvas padding,
-256/512 px, 60/15 steps), run one after another in this process (nothing else should run meanwhile):
+256/322/406/512 px, 40/22/12/7 steps), run one after another in this process (nothing else should run meanwhile):
 wall time, first preview, the fixed evaluator of bench/speed.py, the border excess, and the image in
 bench/results/schedule_<photo>_<candidate>.png. The table goes into docs/BENCHMARKS.md (its --section).
 """
@@ -24,29 +24,33 @@ from speed import OUT, PAIRS, Evaluator  # noqa: E402  (bench/speed.py)
 from style_core import StyleConfig, stylize  # noqa: E402
 from style_core.images import border_score, load_image, resize_long_side  # noqa: E402
 
+# The default before the eighth session: two scales, 256/512 px, 60/15 steps. Candidates named by their
+# schedule spell it out, so they keep their meaning when the default changes.
+TWO_SCALES = {"scales": 2, "scale_factor": 2.0, "iterations": 60, "fine_steps_ratio": 0.25}
+THREE_SCALES = {"scales": 3, "scale_factor": 2**0.5}
 CANDIDATES: dict[str, dict] = {
     "today's default": {},
-    "mirror": {"padding": "mirror"},
-    "zeros": {"padding": "zeros"},
-    "reflect": {"padding": "reflect"},
-    "replicate": {"padding": "replicate"},
-    "canvas": {"padding": "canvas"},
-    "canvas 256/362/512 56/21/8": {
-        "padding": "canvas",
-        "scales": 3,
-        "scale_factor": 2**0.5,
-        "iterations": 56,
-        "fine_steps_ratio": 0.375,
-    },
-    "256/362/512 56/21/8": {"scales": 3, "scale_factor": 2**0.5, "iterations": 56, "fine_steps_ratio": 0.375},
+    "256/512 60/15": TWO_SCALES,
+    "mirror": {**TWO_SCALES, "padding": "mirror"},
+    "zeros": {**TWO_SCALES, "padding": "zeros"},
+    "reflect": {**TWO_SCALES, "padding": "reflect"},
+    "replicate": {**TWO_SCALES, "padding": "replicate"},
+    "canvas": {**TWO_SCALES, "padding": "canvas"},
+    "canvas 256/362/512 56/21/8": {**THREE_SCALES, "padding": "canvas", "iterations": 56, "fine_steps_ratio": 0.375},
+    "mirror 256/362/512 56/21/8": {**THREE_SCALES, "padding": "mirror", "iterations": 56, "fine_steps_ratio": 0.375},
+    "256/362/512 52/23/11": {**THREE_SCALES, "iterations": 52, "fine_steps_ratio": 0.45},
+    "256/362/512 44/24/13": {**THREE_SCALES, "iterations": 44, "fine_steps_ratio": 0.55},
+    "256/322/406/512 44/24/13/7": {"iterations": 44},
+    "256/322/406/512 36/22/13/8": {"iterations": 36, "fine_steps_ratio": 0.6},
     "181/256/362/512 100/40/16/6": {"scales": 4, "scale_factor": 2**0.5, "iterations": 100, "fine_steps_ratio": 0.4},
-    "128/256/512 150/45/14": {"scales": 3, "iterations": 150, "fine_steps_ratio": 0.3},
-    "256/362/512 60/24/10": {"scales": 3, "scale_factor": 2**0.5, "iterations": 60, "fine_steps_ratio": 0.4},
-    "256/512 72/18": {"iterations": 72},
-    "stop rule 0.3": {"min_change": 0.3},
-    "adam 120/30": {"optimizer": "adam", "learning_rate": 0.02, "iterations": 120},
+    "128/256/512 150/45/14": {"scales": 3, "scale_factor": 2.0, "iterations": 150, "fine_steps_ratio": 0.3},
+    "256/362/512 60/24/10": {**THREE_SCALES, "iterations": 60, "fine_steps_ratio": 0.4},
+    "256/512 72/18": {**TWO_SCALES, "iterations": 72},
+    "stop rule 0.3": {**TWO_SCALES, "min_change": 0.3},
+    "adam 120/30": {**TWO_SCALES, "optimizer": "adam", "learning_rate": 0.02, "iterations": 120},
+    "adam 40/22/12/7": {"optimizer": "adam", "learning_rate": 0.02},
     "w2": {"style_loss": "w2"},
-    "w2 48/12": {"style_loss": "w2", "iterations": 48},
+    "w2 48/12": {**TWO_SCALES, "style_loss": "w2", "iterations": 48},
 }
 
 

@@ -170,19 +170,20 @@ class StyleConfig:
     )
     lbfgs_history: int = setting(50, label="L-BFGS history", low=1, high=1000, help="L-BFGS curvature history length")
     iterations: int = setting(
-        60, label="Iterations", tier="everyday", low=1, high=100_000, step=1, page_high=500,
+        40, label="Iterations", tier="everyday", low=1, high=100_000, step=1, page_high=500,
         help="steps at the coarsest scale (the only one when scales is 1); each finer scale runs fewer",
     )  # fmt: skip
     scales: int = setting(
-        2, label="Scales (coarse to fine)", low=1, high=8, step=1,
+        4, label="Scales (coarse to fine)", low=1, high=8, step=1,
         help="start small and grow: faster, and larger brush strokes; sizes shrink by scale_factor from size",
     )  # fmt: skip
-    scale_factor: float = setting(2.0, label="Scale factor", low=1.05, high=4, help="size ratio between scales")
+    # Four scales from half size up: each jump is small (1.26x), so a finer scale starts near its optimum.
+    # Starting below half the output size lets the style swamp the photo's layout (faces dissolve).
+    scale_factor: float = setting(1.26, label="Scale factor", low=1.05, high=4, help="size ratio between scales")
     # Each finer scale runs this fraction of the previous scale's steps: the look forms at the coarse,
-    # cheap scales and a warm-started finer scale only sharpens it. Starting below half the output size
-    # lets the style swamp the photo's layout (faces dissolve): bench/schedule.py measures the trade.
+    # cheap scales and a warm-started finer scale only sharpens it (bench/schedule.py measures the trade).
     fine_steps_ratio: float = setting(
-        0.25, label="Fine steps ratio", low=0.01, high=1,
+        0.55, label="Fine steps ratio", low=0.01, high=1,
         help="each finer scale runs this fraction of the previous scale's steps",
     )  # fmt: skip
     min_change: float = setting(
@@ -373,7 +374,7 @@ PRESETS: dict[str, StyleConfig] = {
     "balanced": StyleConfig(),
     "strong_style": StyleConfig(style_weight=1e4),  # alpha/beta = 1e-4
     "keep_colors": StyleConfig(color="luminance"),
-    "fast_preview": StyleConfig(size=256, scales=2, iterations=40),
+    "fast_preview": StyleConfig(size=256, scales=2, scale_factor=2.0, iterations=40, fine_steps_ratio=0.25),
 }
 DEFAULT_PRESET = "balanced"
 
