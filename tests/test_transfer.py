@@ -29,6 +29,16 @@ def test_total_loss_falls_and_the_run_ends_with_an_image(content_path, style_pat
     assert {"content", "style", "tv", "total"} <= set(events[0].losses)
 
 
+def test_the_first_step_of_every_scale_lowers_the_loss(content_path, style_path):
+    # torch's L-BFGS alone sizes its first step to move a pixel by about 1/(pixel count): the loss after
+    # it equals the loss before, and each scale loses a step.
+    config = StyleConfig(size=128, scales=2, scale_factor=2.0, iterations=3, fine_steps_ratio=1.0)
+    events = [e for e in _run(content_path, style_path, config) if not e.done]
+    for scale in (1, 2):
+        first, second = (e.losses["total"] for e in events if e.scale == scale and e.step in (1, 2))
+        assert second < 0.95 * first
+
+
 def test_content_only_run_reconstructs_the_content(content_path, style_path):
     config = StyleConfig(
         size=64, scales=1, iterations=80, init="noise", style_weight=0, tv_weight=0, content_layers=["relu1_1"]
