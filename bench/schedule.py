@@ -74,6 +74,7 @@ def main() -> None:
     parser.add_argument("--pairs", default="astronaut")
     parser.add_argument("--candidates", default=",".join(CANDIDATES))
     parser.add_argument("--section", default="schedule", help="the section of docs/BENCHMARKS.md to write")
+    parser.add_argument("--title", default="Schedule candidates", help="the section's heading")
     args = parser.parse_args()
     pairs = {name: (content, style) for name, content, style in PAIRS}
     rows = ["| photo | candidate | steps | wall s | first preview s | evaluator loss | border excess |",
@@ -86,7 +87,7 @@ def main() -> None:
             rows.append(run(name, content, style, CANDIDATES[name], evaluate, photo_border))
             print(rows[-1], flush=True)
     command = "python bench/schedule.py " + " ".join(sys.argv[1:])
-    body = f"## Schedule candidates (bench/schedule.py)\n\nCommand: `{command}`\n\n" + "\n".join(rows)
+    body = f"## {args.title} (bench/schedule.py)\n\nCommand: `{command}`\n\n" + "\n".join(rows)
     write_section(args.section, body)
 
 

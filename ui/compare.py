@@ -15,7 +15,7 @@ from .stylise import StyliseTab
 
 HELP = (
     f"Runs the photo and style from the Stylise tab at {GRID_SIZE} px (at most {MAX_CELL_STEPS} steps at a cell's "
-    "first scale); cells appear as they finish. *presets*: every named preset with your style (60-90 s on a "
+    "first scale); cells appear as they finish. *presets*: every named preset with your style (25-35 s on a "
     "2-core CPU). *styles*: your style and the paintings you tick, with the settings above. "
     "*strength x layers*: Figure 3 of the paper: rows use more style layers, columns more style."
 )
