@@ -24,6 +24,7 @@ from .errors import ConfigError
 from .grid import GridCell, compose_grid
 from .images import ImageSource, load_image, resize_long_side, to_pil, to_tensor
 from .losses import ContentLoss, StyleLoss, gram_matrix
+from .transfer import LBFGS
 from .vgg import LAYER_NAMES, POOLING, WEIGHT_SOURCES, VGG19Features
 
 KINDS = ("content", "style", "both")
@@ -142,7 +143,7 @@ def _reconstruct(
         losses = [StyleLoss(gram_matrix(features[name])) for name in cell.layers]
     generator = torch.Generator().manual_seed(config.seed)
     image = torch.rand(target.shape, generator=generator).to(device).requires_grad_(True)
-    optimizer = torch.optim.LBFGS([image], lr=1.0, max_iter=1, history_size=50)
+    optimizer = LBFGS(image, history=50)
     names = cell.layers if cell.row == "style" else cell.layers[:1]
     last_preview = time.perf_counter()
     for step in range(1, config.steps + 1):
