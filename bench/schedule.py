@@ -11,6 +11,7 @@ bench/results/schedule_<photo>_<candidate>.png. The table goes into docs/BENCHMA
 from __future__ import annotations
 
 import argparse
+import shlex
 import sys
 import time
 from pathlib import Path
@@ -28,6 +29,7 @@ from style_core.images import border_score, load_image, resize_long_side  # noqa
 # schedule spell it out, so they keep their meaning when the default changes.
 TWO_SCALES = {"scales": 2, "scale_factor": 2.0, "iterations": 60, "fine_steps_ratio": 0.25}
 THREE_SCALES = {"scales": 3, "scale_factor": 2**0.5}
+FOUR_SCALES = {"scales": 4, "scale_factor": 1.26}
 CANDIDATES: dict[str, dict] = {
     "today's default": {},
     "256/512 60/15": TWO_SCALES,
@@ -40,15 +42,21 @@ CANDIDATES: dict[str, dict] = {
     "mirror 256/362/512 56/21/8": {**THREE_SCALES, "padding": "mirror", "iterations": 56, "fine_steps_ratio": 0.375},
     "256/362/512 52/23/11": {**THREE_SCALES, "iterations": 52, "fine_steps_ratio": 0.45},
     "256/362/512 44/24/13": {**THREE_SCALES, "iterations": 44, "fine_steps_ratio": 0.55},
-    "256/322/406/512 44/24/13/7": {"iterations": 44},
-    "256/322/406/512 36/22/13/8": {"iterations": 36, "fine_steps_ratio": 0.6},
+    "256/322/406/512 44/24/13/7": {**FOUR_SCALES, "iterations": 44, "fine_steps_ratio": 0.55},
+    "256/322/406/512 36/22/13/8": {**FOUR_SCALES, "iterations": 36, "fine_steps_ratio": 0.6},
     "181/256/362/512 100/40/16/6": {"scales": 4, "scale_factor": 2**0.5, "iterations": 100, "fine_steps_ratio": 0.4},
     "128/256/512 150/45/14": {"scales": 3, "scale_factor": 2.0, "iterations": 150, "fine_steps_ratio": 0.3},
     "256/362/512 60/24/10": {**THREE_SCALES, "iterations": 60, "fine_steps_ratio": 0.4},
     "256/512 72/18": {**TWO_SCALES, "iterations": 72},
     "stop rule 0.3": {**TWO_SCALES, "min_change": 0.3},
     "adam 120/30": {**TWO_SCALES, "optimizer": "adam", "learning_rate": 0.02, "iterations": 120},
-    "adam 40/22/12/7": {"optimizer": "adam", "learning_rate": 0.02},
+    "adam 40/22/12/7": {
+        **FOUR_SCALES,
+        "optimizer": "adam",
+        "learning_rate": 0.02,
+        "iterations": 40,
+        "fine_steps_ratio": 0.55,
+    },
     "w2": {"style_loss": "w2"},
     "w2 48/12": {**TWO_SCALES, "style_loss": "w2", "iterations": 48},
 }
@@ -86,7 +94,7 @@ def main() -> None:
         for name in args.candidates.split(","):
             rows.append(run(name, content, style, CANDIDATES[name], evaluate, photo_border))
             print(rows[-1], flush=True)
-    command = "python bench/schedule.py " + " ".join(sys.argv[1:])
+    command = "python bench/schedule.py " + shlex.join(sys.argv[1:])
     body = f"## {args.title} (bench/schedule.py)\n\nCommand: `{command}`\n\n" + "\n".join(rows)
     write_section(args.section, body)
 
