@@ -55,6 +55,17 @@ def test_the_readme_controls_table_is_the_one_made_from_the_settings():
     assert shown == controls_table(), "README.md's table drifted: paste `python -m style_core settings` into it"
 
 
+def test_the_readme_states_the_default_schedule_and_first_step_the_engine_uses():
+    from style_core.transfer import FIRST_STEP_CHANGE
+
+    readme = (ROOT / "README.md").read_text()
+    default = StyleConfig()
+    assert "/".join(map(str, default.scale_sizes())) + " px" in readme
+    assert "/".join(map(str, default.scale_iterations())) + " L-BFGS steps" in readme
+    assert f"{default.scale_factor}x" in readme
+    assert f"{FIRST_STEP_CHANGE * 255:g}/255" in readme
+
+
 def test_all_results_download_as_one_zip_with_their_settings(tmp_path):
     history = []
     for seed in (1, 2):
