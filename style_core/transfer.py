@@ -224,9 +224,10 @@ def _optimise_scale(
     steps_here = clock.steps[scale_index - 1]
     for step in range(1, steps_here + 1):
         losses = _step(optimizer, objective, image)
-        if config.optimizer == "adam":
-            with torch.no_grad():
-                image.clamp_(0, 1)
+        with torch.no_grad():
+            # The picture is shown clipped to 0-1. Left unclipped, L-BFGS lowers the loss with values no
+            # picture holds (a tenth of them by the end), which clipping then undoes at every scale's start.
+            image.clamp_(0, 1)
         if not torch.isfinite(image).all() or not all(map(math.isfinite, losses.values())):
             raise StyleCoreError(
                 "the optimisation diverged (the loss became NaN or infinite): lower the learning rate or the weights"

@@ -5,7 +5,7 @@ import pytest
 import torch
 from PIL import Image
 
-from style_core import ConfigError, ImageError, StyleConfig, stylize, stylize_image
+from style_core import ConfigError, ImageError, StyleConfig, stylize, stylize_image, transfer
 from style_core.images import load_image, resize_long_side, rgb_to_yuv, to_tensor
 from style_core.losses import gram_matrix
 from style_core.vgg import VGG19Features
@@ -37,6 +37,24 @@ def test_the_first_step_of_every_scale_lowers_the_loss(content_path, style_path)
     for scale in (1, 2):
         first, second = (e.losses["total"] for e in events if e.scale == scale and e.step in (1, 2))
         assert second < 0.95 * first
+
+
+@pytest.mark.parametrize("optimizer", ["lbfgs", "adam"])
+def test_the_network_only_sees_pixel_values_a_picture_can_hold(style_path, optimizer, monkeypatch):
+    # Unclipped, L-BFGS lowers the loss with values outside 0-1 that the shown picture loses.
+    seen: list[tuple[float, float]] = []
+    measure = transfer.Objective.__call__
+
+    def recording(self, image):
+        seen.append((float(image.min()), float(image.max())))
+        return measure(self, image)
+
+    monkeypatch.setattr(transfer.Objective, "__call__", recording)
+    black_to_white = np.tile(np.linspace(0, 255, 64).astype(np.uint8)[None, :, None], (64, 1, 3))
+    config = StyleConfig(size=64, scales=1, iterations=10, optimizer=optimizer, learning_rate=0.1)
+    _run(Image.fromarray(black_to_white), style_path, config)
+    assert len(seen) == 10
+    assert min(low for low, _ in seen) >= 0 and max(high for _, high in seen) <= 1
 
 
 def test_content_only_run_reconstructs_the_content(content_path, style_path):
