@@ -6,8 +6,9 @@ Parts (each prints a table; all tables and this command go into docs/BENCHMARKS.
   precision  seconds per step with the network in float32 and in bfloat16 at 256 and 512 px, interleaved;
            and the default run in each precision: time, the evaluator, PSNR between the two images
   defaults today's default against the one before issue 11 (float32, zero padding, 80/40/20 steps over
-           256/362/512 px) on each pair, interleaved in fresh processes: wall time, first preview, the
-           evaluator, the border excess; the images side by side in bench/results/defaults_<pair>.png
+           256/362/512 px), both as it was (the code of FILED_COMMIT, unpacked from git) and its settings
+           run by today's engine, on each pair, interleaved in fresh processes: wall time, first preview,
+           the evaluator, the border excess; the images side by side in bench/results/defaults_<pair>.png
   equal    equal work, one 512 px L-BFGS run each, interleaved A B A B in fresh processes:
            seconds per iteration (median) and peak RSS of style_core (default precision and float32)
            and pastiche
@@ -21,11 +22,13 @@ Parts (each prints a table; all tables and this command go into docs/BENCHMARKS.
 from __future__ import annotations
 
 import argparse
+import io
 import json
 import os
 import statistics
 import subprocess
 import sys
+import tarfile
 import time
 from pathlib import Path
 
@@ -43,7 +46,10 @@ PAIRS = [
     # Matisse's scan has a light frame along two edges: the hardest case for border artefacts.
     ("cat", ROOT / "examples" / "contents" / "cat.jpg", IMAGES / "styles" / "matisse_woman_with_a_hat.jpg"),
 ]
-# The default before issue 11 ("Engine v2"), the baseline every new default is measured against.
+# The default before issue 11 ("Engine v2"), the baseline every new default is measured against: as it was
+# (FILED_COMMIT's code, whose defaults these are) and these settings run by today's engine (which also gets
+# the engine's later fixes, so it is the stricter baseline).
+FILED_COMMIT = "73f6be5"
 PREVIOUS_DEFAULT = {"precision": "float32", "padding": "zeros", "scales": 3, "scale_factor": 2**0.5,
                     "iterations": 80, "fine_steps_ratio": 0.5}  # fmt: skip
 OUT = ROOT / "bench" / "results"
@@ -66,14 +72,17 @@ def peak_rss_mb() -> float:
 # ---- child processes: one measured run each ------------------------------------------------------
 
 
-def child_style_core(content: str, style: str, settings: str, out: str = "", warm: str = "") -> dict:
+def child_style_core(content: str, style: str, settings: str, out: str = "", warm: str = "", engine: str = "") -> dict:
     """One run with `settings` (a JSON StyleConfig dict); the image goes to `out` when given; with `warm`,
-    after `warm_up()` as the app does at start."""
+    after `warm_up()` as the app does at start; with `engine`, the style_core found in that folder."""
+    if engine:
+        sys.path.insert(0, engine)
     from style_core import StyleConfig, stylize
-    from style_core.transfer import warm_up
 
     config = StyleConfig.from_json(settings)
     if warm:
+        from style_core.transfer import warm_up
+
         warm_up()
     start = time.perf_counter()
     times, first_preview, final_at = [], None, None
@@ -91,9 +100,24 @@ def child_style_core(content: str, style: str, settings: str, out: str = "", war
             "final": final_at, "steps": len(times), "rss_mb": peak_rss_mb()}  # fmt: skip
 
 
-def run_style_core(content: Path, style: Path, out: Path | None = None, warm: bool = False, **settings) -> dict:
+def run_style_core(
+    content: Path, style: Path, out: Path | None = None, warm: bool = False, engine: Path | None = None, **settings
+) -> dict:
     """`child_style_core` in a fresh process (so each run pays its own set-up and has its own peak memory)."""
-    return run_child("style_core", str(content), str(style), json.dumps(settings), str(out or ""), "warm" * warm)
+    args = (json.dumps(settings), str(out or ""), "warm" * warm, str(engine or ""))
+    return run_child("style_core", str(content), str(style), *args)
+
+
+def engine_at(commit: str) -> Path:
+    """A folder holding style_core as it was at `commit` (unpacked from git once, kept in bench/results)."""
+    folder = OUT / f"engine_{commit}"
+    if not (folder / "style_core").is_dir():
+        archive = subprocess.run(["git", "-C", str(ROOT), "archive", "--format=tar", commit, "style_core"],
+                                 capture_output=True, check=True).stdout  # fmt: skip
+        folder.mkdir(parents=True, exist_ok=True)
+        with tarfile.open(fileobj=io.BytesIO(archive)) as tar:
+            tar.extractall(folder, filter="data")
+    return folder
 
 
 def child_pastiche(content: str, style: str, size: int, steps: int) -> dict:
@@ -321,31 +345,38 @@ def part_defaults() -> str:
 
     now = StyleConfig(size=512)
     previous = schedule(StyleConfig(size=512, **PREVIOUS_DEFAULT))
+    runs = {  # label: (engine, settings)
+        f"previous, as filed ({FILED_COMMIT}'s code)": (engine_at(FILED_COMMIT), {}),
+        "previous settings, today's engine": (None, PREVIOUS_DEFAULT),
+        "today": (None, {}),
+    }
     rows = [f"Previous default: float32, zero padding, {previous}. Today's: {now.precision} precision "
             f"(bfloat16 on this CPU), {now.padding} padding, {schedule(now)}.", "",
             "| pair | run | wall s | first preview s | evaluator loss | evaluator, 32 px inside | border excess "
             "| the same 32 px inside |", "|---|---|---|---|---|---|---|---|"]  # fmt: skip
-    ratios = []
+    ratios: dict[str, list[float]] = {label: [] for label in list(runs)[:2]}
     for name, content, style in PAIRS:
         evaluate, evaluate_inside = Evaluator(content, style), Evaluator(content, style, inset=32)
         photo = resize_long_side(load_image(content), 512)
         photo_border = border_score(photo)
         results = {}
-        for label, settings in (("previous", PREVIOUS_DEFAULT), ("today", {})):
-            path = OUT / f"defaults_{name}_{label}.png"
-            result = run_style_core(content, style, path, size=512, **settings)
+        for number, (label, (engine, settings)) in enumerate(runs.items()):
+            path = OUT / f"defaults_{name}_{number}.png"
+            result = run_style_core(content, style, path, engine=engine, size=512, **settings)
             image = Image.open(path).convert("RGB")
             results[label] = (result, image)
             excess = border_score(image) - photo_border
             inside = border_score(inset(image)) - border_score(inset(photo))
             scores = f"{evaluate(image):.4g} | {evaluate_inside(image):.4g} | {excess:.1f} | {inside:.1f}"
             rows.append(f"| {name} | {label} | {result['final']:.1f} | {result['first_preview']:.2f} | {scores} |")
-        ratio = results["today"][0]["final"] / results["previous"][0]["final"]
-        ratios.append(ratio)
-        rows.append(f"| {name} | **time ratio today / previous** | **{ratio:.2f}** | | | | | |")
+        for label in ratios:
+            ratios[label].append(results["today"][0]["final"] / results[label][0]["final"])
+        rows.append(f"| {name} | **time ratio today / as filed, / its settings today** | "
+                    + " / ".join(f"**{ratios[label][-1]:.2f}**" for label in ratios) + " | | | | | |")  # fmt: skip
         side_by_side([(label, image) for label, (_, image) in results.items()], OUT / f"defaults_{name}.png")
-    rows.append(f"\nTime ratio over the pairs: {min(ratios):.2f} to {max(ratios):.2f} "
-                f"(mean {statistics.mean(ratios):.2f}). The evaluator 32 px inside scores the image without its "
+    spans = "; ".join(f"to {label}: {min(r):.2f} to {max(r):.2f} (mean {statistics.mean(r):.2f})"
+                      for label, r in ratios.items())  # fmt: skip
+    rows.append(f"\nTime ratio over the pairs {spans}. The evaluator 32 px inside scores the image without its "
                 "outer 32 px against the photo cropped the same way. Border excess: the result's border score minus "
                 "its photo's "
                 "(the mean colour step between the outer 4 px and the 4-16 px strip, worst side, 0-255); the last "
