@@ -112,8 +112,12 @@ def engine_at(commit: str) -> Path:
     """A folder holding style_core as it was at `commit` (unpacked from git once, kept in bench/results)."""
     folder = OUT / f"engine_{commit}"
     if not (folder / "style_core").is_dir():
-        archive = subprocess.run(["git", "-C", str(ROOT), "archive", "--format=tar", commit, "style_core"],
-                                 capture_output=True, check=True).stdout  # fmt: skip
+        found = subprocess.run(["git", "-C", str(ROOT), "archive", "--format=tar", commit, "style_core"],
+                               capture_output=True)  # fmt: skip
+        if found.returncode:
+            raise SystemExit(f"the previous default's code needs the project's git history (commit {commit}): "
+                             f"run from a full clone ({found.stderr.decode().strip()})")  # fmt: skip
+        archive = found.stdout
         folder.mkdir(parents=True, exist_ok=True)
         with tarfile.open(fileobj=io.BytesIO(archive)) as tar:
             tar.extractall(folder, filter="data")

@@ -226,7 +226,7 @@ def _optimise_scale(
         losses = _step(optimizer, objective, image)
         with torch.no_grad():
             # The picture is shown clipped to 0-1. Left unclipped, L-BFGS lowers the loss with values no
-            # picture holds (a tenth of them by the end), which clipping then undoes at every scale's start.
+            # picture holds, which clipping then undoes at every scale's start.
             image.clamp_(0, 1)
         if not torch.isfinite(image).all() or not all(map(math.isfinite, losses.values())):
             raise StyleCoreError(

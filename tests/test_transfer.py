@@ -46,7 +46,7 @@ def test_the_network_only_sees_pixel_values_a_picture_can_hold(style_path, optim
     measure = transfer.Objective.__call__
 
     def recording(self, image):
-        seen.append((float(image.min()), float(image.max())))
+        seen.append((float(image.detach().min()), float(image.detach().max())))
         return measure(self, image)
 
     monkeypatch.setattr(transfer.Objective, "__call__", recording)
