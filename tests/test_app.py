@@ -34,8 +34,8 @@ def page_args(content, style, widgets=None, **changes):
 def every_field_changed() -> StyleConfig:
     config = StyleConfig(
         content_layers=["relu3_2", "relu4_2"], style_layers={"relu1_1": 0.25, "relu2_2": 1.5, "conv3_1": 3.0},
-        content_weight=2.5, style_weight=12345.678, strength=2.37, tv_weight=0.125, style_loss="w2", pooling="avg",
-        padding="replicate", weights="torchvision", precision="float32", init="noise", optimizer="adam",
+        content_weight=2.5, style_weight=12345.678, strength=2.37, tv_weight=0.125, frame_weight=7.5, style_loss="w2",
+        pooling="avg", padding="replicate", weights="torchvision", precision="float32", init="noise", optimizer="adam",
         learning_rate=0.013, lbfgs_history=17,
         iterations=123, scales=3, scale_factor=1.7320508075688772, fine_steps_ratio=0.3, min_change=0.35,
         size=333, style_scale=0.65, style_blend=[0.7, 0.3], mask_feather=3.5, unmasked_style=0.25, color="match",

@@ -1,10 +1,11 @@
-"""The engine's options: the network's precision, edge padding and the Wasserstein-2 style loss."""
+"""The engine's options: the network's precision, edge padding, the frame term and the Wasserstein-2 style loss."""
 
 import numpy as np
 import pytest
 import torch
 
 from style_core import ConfigError, StyleConfig, stylize, stylize_image
+from style_core.images import border_score, load_image, resize_long_side
 from style_core.losses import StyleLossW2, feature_moments, gram_matrix
 from style_core.vgg import VGG19Features
 
@@ -47,12 +48,23 @@ def test_edges_look_like_the_middle_to_the_network_unless_padded_with_zeros(padd
     assert (spread > 1) if padding == "zeros" else (spread < 1e-3)
 
 
+def test_the_frame_guard_stops_zero_padding_from_growing_a_frame(content_path, style_path):
+    """Zero padding (the paper's) grows a frame; the frame term holds the edge rows' colour level with the
+    rows inside. Scored like the benchmark's border excess, with strips scaled to the 128 px image."""
+    config = StyleConfig(size=128, scales=1, iterations=20, padding="zeros")
+    photo = border_score(resize_long_side(load_image(content_path), 128), outer=1, inner=4)
+    unguarded = border_score(stylize_image(content_path, style_path, config.replace(frame_weight=0)), 1, 4) - photo
+    guarded = border_score(stylize_image(content_path, style_path, config), 1, 4) - photo
+    assert unguarded > 8 and guarded < unguarded / 3
+
+
 @pytest.mark.parametrize(
     ("changes", "message"),
     [
         ({"precision": "fp8"}, "precision must be one of auto, float32, bfloat16, not 'fp8'"),
         ({"padding": "circular"}, "padding must be one of zeros, reflect, replicate, mirror, canvas, not 'circular'"),
         ({"style_loss": "w1"}, "style_loss must be one of gram, w2, not 'w1'"),
+        ({"frame_weight": -1}, "frame_weight must be at least 0, not -1"),
     ],
 )
 def test_bad_values_get_one_clear_line(changes, message):

@@ -1,6 +1,6 @@
 import torch
 
-from style_core.losses import ContentLoss, StyleLoss, TVLoss, gram_matrix
+from style_core.losses import ContentLoss, FrameLoss, StyleLoss, TVLoss, gram_matrix
 
 
 def test_gram_ignores_where_features_are():
@@ -50,3 +50,28 @@ def test_total_variation_is_zero_for_flat_images_and_grows_with_noise():
     flat = torch.full((1, 3, 16, 16), 0.5)
     assert TVLoss()(flat) == 0
     assert TVLoss()(flat + 0.2 * torch.rand(1, 3, 16, 16)) > TVLoss()(flat + 0.05 * torch.rand(1, 3, 16, 16))
+
+
+def test_the_frame_term_sees_a_frame_or_tinted_edge_but_not_texture_or_an_overall_shift():
+    photo = torch.rand(1, 3, 40, 48)
+    frame = FrameLoss(photo, margin=0, band=8)
+    assert frame(photo) == 0
+    framed = photo.clone()
+    framed[..., :2, :] += 0.1  # a light line along the top
+    tinted = photo.clone()
+    tinted[:, 0, :, -3:] += 0.05  # a red tint along the right side
+    assert frame(framed) > 1e-4 and frame(tinted) > 1e-5
+    checks = torch.arange(40)[:, None] + torch.arange(48)  # texture that keeps every row's and column's mean
+    textured = photo + 0.1 * (checks % 2 * 2 - 1)
+    lighter = photo + 0.1
+    assert frame(textured) < 1e-12 and frame(lighter) < 1e-12
+
+
+def test_the_frame_term_looks_only_at_the_result_inside_a_canvas():
+    canvas = torch.rand(1, 3, 40, 48)
+    frame = FrameLoss(canvas, margin=4, band=8)
+    marked = canvas.clone()
+    marked[..., :4, :] += 0.3  # the canvas's margin, cropped away at the end
+    assert frame(marked) == 0
+    marked[..., 4:6, :] += 0.3  # the result's own top rows
+    assert frame(marked) > 1e-4
