@@ -108,11 +108,12 @@ class FrameLoss(nn.Module):
     edge is exactly such a change of the rows' mean colour towards the edge; texture within a row is free.
 
     `photo` is the content image as optimised (with `margin` px around the result, for canvas padding);
-    `band` is the band's depth in px."""
+    `band` is the band's depth in px (at most half the result's short side)."""
 
     def __init__(self, photo: torch.Tensor, margin: int, band: int):
         super().__init__()
-        self.margin, self.band = margin, band
+        short_side = min(photo.shape[-2:]) - 2 * margin
+        self.margin, self.band = margin, max(1, min(band, short_side // 2))
         self.register_buffer("target", self._row_means(photo).detach())
 
     def _row_means(self, image: torch.Tensor) -> torch.Tensor:

@@ -325,7 +325,7 @@ class Objective:
             config.content_weight * content
             + STYLE_TERM_SCALE * config.style_weight * config.strength * style
             + config.tv_weight * tv
-            + config.frame_weight * frame
+            + config.frame_weight * frame  # not in the paper: the canvas alone leaves some edges' rows off-colour
         )
         terms = {"content": content, "style": style, "tv": tv, "frame": frame, "total": total}
         return total, {name: float(value.detach()) for name, value in terms.items()}

@@ -75,3 +75,9 @@ def test_the_frame_term_looks_only_at_the_result_inside_a_canvas():
     assert frame(marked) == 0
     marked[..., 4:6, :] += 0.3  # the result's own top rows
     assert frame(marked) > 1e-4
+
+
+def test_the_frame_term_works_on_a_strip_narrower_than_its_band():
+    strip = torch.rand(1, 3, 6, 200)  # an extreme panorama: the band is cut to half the short side
+    frame = FrameLoss(strip, margin=0, band=16)
+    assert frame(strip) == 0 and frame(strip + torch.linspace(0, 0.2, 6)[:, None]) > 0
