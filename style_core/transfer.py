@@ -297,7 +297,7 @@ class Objective:
 
     def __init__(self, run: Run, content: torch.Tensor, regions: list[Region], margin: int = 0):
         self.run, self.config = run, run.config
-        band = max(1, round(FRAME_BAND * (max(content.shape[-2:]) - 2 * margin)))
+        band = round(FRAME_BAND * (max(content.shape[-2:]) - 2 * margin))  # FrameLoss fits it to the image
         self.frame_loss = FrameLoss(content, margin, band) if self.config.frame_weight else None
         content_features = run.features(content)
         self.content_losses = {name: ContentLoss(content_features[name]) for name in self.config.content_layers}
