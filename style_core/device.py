@@ -18,6 +18,9 @@ from .errors import StyleCoreError
 
 PRECISIONS = ("auto", "float32", "bfloat16")
 CPU_BF16_FLAGS = ("avx512_bf16", "amx_bf16")  # /proc/cpuinfo flags of CPUs with bfloat16 arithmetic
+# Set to 0 to run as a CPU without bfloat16 does (precision auto then means float32): what a free Space's
+# AVX2 CPU gets, measurable on any machine.
+CPU_BF16_ENV = "STYLE_CORE_CPU_BF16"
 
 
 def pick_device(device: str | torch.device | None = None) -> torch.device:
@@ -47,7 +50,7 @@ def bfloat16_is_native(device: torch.device) -> bool:
     or AMX (elsewhere bfloat16 is emulated and slower than float32)."""
     if device.type == "cuda":
         return torch.cuda.is_bf16_supported()
-    return device.type == "cpu" and cpu_has_native_bf16()
+    return device.type == "cpu" and os.environ.get(CPU_BF16_ENV) != "0" and cpu_has_native_bf16()
 
 
 def network_dtype(precision: str, device: torch.device) -> torch.dtype:

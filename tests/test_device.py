@@ -8,6 +8,7 @@ from style_core.device import cpu_has_native_bf16, network_dtype
 
 
 def test_auto_precision_is_bfloat16_only_where_the_cpu_has_it(tmp_path, monkeypatch):
+    monkeypatch.delenv("STYLE_CORE_CPU_BF16", raising=False)
     plain, native = tmp_path / "plain", tmp_path / "native"
     plain.write_text("flags\t\t: fpu avx2 avx512f avx512bw\n")
     native.write_text("flags\t\t: fpu avx2 avx512f avx512bw avx512_bf16\n")
@@ -21,6 +22,8 @@ def test_auto_precision_is_bfloat16_only_where_the_cpu_has_it(tmp_path, monkeypa
     assert network_dtype("auto", cpu) == torch.bfloat16
     assert network_dtype("float32", cpu) == torch.float32
     assert network_dtype("bfloat16", cpu) == torch.bfloat16
+    monkeypatch.setenv("STYLE_CORE_CPU_BF16", "0")  # run as a CPU without bfloat16 would
+    assert network_dtype("auto", cpu) == torch.float32
 
 
 def test_running_out_of_memory_gives_one_line_with_a_size_to_try_and_the_next_run_works(
