@@ -12,6 +12,7 @@ import gradio as gr
 from style_core.transfer import warm_up
 from ui import CSS, MAX_UPLOAD, build_page
 from ui.jobs import engine_thread
+from ui.machine import measure
 
 
 def main() -> None:
@@ -20,9 +21,10 @@ def main() -> None:
     parser.add_argument("--server-name", help="address to listen on (default 127.0.0.1; 0.0.0.0 for a LAN)")
     parser.add_argument("--port", type=int, help="port (default 7860 or GRADIO_SERVER_PORT)")
     args = parser.parse_args()
-    page = build_page()
-    page.queue(max_size=32)
     engine_thread().submit(warm_up).result()  # the first visitor's run then previews as fast as everyone else's
+    machine = engine_thread().submit(measure).result()  # the default size and expected times follow this machine
+    page = build_page(machine)
+    page.queue(max_size=32)
     page.launch(
         share=args.share, server_name=args.server_name, server_port=args.port, max_file_size=MAX_UPLOAD,
         theme=gr.themes.Soft(), css=CSS,

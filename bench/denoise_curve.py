@@ -2,7 +2,7 @@
 
     python bench/denoise_curve.py --image kodim01 --noise g25 --mode paper [--every 100] [--threads 1]
 
-Prints step, seconds and PSNR every --every steps and writes the curve to docs/BENCHMARKS.md. The clean
+Prints step, seconds and PSNR every --every steps and writes the curve to docs/EXPERIMENTS.md. The clean
 image is used only to score the previews, never to train or to stop.
 """
 

@@ -6,14 +6,14 @@
                                   [--crop 128] [--section NAME] [--results FILE] [--threads N]
 
 --crop N denoises the centre N x N crop of each image (the paper recipe costs ~1 hour per full image on
-2 CPU cores, minutes on a 128 px crop). --section names the table in docs/BENCHMARKS.md, so runs with
+2 CPU cores, minutes on a 128 px crop). --section names the table in docs/EXPERIMENTS.md, so runs with
 different options keep their own tables. --results FILE keeps every score in a JSON file and merges a new
 run into it (a rerun of the same image, noise and method replaces the old score), so the slow parts can
 run separately; the table is written from everything in the file. --threads N sets torch's and OpenCV's
 thread count and is recorded beside the timings.
 
 Noise: Gaussian sigma in 0-255 units, clipped to [0, 1] (g25u: not clipped); Poisson lambda. Seeded by the image number.
-PSNR on float images in [0, 1]: 10 log10(1 / MSE). Writes the table and the command to docs/BENCHMARKS.md.
+PSNR on float images in [0, 1]: 10 log10(1 / MSE). Writes the table and the command to docs/EXPERIMENTS.md.
 """
 
 from __future__ import annotations

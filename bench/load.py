@@ -7,7 +7,7 @@ one after another until --jobs have been submitted in all. Checks that every job
 result (its settings come back with its own seed and size) or a clear message; reports jobs per minute,
 the median and worst wait (submission to result), the server's memory after 10 jobs and after all of
 them, the result files left, how soon a user who cancels frees the device for the next job, and what a
-client's second job gets while its first runs. The table goes into docs/BENCHMARKS.md.
+client's second job gets while its first runs. The table goes into docs/EXPERIMENTS.md.
 """
 
 from __future__ import annotations

@@ -4,7 +4,7 @@
 
 Rows: one style everywhere (the baseline); one style in a painted region (the sky) with the rest kept;
 two styles in two regions (sky and ground). Prints a table and writes it, with this command, into
-docs/BENCHMARKS.md. Reads the images in ../shared/images.
+docs/EXPERIMENTS.md. Reads the images in ../shared/images.
 """
 
 from __future__ import annotations

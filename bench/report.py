@@ -1,19 +1,24 @@
-"""Write one benchmark's section of docs/BENCHMARKS.md between its markers, leaving the rest alone."""
+"""Write one benchmark's section of a doc between its markers, leaving the rest alone.
+
+The experiment tables go into docs/EXPERIMENTS.md (the lab notebook); docs/BENCHMARKS.md is the page for
+users, whose machine table bench/machine.py writes.
+"""
 
 from __future__ import annotations
 
 from pathlib import Path
 
-DOC = Path(__file__).resolve().parent.parent / "docs" / "BENCHMARKS.md"
+DOCS = Path(__file__).resolve().parent.parent / "docs"
+DOC = DOCS / "EXPERIMENTS.md"
 
 
-def write_section(tag: str, body: str) -> None:
+def write_section(tag: str, body: str, doc: Path = DOC) -> None:
     start, end = f"<!-- {tag}:start -->", f"<!-- {tag}:end -->"
-    text = DOC.read_text() if DOC.exists() else "# Benchmarks\n"
+    text = doc.read_text() if doc.exists() else f"# {doc.stem.title()}\n"
     block = f"{start}\n{body}\n{end}"
     if start in text:
         text = text[: text.index(start)] + block + text[text.index(end) + len(end) :]
     else:
         text = text.rstrip() + "\n\n" + block + "\n"
-    DOC.parent.mkdir(exist_ok=True)
-    DOC.write_text(text)
+    doc.parent.mkdir(exist_ok=True)
+    doc.write_text(text)

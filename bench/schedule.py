@@ -1,17 +1,22 @@
-"""Which schedule, padding and style loss to make the default: candidates side by side on real pairs.
+"""Which start and schedule to make the default: candidates side by side on real pairs, timed in units.
 
-    python bench/schedule.py [--pairs astronaut] [--candidates "today's default,zeros,..."] [--section schedule]
+    python bench/schedule.py [--pairs astronaut,coffee,...] [--candidates "name,name"] [--precision float32]
+                             [--section schedule] [--title "..."]
 
-Each candidate is a set of changes to today's default at 512 px (bfloat16 where native, canvas padding,
-256/322/406/512 px, 40/22/12/7 steps), run one after another in this process (nothing else should run meanwhile):
-wall time, first preview, the fixed evaluator of bench/speed.py, the border excess, and the image in
-bench/results/schedule_<photo>_<candidate>.png. The table goes into docs/BENCHMARKS.md (its --section).
+Each candidate spells out its start and schedule in full (so its name keeps its meaning when the default
+changes) and runs at 512 px, one after another in this process (nothing else should run meanwhile). Time is
+given in units: one float32 VGG19 forward and backward pass at 512x512 (style_core.cost.measure_unit),
+measured before and after the candidates, so machines of any speed can be compared. Per run: steps, wall
+time, units, first preview, the fixed evaluator of bench/speed.py (32 px inset) and its change against the
+first candidate, the border excess; per pair a sheet of every candidate side by side in
+bench/results/schedule_<pair>.png. The table goes into docs/EXPERIMENTS.md (its --section).
 """
 
 from __future__ import annotations
 
 import argparse
 import shlex
+import statistics
 import sys
 import time
 from pathlib import Path
@@ -20,50 +25,46 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from report import write_section  # noqa: E402  (bench/report.py)
-from speed import OUT, PAIRS, Evaluator  # noqa: E402  (bench/speed.py)
+from speed import IMAGES, OUT, PAIRS, Evaluator, side_by_side  # noqa: E402  (bench/speed.py)
 
 from style_core import StyleConfig, stylize  # noqa: E402
+from style_core.cost import measure_unit, run_units  # noqa: E402
 from style_core.images import border_score, load_image, resize_long_side  # noqa: E402
 
-# The default before the eighth session: two scales, 256/512 px, 60/15 steps. Candidates named by their
-# schedule spell it out, so they keep their meaning when the default changes.
-TWO_SCALES = {"scales": 2, "scale_factor": 2.0, "iterations": 60, "fine_steps_ratio": 0.25}
-THREE_SCALES = {"scales": 3, "scale_factor": 2**0.5}
-FOUR_SCALES = {"scales": 4, "scale_factor": 1.26}
+# bench/speed.py's five pairs, and two Kodak photos: flat sea and sky under Turner's JPEG-blocky scan, and
+# parrots under Picabia's clean flat shapes.
+SCHEDULE_PAIRS = [
+    *PAIRS,
+    ("kodim16", IMAGES / "kodak24" / "kodim16.png", IMAGES / "styles" / "turner_wreck_of_a_transport_ship.jpg"),
+    ("kodim23", IMAGES / "kodak24" / "kodim23.png", IMAGES / "styles" / "picabia_udnie.jpg"),
+]
+
+
+def schedule(sizes_factor: float, scales: int, iterations: int, ratio: float, init: str) -> dict:
+    return {"init": init, "scales": scales, "scale_factor": sizes_factor, "iterations": iterations,
+            "fine_steps_ratio": ratio}  # fmt: skip
+
+
+# Name -> settings over StyleConfig(size=512). Names say the start, the scale sizes and the steps.
 CANDIDATES: dict[str, dict] = {
-    "today's default": {},
-    "256/512 60/15": TWO_SCALES,
-    "mirror": {**TWO_SCALES, "padding": "mirror"},
-    "zeros": {**TWO_SCALES, "padding": "zeros"},
-    "reflect": {**TWO_SCALES, "padding": "reflect"},
-    "replicate": {**TWO_SCALES, "padding": "replicate"},
-    "canvas": {**TWO_SCALES, "padding": "canvas"},
-    "canvas 256/362/512 56/21/8": {**THREE_SCALES, "padding": "canvas", "iterations": 56, "fine_steps_ratio": 0.375},
-    "mirror 256/362/512 56/21/8": {**THREE_SCALES, "padding": "mirror", "iterations": 56, "fine_steps_ratio": 0.375},
-    "256/362/512 52/23/11": {**THREE_SCALES, "iterations": 52, "fine_steps_ratio": 0.45},
-    "256/362/512 44/24/13": {**THREE_SCALES, "iterations": 44, "fine_steps_ratio": 0.55},
-    "256/322/406/512 44/24/13/7": {**FOUR_SCALES, "iterations": 44, "fine_steps_ratio": 0.55},
-    "256/322/406/512 36/22/13/8": {**FOUR_SCALES, "iterations": 36, "fine_steps_ratio": 0.6},
-    "181/256/362/512 100/40/16/6": {"scales": 4, "scale_factor": 2**0.5, "iterations": 100, "fine_steps_ratio": 0.4},
-    "128/256/512 150/45/14": {"scales": 3, "scale_factor": 2.0, "iterations": 150, "fine_steps_ratio": 0.3},
-    "256/362/512 60/24/10": {**THREE_SCALES, "iterations": 60, "fine_steps_ratio": 0.4},
-    "256/512 72/18": {**TWO_SCALES, "iterations": 72},
-    "stop rule 0.3": {**TWO_SCALES, "min_change": 0.3},
-    "adam 120/30": {**TWO_SCALES, "optimizer": "adam", "learning_rate": 0.02, "iterations": 120},
-    "adam 40/22/12/7": {
-        **FOUR_SCALES,
-        "optimizer": "adam",
-        "learning_rate": 0.02,
-        "iterations": 40,
-        "fine_steps_ratio": 0.55,
-    },
-    "w2": {"style_loss": "w2"},
-    "w2 48/12": {**TWO_SCALES, "style_loss": "w2", "iterations": 48},
+    "content 256/322/406/512 40/22/12/7": schedule(1.26, 4, 40, 0.55, "content"),
+    "feedforward 256/322/406/512 40/22/12/7": schedule(1.26, 4, 40, 0.55, "feedforward"),
+    "feedforward 512 6": schedule(1.26, 1, 6, 1.0, "feedforward"),
+    "feedforward 512 8": schedule(1.26, 1, 8, 1.0, "feedforward"),
+    "feedforward 512 10": schedule(1.26, 1, 10, 1.0, "feedforward"),
+    "feedforward 512 12": schedule(1.26, 1, 12, 1.0, "feedforward"),
+    "feedforward 362/512 8/4": schedule(2**0.5, 2, 8, 0.5, "feedforward"),
+    "feedforward 362/512 10/5": schedule(2**0.5, 2, 10, 0.5, "feedforward"),
+    "feedforward 256/362/512 12/6/3": schedule(2**0.5, 3, 12, 0.5, "feedforward"),
+    "feedforward 256/512 16/4": schedule(2.0, 2, 16, 0.25, "feedforward"),
+    "feedforward 256/322/406/512 12/7/4/2": schedule(1.26, 4, 12, 0.55, "feedforward"),
+    "feedforward 406/512 8/4": schedule(1.26, 2, 8, 0.5, "feedforward"),
+    "feedforward 322/406/512 8/5/3": schedule(1.26, 3, 8, 0.6, "feedforward"),
 }
 
 
-def run(name: str, content: Path, style: Path, changes: dict, evaluate: Evaluator, photo_border: float) -> str:
-    config = StyleConfig(size=512).replace(**changes)
+def run(name: str, content: Path, style: Path, changes: dict, precision: str) -> tuple:
+    config = StyleConfig(size=512, precision=precision).replace(**changes)
     started, first = time.perf_counter(), None
     for event in stylize(content, style, config):
         if first is None and event.preview is not None:
@@ -71,31 +72,47 @@ def run(name: str, content: Path, style: Path, changes: dict, evaluate: Evaluato
         if event.done:
             image, steps = event.image, event.total_step
     wall = time.perf_counter() - started
-    OUT.mkdir(parents=True, exist_ok=True)
-    image.save(OUT / f"schedule_{content.stem}_{name.replace(' ', '_').replace('/', '-')}.png")
-    return (f"| {content.stem} | {name} | {steps} | {wall:.1f} | {first:.2f} | {evaluate(image):.4g} | "
-            f"{border_score(image) - photo_border:.1f} |")  # fmt: skip
+    aspect = min(image.size) / max(image.size)
+    return image, steps, wall, first, run_units(config, aspect)
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--pairs", default="astronaut")
+    parser.add_argument("--pairs", default=",".join(name for name, _, _ in SCHEDULE_PAIRS))
     parser.add_argument("--candidates", default=",".join(CANDIDATES))
-    parser.add_argument("--section", default="schedule", help="the section of docs/BENCHMARKS.md to write")
+    parser.add_argument("--precision", default="float32", choices=("float32", "bfloat16", "auto"))
+    parser.add_argument("--section", default="schedule", help="the section of docs/EXPERIMENTS.md to write")
     parser.add_argument("--title", default="Schedule candidates", help="the section's heading")
     args = parser.parse_args()
-    pairs = {name: (content, style) for name, content, style in PAIRS}
-    rows = ["| photo | candidate | steps | wall s | first preview s | evaluator loss | border excess |",
-            "|---|---|---|---|---|---|---|"]  # fmt: skip
+    pairs = {name: (content, style) for name, content, style in SCHEDULE_PAIRS}
+    names = args.candidates.split(",")
+    units = [measure_unit(precision="float32")]
+    print(f"unit (float32 VGG19 forward+backward at 512x512): {units[0]:.2f} s", flush=True)
+    rows = ["| pair | candidate | steps | wall s | units | predicted units | first preview s | evaluator | "
+            "vs first | border excess |", "|---|---|---|---|---|---|---|---|---|---|"]  # fmt: skip
     for pair in args.pairs.split(","):
         content, style = pairs[pair]
-        evaluate = Evaluator(content, style)
+        evaluate = Evaluator(content, style, inset=32)
         photo_border = border_score(resize_long_side(load_image(content), 512))
-        for name in args.candidates.split(","):
-            rows.append(run(name, content, style, CANDIDATES[name], evaluate, photo_border))
+        panels, baseline = [], None
+        for name in names:
+            image, steps, wall, first, predicted = run(name, content, style, CANDIDATES[name], args.precision)
+            score = evaluate(image)
+            baseline = baseline or score
+            panels.append((name, image))
+            rows.append(f"| {pair} | {name} | {steps} | {wall:.1f} | {wall / units[0]:.1f} | {predicted:.1f} | "
+                        f"{first:.2f} | {score:.4g} | {100 * (score / baseline - 1):+.0f}% | "
+                        f"{border_score(image) - photo_border:.1f} |")  # fmt: skip
             print(rows[-1], flush=True)
+            image.save(OUT / f"schedule_{pair}_{name.replace(' ', '_').replace('/', '-')}.png")
+        side_by_side(panels, OUT / f"schedule_{pair}.png")
+    units.append(measure_unit(precision="float32"))
     command = "python bench/schedule.py " + shlex.join(sys.argv[1:])
-    body = f"## {args.title} (bench/schedule.py)\n\nCommand: `{command}`\n\n" + "\n".join(rows)
+    body = (f"## {args.title} (bench/schedule.py)\n\nCommand: `{command}` ({time.strftime('%Y-%m-%d')}; "
+            f"precision {args.precision}; the unit, one float32 VGG19 forward and backward pass at 512x512, "
+            f"took {units[0]:.2f} s before the runs and {units[1]:.2f} s after: units use the first).\n\n"
+            + "\n".join(rows))  # fmt: skip
+    print(f"unit after: {units[1]:.2f} s (median {statistics.median(units):.2f})")
     write_section(args.section, body)
 
 

@@ -2,7 +2,7 @@
 
     python bench/speed.py [--parts precision,defaults,equal,feel,growth] [--growth-sizes 256,512,1024]
 
-Parts (each prints a table; all tables and this command go into docs/BENCHMARKS.md):
+Parts (each prints a table; all tables and this command go into docs/EXPERIMENTS.md):
   precision  seconds per step with the network in float32 and in bfloat16 at 256 and 512 px, interleaved;
            and the default run in each precision: time, the evaluator, PSNR between the two images
   defaults today's default against the one before issue 11 (float32, zero padding, 80/40/20 steps over

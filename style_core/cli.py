@@ -168,6 +168,8 @@ class ProgressBar:
         self.enabled = enabled and sys.stderr is not None
 
     def show(self, event: Progress, label: str = "") -> None:
+        if event.note and sys.stderr is not None:  # even when quiet: it says how the run differs from its settings
+            sys.stderr.write(f"\rnote: {event.note}\n")
         if not self.enabled:
             return
         done = event.total_step / max(1, event.total_steps)

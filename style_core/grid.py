@@ -13,12 +13,14 @@ from dataclasses import dataclass
 from PIL import Image, ImageDraw, ImageFont
 
 from .config import PRESETS, STYLE_LAYERS, StyleConfig, preset
+from .cost import run_units
 from .images import ImageSource, load_image
 from .transfer import Progress, stylize
 
 GRID_KINDS = ("presets", "styles", "strength x layers")
-GRID_SIZE = 160  # long side of a cell
-MAX_CELL_STEPS = 100  # the most steps at a cell's first scale (gatys2015 asks for 500)
+GRID_SIZE = 192  # long side of a cell on the command line (the page fits it to its machine: cell_size_for_seconds)
+CELL_SIZES = range(128, 384 + 1, 32)
+MAX_CELL_STEPS = 24  # the most steps at a cell's first scale (gatys2015 asks for 500)
 STRENGTHS = (0.1, 1.0, 10.0)
 LAYER_DEPTHS = (1, 3, 5)  # rows: relu1_1 only; relu1_1..relu3_1; relu1_1..relu5_1
 
@@ -65,6 +67,25 @@ def plan_grid(kind: str, base: StyleConfig, styles: Sequence[ImageSource], style
         runs = [(0, column, base, [style]) for column, style in enumerate(styles)]
         return GridPlan([""], list(style_names), runs)
     raise ValueError(f"grid kind must be one of {', '.join(GRID_KINDS)}")
+
+
+def plan_units(plan: GridPlan, aspect: float = 0.75) -> float:
+    """What running every cell costs, in style_core.cost's units."""
+    return sum(run_units(config, aspect, len(styles)) for _, _, config, styles in plan.runs)
+
+
+def cell_size_for_seconds(
+    kind: str, config: StyleConfig, styles: int, seconds: float, unit_seconds: float, aspect: float = 0.75
+) -> int:
+    """The largest cell size (CELL_SIZES, and never over the settings' own output size) whose whole grid takes
+    at most `seconds` on a machine whose unit takes `unit_seconds` (the smallest when none does)."""
+    placeholders = [""] * styles  # the plan needs only how many styles there are
+    sizes = [size for size in CELL_SIZES if size <= config.size] or [config.size]
+
+    def seconds_at(size: int) -> float:
+        return plan_units(plan_grid(kind, quick(config, size), placeholders, placeholders), aspect) * unit_seconds
+
+    return max((size for size in sizes if seconds_at(size) <= seconds), default=sizes[0])
 
 
 def run_grid(content: ImageSource, plan: GridPlan, *, device: str | None = None) -> Iterator[GridCell | Progress]:

@@ -125,8 +125,32 @@ class FrameLoss(nn.Module):
         return torch.stack([top, bottom, left, right])
 
     def forward(self, image: torch.Tensor) -> torch.Tensor:
+        return self._unevenness(image).pow(2).mean()
+
+    def _unevenness(self, image: torch.Tensor) -> torch.Tensor:
+        """Per side, channel and row of the band: how far the row's change from the photo departs from the
+        band's mean change (4 x channels x band)."""
         change = self._row_means(image) - self.target
-        return (change - change.mean(-1, keepdim=True)).pow(2).mean()
+        return change - change.mean(-1, keepdim=True)
+
+    @torch.no_grad()
+    def level(self, image: torch.Tensor) -> torch.Tensor:
+        """The image with the loss's minimum reached directly: each side's rows shifted by their unevenness
+        (the sides in turn, so the corners end level both ways). Texture within a row is untouched."""
+        image = image.clone()
+        m, b = self.margin, self.band
+        inner = image[0, :, m : image.shape[-2] - m, m : image.shape[-1] - m]
+        for side in range(4):
+            shift = self._unevenness(image)[side]  # channels x band, the outermost row first
+            if side == 0:
+                inner[:, :b] -= shift[:, :, None]
+            elif side == 1:
+                inner[:, -b:] -= shift.flip(-1)[:, :, None]
+            elif side == 2:
+                inner[:, :, :b] -= shift[:, None, :]
+            else:
+                inner[:, :, -b:] -= shift.flip(-1)[:, None, :]
+        return image.clamp_(0, 1)
 
 
 def feature_moments(features: torch.Tensor, mask: torch.Tensor | None = None) -> tuple[torch.Tensor, torch.Tensor]:

@@ -10,19 +10,22 @@ from __future__ import annotations
 import functools
 import math
 import time
-from collections.abc import Iterator, Sequence
+from collections import OrderedDict
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
 import torch
 from PIL import Image
 
+from . import feedforward
 from .config import StyleConfig
 from .device import autocast, cudnn_benchmark, is_out_of_memory, network_dtype, out_of_memory, pick_device
 from .errors import ConfigError, ImageError, StyleCoreError
 from .images import (
     MIN_SIDE,
     ImageSource,
+    fingerprint_image,
     load_image,
     luminance_transfer,
     match_color_statistics,
@@ -60,6 +63,7 @@ class Progress:
     image: Image.Image | None = None
     done: bool = False
     config: StyleConfig | None = field(default=None, repr=False)
+    note: str | None = None  # a line the user should read, e.g. which start a run fell back to
 
 
 def working_size(image: Image.Image, long_side: int) -> tuple[int, int]:
@@ -153,6 +157,7 @@ def stylize(
     ran_out = False
     try:
         with cudnn_benchmark(run.device):
+            image = yield from _first_pass(run, clock)
             for scale_index, long_side in enumerate(run.config.scale_sizes(), start=1):
                 image = yield from _optimise_scale(run, clock, scale_index, long_side, image)
     except (torch.OutOfMemoryError, RuntimeError) as error:
@@ -193,12 +198,14 @@ class Clock:
             return True
         return False
 
-    def progress(self, scale_index: int, size: tuple[int, int], step: int, preview=None, image=None) -> Progress:
+    def progress(
+        self, scale_index: int, size: tuple[int, int], step: int, preview=None, image=None, note=None
+    ) -> Progress:
         return Progress(
             scale=scale_index, scales=len(self.sizes), size=size, step=step, total_step=self.total_step,
             total_steps=self.total_steps, losses=dict(self.losses), elapsed=time.perf_counter() - self.start,
             eta=0.0 if image is not None else self.eta, preview=preview if image is None else image, image=image,
-            done=image is not None, config=self.run.config,
+            done=image is not None, config=self.run.config, note=note,
         )  # fmt: skip
 
 
@@ -217,7 +224,7 @@ def _optimise_scale(
     if image is None:
         image = _initial_image(config, canvas_t, run.styles[0], run.generator)
     else:
-        image = mirror_out(resize_tensor(image.detach(), height, width).clamp(0, 1), margin)
+        image = mirror_out(_carry_up(run, image.detach(), content_t), margin)
     image = image.contiguous().requires_grad_(True)
     optimizer = _make_optimizer(config, image)
     stop_rule = StopRule(config.min_change, image)
@@ -240,6 +247,53 @@ def _optimise_scale(
             clock.total_steps -= steps_here - step  # the bar's total shrinks to what will really run
             break
     return _crop(image, margin)
+
+
+def _carry_up(run: Run, image: torch.Tensor, content_t: torch.Tensor) -> torch.Tensor:
+    """The last scale's result at this scale's size."""
+    return resize_tensor(image, *content_t.shape[-2:]).clamp(0, 1)
+
+
+LOSS_TERMS = ("content", "style", "tv", "frame", "total")
+
+
+def _first_pass(run: Run, clock: Clock) -> Iterator[Progress]:
+    """With init "feedforward": the photo redrawn by the feed-forward network at the first scale's size, shown
+    at once as a full-size preview (an event at step 0); returns it as the start. Where the network cannot
+    run, an event at step 0 with a note says so, and None is returned (the content start)."""
+    config = run.config
+    if config.init != "feedforward":
+        return None
+    first = config.scale_sizes()[0]
+    clock.losses = dict.fromkeys(LOSS_TERMS, math.nan)  # nothing measured before the first step
+    reason = feedforward.unavailable()
+    if reason is not None:
+        note = f"{reason}; starting from the content image instead"
+        yield clock.progress(1, run.size_at(first), 0, note=note)
+        return None
+    content_t = run.content_at(first)
+    start = _feedforward_start(run, content_t)
+    if config.frame_weight:  # the network's picture may be lighter or darker along an edge: level it at once
+        start = FrameLoss(content_t, 0, frame_band(content_t)).level(start)
+    preview = to_pil(finish(run, resize_tensor(start, *run.content_full.shape[-2:]).clamp(0, 1)))
+    yield clock.progress(1, run.size_at(first), 0, preview=preview)
+    return start
+
+
+def _feedforward_start(run: Run, content_t: torch.Tensor) -> torch.Tensor:
+    """The feed-forward picture with the blended styles; with painted regions, each style's picture in its
+    region and the photo where no region reaches."""
+    styles = [to_tensor(resize_long_side(style, feedforward.STYLE_LONG_SIDE), run.device) for style in run.styles]
+    if run.config.color == "match":  # the network then paints with the photo's colours, as the targets do
+        styles = [match_color_statistics(style, content_t) for style in styles]
+    if run.masks is None:
+        return feedforward.stylise(content_t, feedforward.blended_vector(styles, run.blend))
+    start, rest = torch.zeros_like(content_t), torch.ones_like(content_t[:, :1])
+    for style, mask in zip(styles, run.masks):
+        weight = mask_tensor(mask, *content_t.shape[-2:], run.device)
+        start += weight * feedforward.stylise(content_t, feedforward.style_vector(style))
+        rest = rest - weight
+    return (start + rest.clamp(0, 1) * content_t).clamp(0, 1)
 
 
 def _crop(image: torch.Tensor, margin: int) -> torch.Tensor:
@@ -291,13 +345,18 @@ def warm_up(device: str | torch.device | None = None) -> None:
     stylize_image(image, image, StyleConfig(size=64, scales=1, iterations=2), device=device)
 
 
+def frame_band(content: torch.Tensor, margin: int = 0) -> int:
+    """The frame term's band in px (FrameLoss fits it to the image)."""
+    return round(FRAME_BAND * (max(content.shape[-2:]) - 2 * margin))
+
+
 class Objective:
     """The loss at one scale: alpha * content + beta * strength * style + tv + frame, with fixed targets. The
     image is the canvas: the result with `margin` px around it (canvas padding)."""
 
     def __init__(self, run: Run, content: torch.Tensor, regions: list[Region], margin: int = 0):
         self.run, self.config = run, run.config
-        band = round(FRAME_BAND * (max(content.shape[-2:]) - 2 * margin))  # FrameLoss fits it to the image
+        band = frame_band(content, margin)
         self.frame_loss = FrameLoss(content, margin, band) if self.config.frame_weight else None
         content_features = run.features(content)
         self.content_losses = {name: ContentLoss(content_features[name]) for name in self.config.content_layers}
@@ -414,23 +473,60 @@ def _style_targets(
     for style_image, weight in zip(style_images, blend):
         if weight == 0:
             continue
-        style_t = to_tensor(resize_long_side(style_image, style_long_side), run.device)
-        if config.color == "match":
-            style_t = match_color_statistics(style_t, content_t)
-        features = run.features(style_t)
         share = weight / sum(blend)
-        for name in config.style_layers:
-            mean, second = (share * moment for moment in feature_moments(features[name]))
+        for name, (mean, second) in _style_moments(run, style_image, style_long_side, content_t).items():
+            mean, second = share * mean, share * second
             if name in targets:
                 mean, second = targets[name][0] + mean, targets[name][1] + second
             targets[name] = (mean, second)
     return targets
 
 
+class StyleMomentCache:
+    """A painting's feature moments at one size are the same in every run that uses them with the same network:
+    the most recently used are kept, so a rerun (or the next cell of a grid) skips the painting's forward pass
+    at every scale."""
+
+    def __init__(self, capacity: int):
+        self.capacity = capacity
+        self.entries: OrderedDict[tuple, dict[str, tuple[torch.Tensor, torch.Tensor]]] = OrderedDict()
+
+    def get(self, key: tuple, compute: Callable[[], dict]) -> dict[str, tuple[torch.Tensor, torch.Tensor]]:
+        if key in self.entries:
+            self.entries.move_to_end(key)
+            return self.entries[key]
+        value = self.entries[key] = compute()
+        while len(self.entries) > self.capacity:
+            self.entries.popitem(last=False)
+        return value
+
+
+STYLE_MOMENTS = StyleMomentCache(capacity=24)  # a few MB each: every example painting at a few sizes
+
+
+def _style_moments(
+    run: Run, style_image: Image.Image, long_side: int, content_t: torch.Tensor
+) -> dict[str, tuple[torch.Tensor, torch.Tensor]]:
+    """Per style layer, the (mean, raw second moment) of one painting's features at `long_side`."""
+    config = run.config
+
+    def compute() -> dict[str, tuple[torch.Tensor, torch.Tensor]]:
+        style_t = to_tensor(resize_long_side(style_image, long_side), run.device)
+        if config.color == "match":
+            style_t = match_color_statistics(style_t, content_t)
+        features = run.features(style_t)
+        return {name: feature_moments(features[name]) for name in config.style_layers}
+
+    if config.color == "match":  # recoloured to this photo: nothing another run could reuse
+        return compute()
+    network = (tuple(config.style_layers), config.pooling, config.weights, config.padding, run.dtype, run.device)
+    return STYLE_MOMENTS.get((fingerprint_image(style_image), long_side, network), compute)
+
+
 def _initial_image(
     config: StyleConfig, content_t: torch.Tensor, style_image: Image.Image, generator: torch.Generator
 ) -> torch.Tensor:
-    if config.init == "content":
+    if config.init in ("content", "feedforward"):  # feedforward arrives here only when it cannot run
         return content_t.clone()
     if config.init == "noise":
         return torch.rand(content_t.shape, generator=generator).to(content_t.device)

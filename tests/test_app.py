@@ -9,7 +9,8 @@ from PIL import Image
 
 from style_core import SETTINGS, StyleConfig, read_png_settings, save_png
 from ui import MAX_UPLOAD, build_page
-from ui.controls import PAGE_DEFAULT, config_to_values, values_to_config
+from ui.controls import config_to_values, values_to_config
+from ui.machine import UNMEASURED
 
 pytestmark = pytest.mark.slow
 QUICK = {"size": 128, "iterations": 10, "scales": 1}
@@ -26,7 +27,7 @@ def client(tmp_path_factory):
 
 def page_args(content, style, widgets=None, **changes):
     """The page's Run button's inputs: the images, then every control in the fields' order."""
-    values = {**config_to_values(PAGE_DEFAULT.replace(**{**QUICK, **changes})), **(widgets or {})}
+    values = {**config_to_values(UNMEASURED.default_config().replace(**{**QUICK, **changes})), **(widgets or {})}
     images = [handle_file(str(content)), handle_file(str(style)), None, False, None]  # no second style, regions
     return [*images, *(values[name] for name in SETTINGS)]
 
@@ -172,14 +173,14 @@ def test_two_clients_at_once_both_finish_and_see_only_their_own_results(client, 
 def test_the_styles_grid_labels_its_cells_and_shows_each_as_it_finishes(client, content_path, style_path):
     job = client.submit(
         content=handle_file(str(content_path)), style=handle_file(str(style_path)), kind="styles",
-        paintings=["Udnie, Francis Picabia"], settings={"iterations": 4, "scales": 1}, api_name="/compare",
+        paintings=["Udnie, Francis Picabia"], settings={"iterations": 4, "size": 160}, api_name="/compare",
     )  # fmt: skip
     grid = Image.open(job.result(timeout=300))
     # Between cells each optimiser step sends a no-change update (so a cancel lands within a step).
     grids = [Image.open(output) for output in job.outputs() if isinstance(output, str)]
     assert len(grids) == 2  # one grid per finished cell
     assert grids[0].tobytes() != grids[1].tobytes()
-    assert grid.width == 2 * 160 and grid.height > 100
+    assert grid.width == 2 * 160 and grid.height > 100  # cells never larger than the settings' size
 
 
 def test_the_denoise_route_returns_a_denoised_png(client, content_path):

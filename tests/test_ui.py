@@ -23,7 +23,7 @@ def test_every_setting_has_exactly_one_labelled_control_on_the_page():
     with gr.Blocks():
         controls = {}
         for tier in TIERS:
-            tier_controls = make_controls(tier)
+            tier_controls = make_controls(tier, StyleConfig())
             assert not set(tier_controls) & set(controls)
             controls |= tier_controls
     assert set(controls) == set(SETTINGS)
@@ -55,14 +55,17 @@ def test_the_readme_controls_table_is_the_one_made_from_the_settings():
     assert shown == controls_table(), "README.md's table drifted: paste `python -m style_core settings` into it"
 
 
-def test_the_readme_states_the_default_schedule_and_first_step_the_engine_uses():
+def test_the_readme_states_the_default_and_thorough_schedules_and_first_step_the_engine_uses():
+    from style_core import preset
     from style_core.transfer import FIRST_STEP_CHANGE
 
     readme = (ROOT / "README.md").read_text()
-    default = StyleConfig()
-    assert "/".join(map(str, default.scale_sizes())) + " px" in readme
-    assert "/".join(map(str, default.scale_iterations())) + " L-BFGS steps" in readme
-    assert f"{default.scale_factor}x" in readme
+    default, thorough = StyleConfig(), preset("thorough")
+    assert default.init == "feedforward" and default.scale_sizes() == [default.size]
+    assert f"then one scale at the output size, {default.iterations} L-BFGS steps" in " ".join(readme.split())
+    assert "/".join(map(str, thorough.scale_sizes())) + " px" in readme
+    assert "/".join(map(str, thorough.scale_iterations())) + " L-BFGS steps" in readme
+    assert f"{thorough.scale_factor}x" in readme
     assert f"{FIRST_STEP_CHANGE * 255:g}/255" in readme
 
 
@@ -108,8 +111,9 @@ def test_on_zerogpu_a_small_job_reserves_little_and_a_huge_one_the_most(monkeypa
     """spaces.GPU gets a duration function called with the job's own arguments (ZeroGPU's dynamic duration)."""
     from types import SimpleNamespace
 
-    from ui.api import compare as api_compare
+    from ui.api import make_compare
     from ui.jobs import GPU_RESERVE_S, gpu
+    from ui.machine import UNMEASURED
     from ui.stylise import stylise_seconds
 
     durations = []
@@ -123,7 +127,7 @@ def test_on_zerogpu_a_small_job_reserves_little_and_a_huge_one_the_most(monkeypa
     assert GPU_RESERVE_S[0] <= durations[0](*args, **small) <= 30
     assert durations[0](*args, **huge) == GPU_RESERVE_S[1]
     assert durations[0](*args, **{**small, "size": "not a number"}) == GPU_RESERVE_S[0]
-    assert api_compare is not None  # the API's routes import with a duration function for each
+    assert make_compare(UNMEASURED) is not None  # the API's routes build with a duration function for each
 
 
 def test_a_jobs_steps_all_run_on_one_thread_whichever_thread_asks():
@@ -157,3 +161,20 @@ def test_a_forked_worker_runs_jobs_on_its_own_engine_thread():
 
 def _steps_in_a_worker() -> list[int]:
     return list(on_engine_thread(n for n in range(3)))
+
+
+def test_the_page_fits_its_default_size_and_expected_times_to_the_measured_machine():
+    from ui.machine import TARGET_SECONDS, Machine
+
+    slow, fast = Machine({"torch.float32": 9.0}), Machine({"torch.float32": 0.5})
+    assert slow.default_config().size < fast.default_config().size
+    for machine in (slow, fast):
+        config = machine.default_config()
+        assert machine.seconds(config) <= TARGET_SECONDS  # the default run fits ...
+        if config.size < 1024:  # ... and the next size up would not
+            assert machine.seconds(config.replace(size=config.size + 32)) > TARGET_SECONDS
+    assert fast.default_config().size == 1024  # the page's cap
+    line = slow.expected(slow.default_config())
+    assert line.startswith("Ready: about ") and f"at {slow.default_config().size} px on this machine" in line
+    doubled = slow.default_config().replace(iterations=2 * slow.default_config().iterations)
+    assert slow.seconds(doubled) > 1.8 * slow.seconds(slow.default_config()) - 1  # the line follows the settings

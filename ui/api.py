@@ -9,7 +9,7 @@ and labels are what `Client.view_api()` shows. Routes enforce the page's limits 
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import gradio as gr
@@ -18,7 +18,7 @@ from style_core import PRESETS, StyleConfig, read_png_settings
 from style_core.config import DEFAULT_PRESET
 from style_core.grid import GRID_KINDS
 
-from .compare import grid_seconds, styles_for
+from .compare import cell_size, grid_seconds, styles_for
 from .controls import settings_to_config
 from .denoise import denoise_job
 from .examples import PAINTINGS
@@ -34,6 +34,8 @@ from .jobs import (
     stylise_job,
     user_errors,
 )
+from .machine import Machine
+from .stylise import photo_aspect
 
 
 def _config(preset: str, settings: dict[str, Any] | None) -> StyleConfig:
@@ -69,27 +71,36 @@ def stylize(
             yield str(path), status, result.config.to_dict()
 
 
-@gpu(
-    lambda content, style, kind, paintings, preset, settings: grid_seconds(
-        kind, config_or_none(lambda: settings_to_config(preset or DEFAULT_PRESET, settings))
-    )
-)
-def compare(
-    content: str, style: str | None, kind: str, paintings: list[str] | None, preset: str, settings: dict | None
-) -> Iterator[str]:
-    """A labelled grid: `kind` presets, styles (`style` and the named example `paintings`) or strength x layers."""
-    if not content:
-        raise gr.Error("Give a content photo.")
-    if kind not in GRID_KINDS:
-        raise gr.Error(f"kind must be one of {', '.join(GRID_KINDS)}")
-    styles, names = styles_for(kind, style, paintings or [])
-    for grid in compare_job(content, styles, names, kind, _config(preset, settings)):
-        if grid is None:
-            yield gr.skip()
-            continue
-        path = result_path()
-        grid.save(path)
-        yield str(path)
+def make_compare(machine: Machine) -> Callable[..., Iterator[str]]:
+    """The /compare route, its cells fitted to `machine` as the Compare tab's are."""
+
+    def reserve(content, style, kind, paintings, preset, settings) -> float:
+        return grid_seconds(
+            machine, kind, config_or_none(lambda: settings_to_config(preset or DEFAULT_PRESET, settings))
+        )
+
+    @gpu(reserve)
+    def compare(
+        content: str, style: str | None, kind: str, paintings: list[str] | None, preset: str, settings: dict | None
+    ) -> Iterator[str]:
+        """A labelled grid: `kind` presets, styles (`style` and the named example `paintings`) or strength x
+        layers."""
+        if not content:
+            raise gr.Error("Give a content photo.")
+        if kind not in GRID_KINDS:
+            raise gr.Error(f"kind must be one of {', '.join(GRID_KINDS)}")
+        styles, names = styles_for(kind, style, paintings or [])
+        config = _config(preset, settings)
+        size = cell_size(machine, kind, config, len(styles), photo_aspect(content))
+        for grid in compare_job(content, styles, names, kind, config, size):
+            if grid is None:
+                yield gr.skip()
+                continue
+            path = result_path()
+            grid.save(path)
+            yield str(path)
+
+    return compare
 
 
 @gpu(lambda image: DENOISE_GPU_S)
@@ -113,7 +124,7 @@ def presets() -> dict:
     return {name: config.to_dict() for name, config in PRESETS.items()}
 
 
-def render() -> None:
+def render(machine: Machine) -> None:
     with gr.Column(visible=False):
         content, style = gr.File(label="content"), gr.File(label="style")
         more_styles = gr.File([], file_count="multiple", label="more_styles")
@@ -134,7 +145,7 @@ def render() -> None:
         inputs_kwargs={**stylize_inputs, "denoise": denoise_flag},
     )  # fmt: skip
     route["compare"].click(
-        compare, None, [grid], api_name="compare", **HEAVY_API,
+        make_compare(machine), None, [grid], api_name="compare", **HEAVY_API,
         inputs_kwargs={"content": content, "style": style, "kind": kind, "paintings": paintings, **common},
     )  # fmt: skip
     route["denoise"].click(denoise, None, [denoised], inputs_kwargs={"image": image}, api_name="denoise", **HEAVY_API)

@@ -14,9 +14,6 @@ import gradio as gr
 from style_core import SETTINGS, ConfigError, StyleConfig, StyleCoreError, load_image, preset
 from style_core.config import format_numbers, format_style_layers, parse_numbers, parse_style_layers
 
-# The page's starting point: the balanced preset at a size whose first preview comes within seconds on a
-# 2-core CPU; users raise the size when they like the look.
-PAGE_DEFAULT = preset("balanced").replace(size=384)
 # Fields shown as text, and how the text and the value convert into each other.
 TEXT_FIELDS = {
     "style_layers": (format_style_layers, parse_style_layers),
@@ -66,19 +63,19 @@ def make_control(name: str, value: Any) -> gr.Component:
     return gr.Number(value, precision=precision, minimum=spec.low, maximum=page_high(name), **shown)
 
 
-def make_controls(tier: str, columns: int = 1) -> dict[str, gr.Component]:
-    """The controls of one tier ("everyday", "advanced", "styles"), rendered where this is called, in
-    `columns` side-by-side columns."""
+def make_controls(tier: str, defaults: StyleConfig, columns: int = 1) -> dict[str, gr.Component]:
+    """The controls of one tier ("everyday", "advanced", "styles"), showing `defaults`, rendered where this is
+    called, in `columns` side-by-side columns."""
     names = [name for name, spec in SETTINGS.items() if spec.tier == tier]
     if columns == 1:
-        return {name: make_control(name, getattr(PAGE_DEFAULT, name)) for name in names}
+        return {name: make_control(name, getattr(defaults, name)) for name in names}
     controls = {}
     per_column = -(-len(names) // columns)
     with gr.Row():
         for start in range(0, len(names), per_column):
             with gr.Column(min_width=240):
                 for name in names[start : start + per_column]:
-                    controls[name] = make_control(name, getattr(PAGE_DEFAULT, name))
+                    controls[name] = make_control(name, getattr(defaults, name))
     return controls
 
 

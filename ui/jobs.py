@@ -20,16 +20,17 @@ import gradio as gr
 from PIL import Image
 
 from style_core import StyleConfig, StyleCoreError, describe, load_image
-from style_core.grid import GRID_SIZE, GridCell, compose_grid, plan_grid, quick, run_grid
+from style_core.cost import run_units
+from style_core.grid import GridCell, compose_grid, plan_grid, quick, run_grid
 from style_core.pipeline import Result, run
 from style_core.transfer import Progress
 
 T = TypeVar("T")
 
 # ZeroGPU reserves a GPU for the duration a call asks for and serves short reservations first, so each
-# heavy call asks for what its job needs. Not yet measured on a GPU: the rate is twice the time the issue
-# targets on an H100 (a 512 px default run in 3 s), and start-up covers moving the network to the GPU.
-GPU_SECONDS_PER_STEP_AT_512 = 0.2
+# heavy call asks for what its job needs. Not yet measured on a GPU: a generous guess at the seconds of one
+# unit (style_core.cost), and start-up covers moving the network to the GPU.
+GPU_SECONDS_PER_UNIT = 0.2
 GPU_START_UP_S = 15
 GPU_RESERVE_S = (20, 240)  # the least and the most a call reserves
 DENOISE_GPU_S = 30  # the fast denoiser's fixed number of steps on small crops, whatever the image's size
@@ -51,13 +52,10 @@ def reservation(seconds: float) -> int:
 
 
 def gpu_seconds(config: StyleConfig | None, runs: int = 1) -> float:
-    """The GPU time of `runs` runs with `config`: steps times pixels, in units of a 512 px step."""
+    """The GPU time of `runs` runs with `config` (style_core.cost's units at a guessed GPU rate)."""
     if config is None:  # settings the job will refuse at once
         return 0.0
-    work = 0.0
-    for long_side, steps in zip(config.scale_sizes(), config.scale_iterations()):
-        work += steps * (long_side / 512) ** 2
-    return runs * work * GPU_SECONDS_PER_STEP_AT_512
+    return runs * run_units(config) * GPU_SECONDS_PER_UNIT
 
 
 def config_or_none(make: Callable[[], StyleConfig]) -> StyleConfig | None:
@@ -156,6 +154,10 @@ def result_path(suffix: str = ".png") -> Path:
 
 
 def status_line(event: Progress) -> str:
+    if event.note:
+        return event.note
+    if event.step == 0:
+        return f"The feed-forward start, in {event.elapsed:.1f} s: now refining it with the painting's own textures"
     return (
         f"Scale {event.scale}/{event.scales} ({event.size[0]}x{event.size[1]}) - step {event.total_step} of at most "
         f"{event.total_steps} - {event.elapsed:.0f} s - about {event.eta:.0f} s left"
@@ -178,6 +180,8 @@ def stylise_job(
             if isinstance(event, Result):
                 yield event.image, f"Done in {event.seconds:.0f} s. {caption(config, clean_up)}", event
             elif isinstance(event, Progress):
+                if event.note:
+                    gr.Warning(event.note)
                 if progress:
                     progress((event.total_step, event.total_steps), desc="Stylising")
                 yield event.preview, status_line(event), None
@@ -186,12 +190,12 @@ def stylise_job(
 
 
 def compare_job(
-    content: str, styles: list[str], names: list[str], kind: str, config: StyleConfig, progress: Any = None
+    content: str, styles: list[str], names: list[str], kind: str, config: StyleConfig, cell: int, progress: Any = None
 ) -> Iterator[Image.Image | None]:
-    """The labelled grid, re-composed as each cell finishes; None after each step between (so Stop works
-    within a step)."""
+    """The labelled grid of `cell` px cells, re-composed as each cell finishes; None after each step between
+    (so Stop works within a step)."""
     with user_errors():
-        plan = plan_grid(kind, quick(config, GRID_SIZE), styles, names)
+        plan = plan_grid(kind, quick(config, cell), styles, names)
         cells = []
         for cell in on_engine_thread(run_grid(content, plan)):
             if not isinstance(cell, GridCell):

@@ -7,7 +7,7 @@ import gradio as gr
 from style_core.explore import KINDS, ROW_NOTES, ExploreConfig, explore_grid, plan_cells
 
 from .controls import PhotoInput
-from .jobs import GPU_SECONDS_PER_STEP_AT_512, gpu, heavy_click, on_engine_thread, result_path, user_errors
+from .jobs import GPU_SECONDS_PER_UNIT, gpu, heavy_click, on_engine_thread, result_path, user_errors
 from .stylise import StyliseTab
 
 MOST_CELLS = len(plan_cells(ExploreConfig(kind="both")))
@@ -16,7 +16,7 @@ MOST_CELLS = len(plan_cells(ExploreConfig(kind="both")))
 def layers_seconds(own_photo, own_painting, photo, painting, kind, size, steps, progress=None) -> float:
     """Every cell is `steps` steps at `size`; most cells stop at a shallow layer, so this is an upper bound."""
     try:
-        return MOST_CELLS * int(steps) * (int(size) / 512) ** 2 * GPU_SECONDS_PER_STEP_AT_512
+        return MOST_CELLS * int(steps) * (int(size) / 512) ** 2 * GPU_SECONDS_PER_UNIT
     except (TypeError, ValueError):  # values the job refuses at once
         return 0.0
 

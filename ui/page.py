@@ -5,13 +5,15 @@ from __future__ import annotations
 import gradio as gr
 
 from . import api, compare, denoise, layers, stylise
+from .machine import UNMEASURED, Machine
 
 MAX_UPLOAD = "20mb"
 # Gradio stretches a lone gallery tile to the full width; keep result tiles thumbnail-sized.
 CSS = "#results .grid-container { grid-template-columns: repeat(auto-fill, minmax(160px, 180px)) !important; }"
 
 
-def build_page() -> gr.Blocks:
+def build_page(machine: Machine = UNMEASURED) -> gr.Blocks:
+    """The page; `machine` (ui.machine.measure(), as app.py does) sets the default size and the expected times."""
     with gr.Blocks(title="Style Transfer Studio", delete_cache=(3600, 7200)) as page:
         history = gr.State([])
         gr.Markdown(
@@ -20,12 +22,12 @@ def build_page() -> gr.Blocks:
             "(Gatys et al., *A Neural Algorithm of Artistic Style*). Watch it form, compare presets, download."
         )
         with gr.Tab("Stylise"):
-            stylise_tab = stylise.render(history)
+            stylise_tab = stylise.render(history, machine)
         with gr.Tab("Compare"):
-            compare.render(stylise_tab)
+            compare.render(stylise_tab, machine)
         with gr.Tab("Layers"):
             layers.render(stylise_tab)
         with gr.Tab("Denoise"):
             denoise.render()
-        api.render()
+        api.render(machine)
     return page

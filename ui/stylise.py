@@ -9,10 +9,10 @@ from typing import Any
 import gradio as gr
 from PIL import Image
 
-from style_core import PRESETS, SETTINGS, StyleConfig, preset, read_png_settings
+from style_core import PRESETS, SETTINGS, StyleConfig, StyleCoreError, preset, read_png_settings
 from style_core.config import DEFAULT_PRESET, LAYER_WEIGHT_PRESETS, STYLE_LAYERS, format_style_layers
 
-from .controls import PAGE_DEFAULT, PhotoInput, config_to_values, make_controls, values_to_config
+from .controls import PhotoInput, config_to_values, make_controls, values_to_config
 from .examples import CONTENT_EXAMPLES, PAINTINGS
 from .jobs import (
     DENOISE_GPU_S,
@@ -25,6 +25,7 @@ from .jobs import (
     user_errors,
     zip_history,
 )
+from .machine import TYPICAL_ASPECT, Machine
 from .regions import LEGEND, make_editor, masks_from_editor
 
 
@@ -70,7 +71,8 @@ def stylise(content, style, second_style, clean_up, regions, history, progress=g
             yield result.image, status, gallery, (before, result.image), str(path), history
 
 
-def render(history: gr.State) -> StyliseTab:
+def render(history: gr.State, machine: Machine) -> StyliseTab:
+    defaults = machine.default_config()
     with gr.Row():
         content, style = _image_inputs()
         with gr.Column(scale=1):
@@ -82,31 +84,32 @@ def render(history: gr.State) -> StyliseTab:
                     height=160,
                     elem_id="second-style-input",
                 )
-                controls = make_controls("styles")
+                controls = make_controls("styles", defaults)
             preset_name = gr.Dropdown(
                 list(PRESETS), value=DEFAULT_PRESET, label="Preset",
-                info="Named settings: the 2015 paper's, balanced, strong style, keep colours, fast preview",
+                info="Named settings: the 2015 paper's, balanced, strong style, keep colours, fast preview, thorough (slower)",
             )  # fmt: skip
-            controls |= make_controls("everyday")
+            controls |= make_controls("everyday", defaults)
             clean_up = gr.Checkbox(False, label="Clean up the result with the denoiser (ZS-N2N, ~20 s on CPU)")
     with gr.Accordion("Paint regions (optional)", open=False):
         gr.Markdown(LEGEND)
         with gr.Row():
             regions = make_editor()
             with gr.Column():
-                controls |= make_controls("regions")
+                controls |= make_controls("regions", defaults)
     content.change(lambda photo: photo, [content], [regions], api_visibility="private")
     with gr.Accordion("Advanced settings", open=False):
         layer_weighting = gr.Radio(
             list(LAYER_WEIGHT_PRESETS), value=None, label="Style layer weighting",
             info="Fills the style layers below: deeper layers carry larger shapes, earlier ones fine texture",
         )  # fmt: skip
-        controls |= make_controls("advanced", columns=3)
+        controls |= make_controls("advanced", defaults, columns=3)
     controls = {name: controls[name] for name in SETTINGS}  # events pass them in the fields' order
     with gr.Row():
         run = gr.Button("Run", variant="primary")
         stop = gr.Button("Stop", variant="stop")
-    status = gr.Markdown("Ready.")
+    expected = gr.Markdown(machine.expected(defaults), elem_id="expected")
+    status = gr.Markdown("")
     result, before_after, download, results, restore = _result_area(history, controls)
     run_event = heavy_click(
         run, stylise, [content, style, second_style, clean_up, regions, history],
@@ -115,7 +118,8 @@ def render(history: gr.State) -> StyliseTab:
         show_progress="minimal", show_progress_on=[result],
     )  # fmt: skip
     stop.click(None, None, None, cancels=[run_event])
-    _wire_settings(controls, preset_name, layer_weighting, restore)
+    _wire_settings(controls, preset_name, layer_weighting, restore, defaults.size)
+    _wire_expected(machine, expected, content, clean_up, controls)
     return StyliseTab(content, style, controls, run, stop)
 
 
@@ -164,12 +168,40 @@ def _result_area(history: gr.State, controls: dict) -> tuple:
     return result, before_after, download, results, restore
 
 
-def _wire_settings(controls: dict, preset_name: gr.Dropdown, layer_weighting: gr.Radio, restore: gr.File) -> None:
+def _wire_expected(
+    machine: Machine, line: gr.Markdown, content: gr.Image, clean_up: gr.Checkbox, controls: dict
+) -> None:
+    """The line beside Run: the time these settings take on this machine, for this photo's shape."""
+
+    def expected(content: str | None, clean_up: bool, **settings) -> str:
+        try:
+            config = values_to_config(settings)
+        except StyleCoreError as error:
+            return f"Check the settings: {error}"
+        return machine.expected(config, photo_aspect(content), clean_up)
+
+    triggers = [content.change, clean_up.change, *(control.change for control in controls.values())]
+    gr.on(triggers, expected, None, [line], inputs_kwargs={"content": content, "clean_up": clean_up, **controls},
+          api_visibility="private", queue=False, show_progress="hidden")  # fmt: skip
+
+
+def photo_aspect(path: str | None) -> float:
+    """Short side over long side of the photo at `path` (its header only); a 4:3 photo when there is none."""
+    try:
+        with Image.open(path) as image:
+            return min(image.size) / max(image.size)
+    except (OSError, TypeError, ValueError, ZeroDivisionError):
+        return TYPICAL_ASPECT
+
+
+def _wire_settings(
+    controls: dict, preset_name: gr.Dropdown, layer_weighting: gr.Radio, restore: gr.File, page_size: int
+) -> None:
     outputs = list(controls.values())
 
     def apply_preset(name: str) -> dict:
         config = preset(name)
-        return page_values(config.replace(size=min(config.size, PAGE_DEFAULT.size)), controls)
+        return page_values(config.replace(size=min(config.size, page_size)), controls)
 
     def restore_from_png(file: str | None) -> dict:
         if file is None:

@@ -1,0 +1,125 @@
+"""What to expect on this machine: the heavy jobs at their defaults, timed, one row per machine kind.
+
+    python bench/machine.py                          # this machine as it is (precision auto)
+    STYLE_CORE_CPU_BF16=0 python bench/machine.py    # a CPU without bfloat16 (what a free Space has)
+
+Times the unit (one float32 VGG19 forward and backward pass at 512x512, style_core.cost), the default run at
+256, 512 and 1024 px (first preview and result), the presets grid at 192 px cells, the denoiser's fast mode
+on a 256x256 crop, and the size the page would choose here. Reads only the bundled examples, so it runs from
+a fresh clone. The row replaces this kind's row in the table of docs/BENCHMARKS.md and README.md.
+"""
+
+from __future__ import annotations
+
+import argparse
+import platform
+import re
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+import torch  # noqa: E402
+
+from style_core import preset, stylize  # noqa: E402
+from style_core.cost import measure_unit  # noqa: E402
+from style_core.denoise import DenoiseConfig, denoise  # noqa: E402
+from style_core.device import network_dtype, pick_device  # noqa: E402
+from style_core.grid import plan_grid, quick, run_grid  # noqa: E402
+from style_core.images import load_image  # noqa: E402
+from ui.machine import Machine  # noqa: E402
+
+PHOTO = ROOT / "examples" / "contents" / "cat.jpg"
+PAINTING = ROOT / "examples" / "styles" / "vangogh_starry_night.jpg"
+SIZES = (256, 512, 1024)
+GRID_CELL = 192
+HEADER = (
+    "| machine | network in | unit s | first preview s | 256 px s | 512 px s | 1024 px s | presets grid s "
+    "| denoise s | page size px | measured |"
+)
+MARKERS = ("<!-- machine table:start -->", "<!-- machine table:end -->")
+DOCS = (ROOT / "docs" / "BENCHMARKS.md", ROOT / "README.md")
+
+
+def machine_kind() -> str:
+    device = pick_device()
+    if device.type == "cuda":
+        return torch.cuda.get_device_name(device)
+    cpu = platform.processor() or "CPU"
+    try:
+        names = re.findall(r"model name\s*:\s*(.+)", Path("/proc/cpuinfo").read_text())
+        cpu = names[0].strip() if names else cpu
+    except OSError:
+        pass
+    return f"{torch.get_num_threads()}-core {cpu}"
+
+
+def timed_run(config) -> tuple[float, float]:
+    """(seconds to the first preview, seconds to the result)."""
+    started, first = time.perf_counter(), None
+    for event in stylize(PHOTO, PAINTING, config, preview_every=1e9):
+        if first is None and event.preview is not None:
+            first = time.perf_counter() - started
+    return first, time.perf_counter() - started
+
+
+def timed_grid() -> float:
+    started = time.perf_counter()
+    plan = plan_grid("presets", quick(preset("balanced"), GRID_CELL), [PAINTING], ["style"])
+    for _ in run_grid(PHOTO, plan):
+        pass
+    return time.perf_counter() - started
+
+
+def timed_denoise() -> float:
+    crop = load_image(PHOTO).crop((0, 0, 256, 256))
+    started = time.perf_counter()
+    for _ in denoise(crop, DenoiseConfig()):
+        pass
+    return time.perf_counter() - started
+
+
+def measure_row() -> str:
+    device = pick_device()
+    dtype = str(network_dtype("auto", device)).replace("torch.", "")
+    unit = measure_unit(device, "float32")
+    auto_unit = unit if dtype == "float32" else measure_unit(device, "auto")
+    first, _ = timed_run(preset("balanced").replace(size=512))  # also warms the caches the page keeps warm
+    runs = {size: timed_run(preset("balanced").replace(size=size))[1] for size in SIZES}
+    grid, denoised = timed_grid(), timed_denoise()
+    page_size = Machine({str(network_dtype("auto", device)): auto_unit}).default_config().size
+    cells = " | ".join(f"{runs[size]:.0f} ({runs[size] / unit:.1f} u)" for size in SIZES)
+    return (
+        f"| {machine_kind()} | {dtype} | {unit:.2f} | {first:.2f} | {cells} | {grid:.0f} ({grid / unit:.1f} u) "
+        f"| {denoised:.0f} | {page_size} | {time.strftime('%Y-%m-%d')} |"
+    )
+
+
+def merge(text: str, row: str) -> str:
+    """`text` with the machine table's row for this row's machine and precision replaced (or added)."""
+    start, end = MARKERS
+    if start not in text:
+        return text
+    head, rest = text.split(start, 1)
+    table, tail = rest.split(end, 1)
+    key = row.split("|")[1:3]
+    rows = [line for line in table.strip().splitlines()[2:] if line.split("|")[1:3] != key]
+    lines = [HEADER, "|" + "---|" * (HEADER.count("|") - 1), *sorted([*rows, row])]
+    return f"{head}{start}\n" + "\n".join(lines) + f"\n{end}{tail}"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--no-write", action="store_true", help="print the row only")
+    args = parser.parse_args()
+    row = measure_row()
+    print(HEADER, row, sep="\n")
+    if not args.no_write:
+        for doc in DOCS:
+            doc.write_text(merge(doc.read_text(), row))
+
+
+if __name__ == "__main__":
+    main()

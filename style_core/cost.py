@@ -1,0 +1,74 @@
+"""What a run costs, in units of one VGG19 forward and backward pass at 512x512 px: the page's time
+estimates and size choice, the GPU reservation and the benchmarks all read it from here.
+
+A step at one scale is a forward and backward pass over that scale's pixels plus the losses; a scale's set-up
+is a forward pass over the photo and one over the painting (the targets). Cost grows with the pixels.
+"""
+
+from __future__ import annotations
+
+import time
+
+import torch
+
+from .config import StyleConfig
+from .device import autocast, network_dtype, pick_device
+from .vgg import CANVAS_MARGIN, VGG19Features
+
+UNIT_SIZE = 512
+NETWORK_LAYERS = ("relu1_1", "relu2_1", "relu3_1", "relu4_1", "relu4_2", "relu5_1")  # the default losses' layers
+# A step's cost beyond the network's forward and backward pass (Gram matrices, losses, L-BFGS), and a
+# forward pass alone, each as a share of one forward and backward pass (bench/speed.py --parts unit).
+STEP_SHARE = 0.85
+FORWARD_SHARE = 0.3
+FEEDFORWARD_UNITS = 0.1  # the feed-forward start, at any size a run uses
+
+
+def measure_unit(
+    device: str | torch.device | None = None, precision: str = "float32", size: int = UNIT_SIZE, repeats: int = 2
+) -> float:
+    """Seconds of one VGG19 forward and backward pass (to relu5_1, gradient to the image) at size x size,
+    scaled by the pixels to 512x512; the fastest of `repeats` after one untimed pass."""
+    device = pick_device(device)
+    dtype = network_dtype(precision, device)
+    model = VGG19Features(NETWORK_LAYERS).to(device, memory_format=torch.channels_last)
+    image = torch.rand(1, 3, size, size, device=device).contiguous(memory_format=torch.channels_last)
+    image.requires_grad_(True)
+    times = []
+    for _ in range(repeats + 1):
+        start = time.perf_counter()
+        with autocast(device, dtype):
+            features = model(image)
+        sum(value.float().pow(2).mean() for value in features.values()).backward()
+        if device.type == "cuda":
+            torch.cuda.synchronize()
+        times.append(time.perf_counter() - start)
+    return min(times[1:]) * (UNIT_SIZE / size) ** 2
+
+
+def pixels_share(long_side: int, aspect: float, config: StyleConfig) -> float:
+    """A scale's pixels (its canvas, with canvas padding) as a share of 512x512; `aspect` is short / long side."""
+    margin = 2 * round(CANVAS_MARGIN * long_side) if config.padding == "canvas" else 0
+    return (long_side + margin) * (long_side * aspect + margin) / UNIT_SIZE**2
+
+
+def run_units(config: StyleConfig, aspect: float = 0.75, styles: int = 1) -> float:
+    """The most a run with `config` costs, in units (every scale runs all its steps), for a photo whose short
+    side is `aspect` times its long side."""
+    units = FEEDFORWARD_UNITS if config.init == "feedforward" else 0.0
+    for long_side, steps in zip(config.scale_sizes(), config.scale_iterations()):
+        share = pixels_share(long_side, aspect, config)
+        style_share = (long_side * config.style_scale) ** 2 * aspect / UNIT_SIZE**2
+        units += steps * STEP_SHARE * share + FORWARD_SHARE * (share + styles * style_share)
+    return units
+
+
+def size_for_seconds(
+    config: StyleConfig, seconds: float, unit_seconds: float, aspect: float = 0.75, low: int = 192, high: int = 1024
+) -> int:
+    """The largest output size, in steps of 32 px from `low` to `high`, whose run with `config` takes at most
+    `seconds` on a machine whose unit takes `unit_seconds` (`low` when even that takes longer)."""
+    fitting = [
+        s for s in range(low, high + 1, 32) if run_units(config.replace(size=s), aspect) * unit_seconds <= seconds
+    ]
+    return max(fitting, default=low)

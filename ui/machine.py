@@ -1,0 +1,67 @@
+"""This machine's speed, measured when the app starts, and what the page makes of it: the default output size
+(a default run takes about TARGET_SECONDS), the time a run is expected to take, shown before it starts, and
+the Compare grid's cell size."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import torch
+
+from style_core import StyleConfig, preset
+from style_core.config import DEFAULT_PRESET
+from style_core.cost import measure_unit, run_units, size_for_seconds
+from style_core.device import network_dtype, pick_device
+
+TARGET_SECONDS = 30.0  # what a default run should take on whatever machine serves the page
+TYPICAL_ASPECT = 0.75  # a 4:3 photo, until one is uploaded
+MEASURE_SIZE = 384  # a quarter of a second to a few seconds on a CPU; the unit scales it to 512x512
+# Until measured (tests, or a page built without app.py): a 2-core CPU without bfloat16, the slowest kind the
+# page is served on (a free Space), so nothing is promised that such a CPU cannot keep.
+ASSUMED_UNIT_SECONDS = 4.8
+
+
+@dataclass(frozen=True)
+class Machine:
+    """Seconds of one VGG19 forward and backward pass at 512x512 (style_core.cost's unit), per network dtype."""
+
+    unit_seconds: dict[str, float]
+    measured: bool = True
+
+    def unit_for(self, config: StyleConfig) -> float:
+        dtype = str(network_dtype(config.precision, pick_device()))
+        return self.unit_seconds.get(dtype, max(self.unit_seconds.values()))
+
+    def seconds(self, config: StyleConfig, aspect: float = TYPICAL_ASPECT, runs: int = 1) -> float:
+        return runs * run_units(config, aspect) * self.unit_for(config)
+
+    def default_config(self) -> StyleConfig:
+        """The page's starting settings: the default preset at the size whose run takes about TARGET_SECONDS."""
+        config = preset(DEFAULT_PRESET)
+        return config.replace(size=size_for_seconds(config, TARGET_SECONDS, self.unit_for(config), TYPICAL_ASPECT))
+
+    def expected(self, config: StyleConfig, aspect: float = TYPICAL_ASPECT, clean_up: bool = False) -> str:
+        """The line beside Run: how long these settings take here."""
+        seconds = self.seconds(config, aspect)
+        guess = "" if self.measured else " (not measured: the time of a 2-core CPU without bfloat16)"
+        return f"Ready: about {_duration(seconds)} at {config.size} px on this machine{guess}" + (
+            ", plus the clean-up" if clean_up else ""
+        )
+
+
+def _duration(seconds: float) -> str:
+    return f"{seconds:.0f} s" if seconds < 90 else f"{seconds / 60:.0f} min"
+
+
+def measure() -> Machine:
+    """Time the unit in each network dtype the page's runs may use (auto, and float32 where they differ)."""
+    device = pick_device()
+    units = {}
+    for precision in ("auto", "float32"):
+        dtype = str(network_dtype(precision, device))
+        if dtype not in units:
+            units[dtype] = measure_unit(device, precision, size=MEASURE_SIZE, repeats=1)
+    return Machine(units)
+
+
+UNMEASURED = Machine({str(torch.float32): ASSUMED_UNIT_SECONDS}, measured=False)
