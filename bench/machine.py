@@ -3,9 +3,10 @@
     python bench/machine.py                          # this machine as it is (precision auto)
     STYLE_CORE_CPU_BF16=0 python bench/machine.py    # a CPU without bfloat16 (what a free Space has)
 
-Times the unit (one float32 VGG19 forward and backward pass at 512x512, style_core.cost), the default run at
-256, 512 and 1024 px (first preview and result), the presets grid at 192 px cells, the denoiser's fast mode
-on a 256x256 crop, and the size the page would choose here. Reads only the bundled examples, so it runs from
+Times the unit (one float32 VGG19 forward and backward pass at 512x512, style_core.cost), the first preview
+in a running app (from the gradio_client call to the first picture back, after the app's start-up warm-up),
+the default run at 256, 512 and 1024 px, the presets grid at 192 px cells, the denoiser's fast mode on a
+256x256 crop, and the size the page would choose here. Reads only the bundled examples, so it runs from
 a fresh clone. The row replaces this kind's row in the table of docs/BENCHMARKS.md and README.md.
 """
 
@@ -53,16 +54,45 @@ def machine_kind() -> str:
         cpu = names[0].strip() if names else cpu
     except OSError:
         pass
-    return f"{torch.get_num_threads()}-core {cpu}"
+    from style_core.device import cpu_has_native_bf16
+
+    return f"{torch.get_num_threads()}-core {cpu}" + (", native bfloat16" if cpu_has_native_bf16() else ", no bfloat16")
 
 
-def timed_run(config) -> tuple[float, float]:
-    """(seconds to the first preview, seconds to the result)."""
-    started, first = time.perf_counter(), None
-    for event in stylize(PHOTO, PAINTING, config, preview_every=1e9):
-        if first is None and event.preview is not None:
-            first = time.perf_counter() - started
-    return first, time.perf_counter() - started
+def timed_run(config) -> float:
+    started = time.perf_counter()
+    for _ in stylize(PHOTO, PAINTING, config, preview_every=1e9):
+        pass
+    return time.perf_counter() - started
+
+
+def app_first_preview(machine: Machine, size: int = 512) -> float:
+    """Seconds from a /stylize call on a running app to its first picture, the median of three calls."""
+    import statistics
+
+    from gradio_client import Client, handle_file
+
+    from style_core.transfer import warm_up
+    from ui import build_page
+    from ui.jobs import engine_thread
+
+    engine_thread().submit(warm_up).result()  # as app.py does before serving
+    page = build_page(machine)
+    page.queue()
+    _, url, _ = page.launch(prevent_thread_lock=True, quiet=True)
+    client, times = Client(url, verbose=False), []
+    try:
+        for _ in range(3):
+            started = time.perf_counter()
+            job = client.submit(handle_file(str(PHOTO)), handle_file(str(PAINTING)), "balanced", {"size": size},
+                                None, False, api_name="/stylize")  # fmt: skip
+            while not any(output and output[0] for output in job.outputs()):
+                time.sleep(0.01)
+            times.append(time.perf_counter() - started)
+            job.result()
+    finally:
+        page.close()
+    return statistics.median(times)
 
 
 def timed_grid() -> float:
@@ -86,10 +116,11 @@ def measure_row() -> str:
     dtype = str(network_dtype("auto", device)).replace("torch.", "")
     unit = measure_unit(device, "float32")
     auto_unit = unit if dtype == "float32" else measure_unit(device, "auto")
-    first, _ = timed_run(preset("balanced").replace(size=512))  # also warms the caches the page keeps warm
-    runs = {size: timed_run(preset("balanced").replace(size=size))[1] for size in SIZES}
+    machine = Machine({str(network_dtype("auto", device)): auto_unit})
+    first = app_first_preview(machine)
+    runs = {size: timed_run(preset("balanced").replace(size=size)) for size in SIZES}
     grid, denoised = timed_grid(), timed_denoise()
-    page_size = Machine({str(network_dtype("auto", device)): auto_unit}).default_config().size
+    page_size = machine.default_config().size
     cells = " | ".join(f"{runs[size]:.0f} ({runs[size] / unit:.1f} u)" for size in SIZES)
     return (
         f"| {machine_kind()} | {dtype} | {unit:.2f} | {first:.2f} | {cells} | {grid:.0f} ({grid / unit:.1f} u) "

@@ -6,7 +6,7 @@
 Each candidate spells out its start and schedule in full (so its name keeps its meaning when the default
 changes) and runs at 512 px, one after another in this process (nothing else should run meanwhile). Time is
 given in units: one float32 VGG19 forward and backward pass at 512x512 (style_core.cost.measure_unit),
-measured before and after the candidates, so machines of any speed can be compared. Per run: steps, wall
+measured before each pair's candidates, so machines of any speed can be compared. Per run: steps, wall
 time, units, first preview, the fixed evaluator of bench/speed.py (32 px inset) and its change against the
 first candidate, the border excess; per pair a sheet of every candidate side by side in
 bench/results/schedule_<pair>.png. The table goes into docs/EXPERIMENTS.md (its --section).
@@ -30,6 +30,7 @@ from speed import IMAGES, OUT, PAIRS, Evaluator, side_by_side  # noqa: E402  (be
 from style_core import StyleConfig, stylize  # noqa: E402
 from style_core.cost import measure_unit, run_units  # noqa: E402
 from style_core.images import border_score, load_image, resize_long_side  # noqa: E402
+from style_core.transfer import STYLE_MOMENTS  # noqa: E402
 
 # bench/speed.py's five pairs, and two Kodak photos: flat sea and sky under Turner's JPEG-blocky scan, and
 # parrots under Picabia's clean flat shapes.
@@ -65,6 +66,7 @@ CANDIDATES: dict[str, dict] = {
 
 def run(name: str, content: Path, style: Path, changes: dict, precision: str) -> tuple:
     config = StyleConfig(size=512, precision=precision).replace(**changes)
+    STYLE_MOMENTS.entries.clear()  # every run pays for its painting's targets, as a first run does
     started, first = time.perf_counter(), None
     for event in stylize(content, style, config):
         if first is None and event.preview is not None:
@@ -86,11 +88,12 @@ def main() -> None:
     args = parser.parse_args()
     pairs = {name: (content, style) for name, content, style in SCHEDULE_PAIRS}
     names = args.candidates.split(",")
-    units = [measure_unit(precision="float32")]
-    print(f"unit (float32 VGG19 forward+backward at 512x512): {units[0]:.2f} s", flush=True)
+    units = []
     rows = ["| pair | candidate | steps | wall s | units | predicted units | first preview s | evaluator | "
             "vs first | border excess |", "|---|---|---|---|---|---|---|---|---|---|"]  # fmt: skip
     for pair in args.pairs.split(","):
+        units.append(measure_unit(precision="float32", repeats=3))  # the machine drifts: a unit per pair
+        print(f"unit (float32 VGG19 forward+backward at 512x512): {units[-1]:.2f} s", flush=True)
         content, style = pairs[pair]
         evaluate = Evaluator(content, style, inset=32)
         photo_border = border_score(resize_long_side(load_image(content), 512))
@@ -100,19 +103,17 @@ def main() -> None:
             score = evaluate(image)
             baseline = baseline or score
             panels.append((name, image))
-            rows.append(f"| {pair} | {name} | {steps} | {wall:.1f} | {wall / units[0]:.1f} | {predicted:.1f} | "
+            rows.append(f"| {pair} | {name} | {steps} | {wall:.1f} | {wall / units[-1]:.1f} | {predicted:.1f} | "
                         f"{first:.2f} | {score:.4g} | {100 * (score / baseline - 1):+.0f}% | "
                         f"{border_score(image) - photo_border:.1f} |")  # fmt: skip
             print(rows[-1], flush=True)
             image.save(OUT / f"schedule_{pair}_{name.replace(' ', '_').replace('/', '-')}.png")
         side_by_side(panels, OUT / f"schedule_{pair}.png")
-    units.append(measure_unit(precision="float32"))
     command = "python bench/schedule.py " + shlex.join(sys.argv[1:])
     body = (f"## {args.title} (bench/schedule.py)\n\nCommand: `{command}` ({time.strftime('%Y-%m-%d')}; "
             f"precision {args.precision}; the unit, one float32 VGG19 forward and backward pass at 512x512, "
-            f"took {units[0]:.2f} s before the runs and {units[1]:.2f} s after: units use the first).\n\n"
-            + "\n".join(rows))  # fmt: skip
-    print(f"unit after: {units[1]:.2f} s (median {statistics.median(units):.2f})")
+            f"measured before each pair's runs: {min(units):.2f}-{max(units):.2f} s, median "
+            f"{statistics.median(units):.2f} s).\n\n" + "\n".join(rows))  # fmt: skip
     write_section(args.section, body)
 
 

@@ -130,7 +130,7 @@ def build_parser() -> argparse.ArgumentParser:
     clean.add_argument("--out", required=True)
     clean.add_argument(
         "--mode", choices=("fast", "paper"), default="fast",
-        help="fast: ~20 s on 2 CPU cores, within 0.3 dB of paper on Kodak; "
+        help="fast: 10-25 s on 2 CPU cores (docs/BENCHMARKS.md), within 0.3 dB of paper on Kodak; "
         "paper: the published recipe, ~1 h there",
     )  # fmt: skip
     clean.add_argument("--steps", type=int, help="training steps (default: the mode's)")

@@ -22,6 +22,10 @@ NETWORK_LAYERS = ("relu1_1", "relu2_1", "relu3_1", "relu4_1", "relu4_2", "relu5_
 STEP_SHARE = 0.85
 FORWARD_SHARE = 0.3
 FEEDFORWARD_UNITS = 0.1  # the feed-forward start, at any size a run uses
+RUN_SETUP_UNITS = 0.4  # loading the images and building the network, whatever the size
+# A pixel costs more in a larger image (the feature maps outgrow the caches): cost grows as pixels**1.15,
+# fitted to default runs at 256, 512 and 1024 px (bench/machine.py, 2026-12-01).
+PIXEL_EXPONENT = 1.15
 
 
 def measure_unit(
@@ -55,10 +59,10 @@ def pixels_share(long_side: int, aspect: float, config: StyleConfig) -> float:
 def run_units(config: StyleConfig, aspect: float = 0.75, styles: int = 1) -> float:
     """The most a run with `config` costs, in units (every scale runs all its steps), for a photo whose short
     side is `aspect` times its long side."""
-    units = FEEDFORWARD_UNITS if config.init == "feedforward" else 0.0
+    units = RUN_SETUP_UNITS + (FEEDFORWARD_UNITS if config.init == "feedforward" else 0.0)
     for long_side, steps in zip(config.scale_sizes(), config.scale_iterations()):
-        share = pixels_share(long_side, aspect, config)
-        style_share = (long_side * config.style_scale) ** 2 * aspect / UNIT_SIZE**2
+        share = pixels_share(long_side, aspect, config) ** PIXEL_EXPONENT
+        style_share = ((long_side * config.style_scale) ** 2 * aspect / UNIT_SIZE**2) ** PIXEL_EXPONENT
         units += steps * STEP_SHARE * share + FORWARD_SHARE * (share + styles * style_share)
     return units
 

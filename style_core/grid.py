@@ -20,7 +20,7 @@ from .transfer import Progress, stylize
 GRID_KINDS = ("presets", "styles", "strength x layers")
 GRID_SIZE = 192  # long side of a cell on the command line (the page fits it to its machine: cell_size_for_seconds)
 CELL_SIZES = range(128, 384 + 1, 32)
-MAX_CELL_STEPS = 24  # the most steps at a cell's first scale (gatys2015 asks for 500)
+MAX_CELL_STEPS = 16  # the most steps at a cell's first scale (gatys2015 asks for 500)
 STRENGTHS = (0.1, 1.0, 10.0)
 LAYER_DEPTHS = (1, 3, 5)  # rows: relu1_1 only; relu1_1..relu3_1; relu1_1..relu5_1
 

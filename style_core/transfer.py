@@ -224,7 +224,7 @@ def _optimise_scale(
     if image is None:
         image = _initial_image(config, canvas_t, run.styles[0], run.generator)
     else:
-        image = mirror_out(_carry_up(run, image.detach(), content_t), margin)
+        image = mirror_out(resize_tensor(image.detach(), height, width).clamp(0, 1), margin)
     image = image.contiguous().requires_grad_(True)
     optimizer = _make_optimizer(config, image)
     stop_rule = StopRule(config.min_change, image)
@@ -247,11 +247,6 @@ def _optimise_scale(
             clock.total_steps -= steps_here - step  # the bar's total shrinks to what will really run
             break
     return _crop(image, margin)
-
-
-def _carry_up(run: Run, image: torch.Tensor, content_t: torch.Tensor) -> torch.Tensor:
-    """The last scale's result at this scale's size."""
-    return resize_tensor(image, *content_t.shape[-2:]).clamp(0, 1)
 
 
 LOSS_TERMS = ("content", "style", "tv", "frame", "total")

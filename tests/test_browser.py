@@ -112,15 +112,17 @@ def test_pick_examples_switch_preset_run_and_compare_presets(page_url, tmp_path)
             field.fill(str(value))
             field.press("Enter")
         run_layers = page.get_by_role("button", name="Run").last
-        run_layers.click()
         # The stopped grid holds the tab's one job until its current step ends: a Run pressed before that is
-        # refused with the message (what a user sees), and pressing again runs.
+        # refused with the message (what a user sees), and pressing again, as a user would, runs.
         figure_done = page.locator("#layers-style").get_by_label("Thumbnail 5 of 5")
         busy = page.get_by_text("You already have a job queued or running")
-        expect(figure_done.or_(busy)).to_be_visible(timeout=120_000)
-        if busy.is_visible():
-            page.get_by_test_id("toast-close").first.click()
+        for _ in range(5):
             run_layers.click()
+            expect(figure_done.or_(busy)).to_be_visible(timeout=120_000)
+            if not busy.is_visible():
+                break
+            page.get_by_test_id("toast-close").first.click()
+            expect(busy).not_to_be_visible()
         expect(figure_done).to_be_visible(timeout=120_000)
         expect(page.locator("#layers-content")).to_contain_text("conv5_2")
         page.locator("#layers-content").get_by_label("Thumbnail 1 of 5").click()  # a cell, large

@@ -167,3 +167,22 @@ def test_bad_files_give_a_clear_error_before_any_work(tmp_path, content_path, st
         next(stylize(broken, style_path))
     with pytest.raises(ImageError, match="^style image 2: no such file"):
         next(stylize(content_path, [style_path, tmp_path / "missing.jpg"]))
+
+
+def test_a_paintings_targets_are_computed_once_and_reused_by_the_next_run(content_path, style_path, monkeypatch):
+    from style_core.vgg import VGG19Features
+
+    transfer.STYLE_MOMENTS.entries.clear()
+    shapes: list[tuple[int, ...]] = []
+    forward = VGG19Features.forward
+    monkeypatch.setattr(
+        VGG19Features, "forward", lambda self, image: shapes.append(image.shape) or forward(self, image)
+    )
+    config = StyleConfig(size=96, scales=2, scale_factor=1.5, iterations=2, init="content")
+    first = stylize_image(content_path, style_path, config)
+    first_passes, shapes[:] = len(shapes), []
+    second = stylize_image(content_path, style_path, config)
+    assert len(shapes) == first_passes - 2  # the painting's pass at each of the two scales is skipped
+    assert np.array_equal(np.asarray(first), np.asarray(second))  # with the same result
+    stylize_image(content_path, style_path, config.replace(style_scale=0.5))  # another size: computed afresh
+    assert len(shapes) == 2 * first_passes - 2

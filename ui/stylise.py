@@ -87,10 +87,11 @@ def render(history: gr.State, machine: Machine) -> StyliseTab:
                 controls = make_controls("styles", defaults)
             preset_name = gr.Dropdown(
                 list(PRESETS), value=DEFAULT_PRESET, label="Preset",
-                info="Named settings: the 2015 paper's, balanced, strong style, keep colours, fast preview, thorough (slower)",
+                info="Named settings: the 2015 paper's, balanced, strong style, keep colours, fast preview, "
+                "thorough (about three times slower: the painting's largest shapes)",
             )  # fmt: skip
             controls |= make_controls("everyday", defaults)
-            clean_up = gr.Checkbox(False, label="Clean up the result with the denoiser (ZS-N2N, ~20 s on CPU)")
+            clean_up = gr.Checkbox(False, label="Clean up the result with the denoiser (ZS-N2N, 10-25 s on a CPU)")
     with gr.Accordion("Paint regions (optional)", open=False):
         gr.Markdown(LEGEND)
         with gr.Row():
