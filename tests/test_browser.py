@@ -158,8 +158,8 @@ def test_paint_two_regions_with_two_paintings_and_run(page_url, content_path, st
                 y = box["y"] + box["height"] * (top + (bottom - top) * k)
                 page.mouse.move(box["x"] + box["width"] * 0.15, y)
                 page.mouse.down()
-                for step in range(7):
-                    page.mouse.move(box["x"] + box["width"] * (0.15 + 0.7 * step / 6), y)
+                for step in range(4):
+                    page.mouse.move(box["x"] + box["width"] * (0.15 + 0.7 * step / 3), y)
                 page.mouse.up()
         page.screenshot(path=shots / "6_painted.png", full_page=True)
         page.get_by_role("button", name="Run").first.click()
