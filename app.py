@@ -10,7 +10,7 @@ import argparse
 import gradio as gr
 
 from style_core.transfer import warm_up
-from ui import CSS, MAX_UPLOAD, build_page
+from ui import LAUNCH, build_page
 from ui.jobs import engine_thread
 from ui.machine import measure
 
@@ -26,8 +26,7 @@ def main() -> None:
     page = build_page(machine)
     page.queue(max_size=32)
     page.launch(
-        share=args.share, server_name=args.server_name, server_port=args.port, max_file_size=MAX_UPLOAD,
-        theme=gr.themes.Soft(), css=CSS,
+        share=args.share, server_name=args.server_name, server_port=args.port, theme=gr.themes.Soft(), **LAUNCH,
     )  # fmt: skip
 
 

@@ -10,6 +10,8 @@ from .machine import UNMEASURED, Machine
 MAX_UPLOAD = "20mb"
 # Gradio stretches a lone gallery tile to the full width; keep result tiles thumbnail-sized.
 CSS = "#results .grid-container { grid-template-columns: repeat(auto-fill, minmax(160px, 180px)) !important; }"
+# What app.py launches the page with, and the tests too: no allowed_paths (the server's files stay unserved).
+LAUNCH = {"max_file_size": MAX_UPLOAD, "css": CSS}
 
 
 def build_page(machine: Machine = UNMEASURED) -> gr.Blocks:
