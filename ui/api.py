@@ -38,6 +38,16 @@ from .machine import Machine
 from .stylise import photo_aspect
 
 
+class SettingsInput(gr.JSON):
+    """gr.JSON whose API schema is an object: gr.JSON's own ({"type": {}}) is not valid JSON Schema, and MCP
+    clients refuse every call against it."""
+
+    is_template = True  # render with the ordinary JSON front end
+
+    def api_info(self) -> dict[str, Any]:
+        return {"type": "object", "description": "settings by name"}
+
+
 def _config(preset: str, settings: dict[str, Any] | None) -> StyleConfig:
     with user_errors():
         return settings_to_config(preset or DEFAULT_PRESET, settings)
@@ -52,9 +62,17 @@ def _config(preset: str, settings: dict[str, Any] | None) -> StyleConfig:
 def stylize(
     content: str, style: str, preset: str, settings: dict | None, more_styles: list[str] | None, denoise: bool
 ) -> Iterator[tuple[str, str, Any]]:
-    """Stylise `content` with `style` (and `more_styles`, blended by settings["style_blend"]): a preset, then
-    `settings` by name. Streams previews; the last output is the PNG (its settings inside), a status line and
-    the exact settings used."""
+    """Stylise a photo with a painting (Gatys et al. neural style transfer). Streams previews; the last output
+    is the PNG (its settings inside), a status line and the exact settings used.
+
+    Args:
+        content: the photo to stylise (an image file)
+        style: the painting whose style is applied (an image file)
+        preset: named settings to start from: gatys2015, balanced, strong_style, keep_colors, fast_preview, thorough
+        settings: settings by name over the preset, e.g. {"size": 384, "strength": 2} (presets lists every one)
+        more_styles: further paintings, blended by settings["style_blend"]
+        denoise: clean the result with the Zero-Shot Noise2Noise denoiser
+    """
     if not content or not style:
         raise gr.Error("Give a content photo and a style image.")
     config = _config(preset, settings)
@@ -83,8 +101,16 @@ def make_compare(machine: Machine) -> Callable[..., Iterator[str]]:
     def compare(
         content: str, style: str | None, kind: str, paintings: list[str] | None, preset: str, settings: dict | None
     ) -> Iterator[str]:
-        """A labelled grid: `kind` presets, styles (`style` and the named example `paintings`) or strength x
-        layers."""
+        """A labelled comparison grid of small stylised cells, one image.
+
+        Args:
+            content: the photo (an image file)
+            style: the painting (an image file); for kind "styles" it may be left out if paintings are named
+            kind: presets (each preset), styles (this and the named paintings) or strength x layers (Figure 3)
+            paintings: example paintings by caption, for kind "styles", e.g. ["The Starry Night, Vincent van Gogh"]
+            preset: named settings the cells start from
+            settings: settings by name applied over the preset
+        """
         if not content:
             raise gr.Error("Give a content photo.")
         if kind not in GRID_KINDS:
@@ -105,7 +131,11 @@ def make_compare(machine: Machine) -> Callable[..., Iterator[str]]:
 
 @gpu(lambda image: DENOISE_GPU_S)
 def denoise(image: str) -> Iterator[str]:
-    """Zero-Shot Noise2Noise on one image; the PNG of the result."""
+    """Remove noise from a photo with Zero-Shot Noise2Noise (a small network fitted to this one image).
+
+    Args:
+        image: the noisy image (an image file)
+    """
     if not image:
         raise gr.Error("Give an image to denoise.")
     for _, _, path in denoise_job(image):
@@ -114,13 +144,17 @@ def denoise(image: str) -> Iterator[str]:
 
 
 def settings_from_png(png: str) -> dict:
-    """The exact settings a result PNG carries."""
+    """The exact settings a result PNG of this app carries, to rerun or change them.
+
+    Args:
+        png: a PNG made by this app
+    """
     with user_errors():
         return StyleConfig.from_dict(read_png_settings(png)).to_dict()
 
 
 def presets() -> dict:
-    """Every named preset's full settings."""
+    """Every named preset's full settings: the names and values the other tools' settings take."""
     return {name: config.to_dict() for name, config in PRESETS.items()}
 
 
@@ -130,7 +164,7 @@ def render(machine: Machine) -> None:
         more_styles = gr.File([], file_count="multiple", label="more_styles")
         image, png = gr.File(label="image"), gr.File(label="png")
         preset = gr.Dropdown(list(PRESETS), value=DEFAULT_PRESET, label="preset")
-        settings = gr.JSON({}, label="settings")
+        settings = SettingsInput({}, label="settings")
         denoise_flag = gr.Checkbox(False, label="denoise")
         kind = gr.Dropdown(list(GRID_KINDS), value=GRID_KINDS[0], label="kind")
         paintings = gr.Dropdown([p.caption for p in PAINTINGS], value=[], multiselect=True, label="paintings")

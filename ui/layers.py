@@ -23,7 +23,18 @@ def layers_seconds(own_photo, own_painting, photo, painting, kind, size, steps, 
 
 @gpu(layers_seconds)
 def layers(own_photo, own_painting, photo, painting, kind, size, steps, progress=gr.Progress()):
-    """Stream both rows (captioned cells) and the labelled figure as each reconstruction finishes."""
+    """The paper's Figure 1 with your images: the photo rebuilt from single VGG19 layers and the painting's
+    texture from growing sets of layers. Streams both rows and the labelled figure as each cell finishes.
+
+    Args:
+        own_photo: the photo for the content row (an image file; empty: photo)
+        own_painting: the painting for the style row (an image file; empty: painting)
+        photo: the photo of the Stylise tab
+        painting: the painting of the Stylise tab
+        kind: which rows: content, style or both
+        size: each cell's long side in px (64 to 256)
+        steps: L-BFGS steps per cell (10 to 200)
+    """
     image, style = own_photo or photo, own_painting or painting
     with user_errors():
         config = ExploreConfig(kind=kind, size=int(size), steps=int(steps))
