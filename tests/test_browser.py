@@ -7,6 +7,7 @@ import contextlib
 import io
 import json
 import os
+import re
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
@@ -168,3 +169,44 @@ def test_paint_two_regions_with_two_paintings_and_run(page_url, content_path, st
         png = page.request.get(page.locator("#download a").first.get_attribute("href")).body()
         masks = json.loads(Image.open(io.BytesIO(png)).text["style_core:notes"])["masks"]
         assert len(masks) == 2 and all(masks)  # both painted regions reached the engine
+
+
+def test_a_share_link_opens_the_result_and_settings_in_another_browser(page_url, content_path, style_path, tmp_path):
+    from playwright.sync_api import expect, sync_playwright
+
+    shots = screenshot_dir(tmp_path)
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS, headless=True)
+        sharer = browser.new_context(viewport={"width": 1400, "height": 1500}).new_page()
+        sharer.goto(page_url)
+        sharer.locator("#content-input input[type=file]").set_input_files(str(content_path))
+        sharer.locator("#style-input input[type=file]").set_input_files(str(style_path))
+        for label, value in (("Output size (long side, px)", 128), ("Iterations", 3), ("Style strength", 2.5)):
+            field = number_field(sharer, label)
+            field.fill(str(value))
+            field.press("Enter")
+        sharer.get_by_role("button", name="Run").first.click()
+        expect(sharer.get_by_text("Done in")).to_be_visible(timeout=240_000)
+        sharer.get_by_role("button", name="Share this result").click()
+        link_box = sharer.locator("#share-link textarea")
+        expect(link_box).to_have_value(re.compile(r"\?share=[\w-]{22}$"), timeout=30_000)
+        link = link_box.input_value()
+
+        friend = browser.new_context(viewport={"width": 1400, "height": 1500}).new_page()  # no cookies, no session
+        friend.goto(link)
+        expect(friend.locator("#status")).to_contain_text("A shared result", timeout=30_000)
+        for image in ("#content-input img", "#style-input img", "#result img"):
+            expect(friend.locator(image).first).to_be_visible(timeout=10_000)
+        for label, value in (("Output size (long side, px)", "128"), ("Iterations", "3"), ("Style strength", "2.5")):
+            expect(number_field(friend, label)).to_have_value(value)
+        natural = friend.locator("#result img").first.evaluate("e => [e.naturalWidth, e.naturalHeight]")
+        assert max(natural) == 128
+        friend.screenshot(path=shots / "8_shared.png", full_page=True)
+        friend.get_by_role("button", name="Run").first.click()  # ready to run again, as it was made
+        expect(friend.get_by_text("Done in")).to_be_visible(timeout=240_000)
+
+        friend.goto(re.sub(r"share=[\w-]+", "share=" + "x" * 22, link))  # a link whose share is gone
+        expect(friend.locator("#status")).to_contain_text("This shared result has expired", timeout=30_000)
+        expect(friend.get_by_role("button", name="Run").first).to_be_enabled()  # the page itself works
+        friend.screenshot(path=shots / "9_expired.png")
+        browser.close()

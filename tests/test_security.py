@@ -1,14 +1,17 @@
-"""The routes read only what a user uploaded and serve only what a run made: raw HTTP requests, as an attacker
-would send them (gradio_client uploads files from its own disk, so it cannot send a server path)."""
+"""The routes read only what a user uploaded and serve only what a run made (a share only through its link):
+raw HTTP requests, as an attacker would send them (gradio_client uploads files from its own disk, so it cannot
+send a server path)."""
 
 from pathlib import Path
 
 import httpx
 import pytest
 from gradio_client import Client, handle_file
+from PIL import Image
 
 from ui import LAUNCH, build_page
 from ui.jobs import RESULTS_DIR
+from ui.share import SHARES_DIR, save_share
 
 from .conftest import ROOT
 
@@ -60,3 +63,15 @@ def test_a_result_does_not_open_the_servers_files_or_other_results(url, content_
         answer = stranger.get(f"gradio_api/file={path}")
         assert answer.status_code in (403, 404), (path, answer.status_code)
         assert b"root:" not in answer.content
+
+
+def test_a_share_link_opens_only_through_the_page_never_its_files_by_path(url, tmp_path):
+    image = tmp_path / "photo.png"
+    Image.new("RGB", (64, 48), "red").save(image)
+    item = {"path": str(image), "before": str(image), "content": str(image), "styles": [str(image)]}
+    name = save_share(item | {"settings": {}, "caption": "", "clean_up": False, "regions": False})
+    stranger = httpx.Client(base_url=url)
+    for path in [SHARES_DIR, SHARES_DIR / name, *sorted((SHARES_DIR / name).iterdir())]:
+        answer = stranger.get(f"gradio_api/file={path}")
+        assert answer.status_code in (403, 404), (path, answer.status_code)
+    assert stranger.get(f"?share={name}").status_code == 200  # the page itself, which then loads the share

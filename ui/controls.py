@@ -84,6 +84,12 @@ def config_to_values(config: StyleConfig) -> dict[str, Any]:
     return {name: TEXT_FIELDS[name][0](value) if name in TEXT_FIELDS else value for name, value in vars(config).items()}
 
 
+def page_values(config: StyleConfig, controls: dict[str, gr.Component]) -> dict[gr.Component, Any]:
+    """A handler's return value that sets every control, keyed by component (Gradio's dict outputs)."""
+    values = config_to_values(config)
+    return {component: values[name] for name, component in controls.items()}
+
+
 def values_to_config(values: dict[str, Any]) -> StyleConfig:
     """A validated StyleConfig from the widgets' values (every field), within the page's limits."""
     settings = {name: _from_widget(name, value) for name, value in values.items()}

@@ -207,15 +207,18 @@ def compare_job(
             yield compose_grid(cells, plan.row_labels, plan.column_labels)
 
 
-def save_result(result: Result, content: str, history: list[dict], clean_up: bool) -> tuple[Path, Image.Image]:
-    """The result's PNG (settings inside) and a before image of the same size, added to the history."""
+def save_result(
+    result: Result, content: str, history: list[dict], clean_up: bool, styles: list[str] = (), regions: bool = False
+) -> tuple[Path, Image.Image]:
+    """The result's PNG (settings inside) and a before image of the same size, added to the history with what
+    made it (the upload paths, for a share link while they last)."""
     path, before_path = result_path(), result_path()
     result.save(path)
     before = load_image(content).resize(result.image.size, Image.Resampling.LANCZOS)
     before.save(before_path)  # the upload itself may be cleaned from Gradio's cache before the gallery is
-    settings = result.config.to_dict()
     entry = {"path": str(path), "before": str(before_path), "caption": caption(result.config, clean_up)}
-    history.append({**entry, "settings": settings})
+    made_of = {"content": content, "styles": list(styles), "clean_up": clean_up, "regions": regions}
+    history.append({**entry, "settings": result.config.to_dict(), **made_of})
     return path, before
 
 

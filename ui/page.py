@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import gradio as gr
 
-from . import api, compare, denoise, layers, stylise
+from . import api, compare, denoise, layers, share, stylise
 from .machine import UNMEASURED, Machine
 
 MAX_UPLOAD = "20mb"
@@ -32,4 +32,5 @@ def build_page(machine: Machine = UNMEASURED) -> gr.Blocks:
         with gr.Tab("Denoise"):
             denoise.render()
         api.render(machine)
+        share.open_on_load(page, stylise_tab)
     return page

@@ -12,7 +12,8 @@ from PIL import Image
 from style_core import PRESETS, SETTINGS, StyleConfig, StyleCoreError, preset, read_png_settings
 from style_core.config import DEFAULT_PRESET, LAYER_WEIGHT_PRESETS, STYLE_LAYERS, format_style_layers
 
-from .controls import PhotoInput, config_to_values, make_controls, values_to_config
+from . import share
+from .controls import PhotoInput, make_controls, page_values, values_to_config
 from .examples import CONTENT_EXAMPLES, PAINTINGS
 from .jobs import (
     DENOISE_GPU_S,
@@ -30,20 +31,29 @@ from .regions import LEGEND, make_editor, masks_from_editor
 
 
 @dataclass
+class ResultArea:
+    """Where a finished result shows; `shown` holds the history item on view (what Share shares)."""
+
+    image: gr.Image
+    before_after: gr.ImageSlider
+    download: gr.File
+    status: gr.Markdown
+    shown: gr.State
+    share: gr.Button
+
+
+@dataclass
 class StyliseTab:
     """What the other tabs use: the uploaded images and the settings controls."""
 
     content: gr.Image
     style: gr.Image
+    second_style: gr.Image
+    clean_up: gr.Checkbox
     controls: dict[str, gr.Component]
     run: gr.Button
     stop: gr.Button
-
-
-def page_values(config: StyleConfig, controls: dict[str, gr.Component]) -> dict[gr.Component, Any]:
-    """A handler's return value that sets every control, keyed by component (Gradio's dict outputs)."""
-    values = config_to_values(config)
-    return {component: values[name] for name, component in controls.items()}
+    result: ResultArea
 
 
 def stylise_seconds(content, style, second_style, clean_up, regions, history, progress=None, **settings) -> float:
@@ -64,11 +74,11 @@ def stylise(content, style, second_style, clean_up, regions, history, progress=g
     history = list(history or [])
     for image, status, result in stylise_job(content, styles, config, clean_up, progress, masks):
         if result is None:
-            yield image if image is not None else gr.skip(), status, gr.skip(), gr.skip(), gr.skip(), gr.skip()
+            yield image if image is not None else gr.skip(), status, *[gr.skip()] * 5
         else:
-            path, before = save_result(result, content, history, clean_up)
+            path, before = save_result(result, content, history, clean_up, styles, regions=masks is not None)
             gallery = [(item["path"], item["caption"]) for item in history]
-            yield result.image, status, gallery, (before, result.image), str(path), history
+            yield result.image, status, gallery, (before, result.image), str(path), history, history[-1]
 
 
 def render(history: gr.State, machine: Machine) -> StyliseTab:
@@ -110,18 +120,18 @@ def render(history: gr.State, machine: Machine) -> StyliseTab:
         run = gr.Button("Run", variant="primary")
         stop = gr.Button("Stop", variant="stop")
     expected = gr.Markdown(machine.expected(defaults), elem_id="expected")
-    status = gr.Markdown("")
-    result, before_after, download, results, restore = _result_area(history, controls)
+    status = gr.Markdown("", elem_id="status")
+    area, results, restore = _result_area(history, controls, status)
     run_event = heavy_click(
         run, stylise, [content, style, second_style, clean_up, regions, history],
-        [result, status, results, before_after, download, history],
+        [area.image, status, results, area.before_after, area.download, history, area.shown],
         inputs_kwargs=controls, api_visibility="undocumented", api_name="stylise_page",
-        show_progress="minimal", show_progress_on=[result],
+        show_progress="minimal", show_progress_on=[area.image],
     )  # fmt: skip
     stop.click(None, None, None, cancels=[run_event])
     _wire_settings(controls, preset_name, layer_weighting, restore, defaults.size)
     _wire_expected(machine, expected, content, clean_up, controls)
-    return StyliseTab(content, style, controls, run, stop)
+    return StyliseTab(content, style, second_style, clean_up, controls, run, stop, area)
 
 
 def _image_inputs() -> tuple[gr.Image, gr.Image]:
@@ -142,8 +152,10 @@ def _image_inputs() -> tuple[gr.Image, gr.Image]:
     return content, style
 
 
-def _result_area(history: gr.State, controls: dict) -> tuple:
-    """The result, the before/after slider, downloads, the restore drop zone and the session's gallery."""
+def _result_area(history: gr.State, controls: dict, status: gr.Markdown) -> tuple[ResultArea, gr.Gallery, gr.File]:
+    """The result, the before/after slider, downloads, the share link, the restore drop zone and the session's
+    gallery."""
+    shown = gr.State(None)
     with gr.Row():
         result = gr.Image(label="Result", format="png", type="pil", interactive=False, height=420, elem_id="result")
         before_after = gr.ImageSlider(label="Before / after", format="png", type="pil", elem_id="before-after")
@@ -151,6 +163,7 @@ def _result_area(history: gr.State, controls: dict) -> tuple:
         download = gr.File(label="Download PNG (settings embedded)", interactive=False, elem_id="download")
         download_all = gr.DownloadButton("Download all results (zip)", value=None, interactive=False)
         restore = gr.File(label="Drop a result PNG here to restore its settings", file_types=[".png"])
+    share_button = share.render(shown)
     results = gr.Gallery(
         label="This session's results: click one to see it and restore its settings", columns=6, height=220,
         format="png", elem_id="results", object_fit="contain", preview=False,
@@ -163,10 +176,11 @@ def _result_area(history: gr.State, controls: dict) -> tuple:
             raise gr.Error("This result has expired (results are kept for two hours): run it again.")
         image, before = Image.open(item["path"]), Image.open(item["before"])
         values = page_values(StyleConfig.from_dict(item["settings"]), controls)
-        return {result: image, before_after: (before, image), download: item["path"], **values}
+        return {result: image, before_after: (before, image), download: item["path"], shown: item, **values}
 
-    results.select(show_item, [history], [result, before_after, download, *controls.values()], api_visibility="private")
-    return result, before_after, download, results, restore
+    outputs = [result, before_after, download, shown, *controls.values()]
+    results.select(show_item, [history], outputs, api_visibility="private")
+    return ResultArea(result, before_after, download, status, shown, share_button), results, restore
 
 
 def _wire_expected(
