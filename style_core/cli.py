@@ -69,8 +69,12 @@ def add_setting_flags(parser: argparse.ArgumentParser) -> None:
 
 
 def _add_inputs(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--content", required=True, help="the photo to stylise")
+    parser.add_argument("--content", required=True, help="the photo to stylise (stylize: or a folder of them)")
     parser.add_argument("--style", action="append", required=True, help="a style image; repeat for several")
+    _add_run_options(parser)
+
+
+def _add_run_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--preset", choices=sorted(PRESETS), help=f"named settings to start from (default {DEFAULT_PRESET})"
     )
@@ -85,7 +89,9 @@ def build_parser() -> argparse.ArgumentParser:
 
     stylize_command = commands.add_parser("stylize", help="stylise a content image with one or more style images")
     _add_inputs(stylize_command)
-    stylize_command.add_argument("--out", required=True, help="output PNG (the full settings are stored inside it)")
+    stylize_command.add_argument(
+        "--out", required=True, help="output PNG (the full settings are stored inside it); a folder when --content is"
+    )
     stylize_command.add_argument(
         "--denoise", action="store_true", help="clean the result with the ZS-N2N denoiser (fast mode)"
     )
@@ -93,6 +99,10 @@ def build_parser() -> argparse.ArgumentParser:
         "--mask", action="append",
         help="where the matching --style goes (white = its region; black = not there); one per --style, in the "
         "same order; where no mask is white the photo is kept",
+    )  # fmt: skip
+    stylize_command.add_argument(
+        "--start", help="refine this picture (e.g. a result PNG, with --config of the same PNG and a larger --size: "
+        "a print of it) instead of starting afresh",
     )  # fmt: skip
     add_setting_flags(stylize_command)
 
@@ -121,6 +131,20 @@ def build_parser() -> argparse.ArgumentParser:
     explore_command.add_argument("--seed", type=int, default=0)
     explore_command.add_argument("--device")
     explore_command.add_argument("--quiet", action="store_true")
+
+    video = commands.add_parser(
+        "video", help="stylise a clip (MP4, WebM, MOV, GIF) without flicker: each frame starts from the last, "
+        "warped along the optical flow (Ruder et al. 2016)",
+    )  # fmt: skip
+    video.add_argument("--input", required=True, help="the clip")
+    video.add_argument("--style", action="append", required=True, help="a style image; repeat for several")
+    _add_run_options(video)
+    video.add_argument("--out", required=True, help="output .mp4 (H.264) or .gif")
+    video.add_argument("--gif", help="also write the result as this GIF")
+    video.add_argument("--fps", type=float, help="frames per second to keep (default: the clip's)")
+    video.add_argument("--frame-steps", type=int, help="optimiser steps on each frame after the first")
+    video.add_argument("--frame-by-frame", action="store_true", help="no temporal loss (flickers; for comparison)")
+    add_setting_flags(video)
 
     commands.add_parser("presets", help="list the named presets")
     commands.add_parser("settings", help="print the table of every setting (Markdown, as in README.md)")
@@ -196,19 +220,77 @@ class ProgressBar:
 
 def run_stylize(args: argparse.Namespace) -> int:
     config = config_from_args(args)
+    if Path(args.content).is_dir():
+        return _stylize_folder(args, config)
+    _stylize_one(args, config, args.content, args.out)
+    return 0
+
+
+def _stylize_one(args: argparse.Namespace, config: StyleConfig, content: str, out: str, label: str = "") -> None:
     bar = ProgressBar(not args.quiet)
-    events = run(args.content, args.style, config, masks=args.mask, clean_up=args.denoise, device=args.device)
-    for event in events:
+    options = {"masks": args.mask, "clean_up": args.denoise, "device": args.device, "start": args.start}
+    for event in run(content, args.style, config, **options):
         if isinstance(event, Progress):
-            bar.show(event)
+            bar.show(event, label)
         elif isinstance(event, Result):
             result = event
         else:
             bar.show_denoise(event)
     bar.close()
-    result.save(args.out)
+    result.save(out)
     if not args.quiet:
-        print(f"wrote {args.out} ({result.image.width}x{result.image.height}) in {result.seconds:.1f}s")
+        print(f"wrote {out} ({result.image.width}x{result.image.height}) in {result.seconds:.1f}s")
+
+
+PHOTO_SUFFIXES = {".jpg", ".jpeg", ".png", ".webp", ".bmp", ".tif", ".tiff"}
+
+
+def _stylize_folder(args: argparse.Namespace, config: StyleConfig) -> int:
+    """Every photo in the --content folder into the --out folder as <name>.png; a bad file is reported and
+    skipped, the rest still run."""
+    photos = sorted(p for p in Path(args.content).iterdir() if p.suffix.lower() in PHOTO_SUFFIXES)
+    if not photos:
+        raise ConfigError(f"{args.content}: no photos in this folder ({', '.join(sorted(PHOTO_SUFFIXES))})")
+    if args.mask or args.start:
+        raise ConfigError("--mask and --start apply to one photo, not to a folder")
+    out = Path(args.out)
+    out.mkdir(parents=True, exist_ok=True)
+    failed = 0
+    for number, photo in enumerate(photos, start=1):
+        try:
+            _stylize_one(args, config, str(photo), str(out / f"{photo.stem}.png"), f"[{number}/{len(photos)}] ")
+        except StyleCoreError as error:
+            failed += 1
+            print(f"\nskipped {photo.name}: {error}", file=sys.stderr)
+    return EXIT_USAGE if failed else 0
+
+
+def run_video(args: argparse.Namespace) -> int:
+    from .video import FRAME_STEPS, read_clip, resample, stylize_video, write_gif, write_mp4
+
+    config = config_from_args(args)
+    clip = read_clip(args.input)
+    clip = resample(clip, args.fps) if args.fps else clip
+    for note in clip.notes:
+        print(f"note: {Path(args.input).name}: {note}", file=sys.stderr)
+    steps = args.frame_steps or FRAME_STEPS
+    events = stylize_video(clip, args.style, config, temporal=not args.frame_by_frame, frame_steps=steps,
+                           device=args.device)  # fmt: skip
+    bar = ProgressBar(not args.quiet)
+    for event in events:
+        if bar.enabled:
+            sys.stderr.write(
+                f"\rframe {event.frame}/{event.frames} step {event.step} {event.elapsed:.0f}s, ~{event.eta:.0f}s left  "
+            )
+        if event.done:
+            frames = event.result
+    bar.close()
+    writers = {".gif": write_gif}
+    writers.get(Path(args.out).suffix.lower(), write_mp4)(frames, clip.fps, args.out)
+    if args.gif:
+        write_gif(frames, clip.fps, args.gif)
+    if not args.quiet:
+        print(f"wrote {args.out} ({len(frames)} frames, {frames[0].width}x{frames[0].height}, {clip.fps:g} fps)")
     return 0
 
 
@@ -283,6 +365,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return run_compare(args)
         if args.command == "explore":
             return run_explore(args)
+        if args.command == "video":
+            return run_video(args)
         return run_denoise(args)
     except StyleCoreError as error:
         print(f"\nerror: {error}", file=sys.stderr)

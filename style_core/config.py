@@ -206,6 +206,12 @@ class StyleConfig:
         1.0, label="Style scale", low=0.1, high=4,
         help="style image size relative to the output; smaller gives bigger brush strokes",
     )  # fmt: skip
+    # Not in the paper: past this size a scale is refined in overlapping tiles (tiles.py), so a print size fits in
+    # a few GB; the style targets stay the whole painting's.
+    tile_size: int = setting(
+        1024, label="Tile size (px)", low=0, high=MAX_SIZE,
+        help="scales larger than a picture this long are refined tile by tile, in bounded memory; 0 = never tile",
+    )  # fmt: skip
     style_blend: list[float] | None = setting(
         None, label="Style blend weights", tier="styles",
         help="one weight per style image, e.g. 0.7, 0.3; empty blends them equally",
@@ -402,3 +408,13 @@ def preset(name: str) -> StyleConfig:
     if name not in PRESETS:
         raise ConfigError(f"unknown preset {name!r}; choose one of {', '.join(PRESETS)}")
     return PRESETS[name].replace()
+
+
+PRINT_SIZE = 2048
+PRINT_STEPS = 4
+
+
+def print_settings(config: StyleConfig, size: int = PRINT_SIZE) -> StyleConfig:
+    """A finished result's settings for taking it to `size` px, given to stylize as its `start`: one scale at that
+    size, a few steps that redraw the enlarged picture's blur in the painting's strokes at the print's resolution."""
+    return config.replace(size=size, scales=1, iterations=PRINT_STEPS, min_change=0.0)

@@ -11,6 +11,7 @@ import time
 
 import torch
 
+from . import tiles
 from .config import StyleConfig
 from .device import autocast, network_dtype, pick_device
 from .vgg import CANVAS_MARGIN, VGG19Features
@@ -56,14 +57,25 @@ def pixels_share(long_side: int, aspect: float, config: StyleConfig) -> float:
     return (long_side + margin) * (long_side * aspect + margin) / UNIT_SIZE**2
 
 
+def _parts(long_side: int, aspect: float, config: StyleConfig) -> list[float]:
+    """The pixel shares a scale's steps run on: its canvas, or each of its tiles (tiles.py)."""
+    margin = 2 * round(CANVAS_MARGIN * long_side) if config.padding == "canvas" else 0
+    height, width = round(long_side * aspect) + margin, long_side + margin
+    if not tiles.needs_tiles(long_side, config.tile_size):
+        return [pixels_share(long_side, aspect, config)]
+    return [tile.height * tile.width / UNIT_SIZE**2 for tile in tiles.plan_tiles(height, width, config.tile_size)]
+
+
 def run_units(config: StyleConfig, aspect: float = 0.75, styles: int = 1) -> float:
     """The most a run with `config` costs, in units (every scale runs all its steps), for a photo whose short
     side is `aspect` times its long side."""
     units = RUN_SETUP_UNITS + (FEEDFORWARD_UNITS if config.init == "feedforward" else 0.0)
     for long_side, steps in zip(config.scale_sizes(), config.scale_iterations()):
-        share = pixels_share(long_side, aspect, config) ** PIXEL_EXPONENT
         style_share = ((long_side * config.style_scale) ** 2 * aspect / UNIT_SIZE**2) ** PIXEL_EXPONENT
-        units += steps * STEP_SHARE * share + FORWARD_SHARE * (share + styles * style_share)
+        units += FORWARD_SHARE * styles * style_share
+        for part in _parts(long_side, aspect, config):
+            share = part**PIXEL_EXPONENT
+            units += steps * STEP_SHARE * share + FORWARD_SHARE * share
     return units
 
 

@@ -44,19 +44,24 @@ def run(
     clean_up: bool = False,
     device: str | torch.device | None = None,
     preview_every: float = 3.0,
+    start: ImageSource | None = None,
 ) -> Iterator[Progress | DenoiseProgress | Result]:
     """Stylise `content` (in painted regions with `masks`, one per style); with `clean_up`, denoise the
     result (ZS-N2N fast mode, seeded like the run). Masks are inputs like the images: the result's notes
-    record their fingerprints, so a rerun with `--config result.png` can be given the same files."""
+    record their fingerprints, so a rerun with `--config result.png` can be given the same files; so is a
+    `start` picture's (see transfer.stylize)."""
     started = time.perf_counter()
     image = None
-    for event in stylize(content, styles, config, masks=masks, device=device, preview_every=preview_every):
+    events = stylize(content, styles, config, masks=masks, device=device, preview_every=preview_every, start=start)
+    for event in events:
         yield event
         if event.done:
             image = event.image
     if image is None:
         raise StyleCoreError("the run ended without an image")
     notes = {"masks": [fingerprint(mask) for mask in masks]} if masks else None
+    if start is not None:
+        notes = {**(notes or {}), "start": fingerprint(start)}
     if clean_up:
         denoise_config = DenoiseConfig(seed=config.seed)
         for event in denoise(image, denoise_config, device=device):

@@ -18,7 +18,7 @@ import numpy as np
 import torch
 from PIL import Image
 
-from . import feedforward
+from . import feedforward, tiles
 from .config import StyleConfig
 from .device import autocast, cudnn_benchmark, is_out_of_memory, network_dtype, out_of_memory, pick_device
 from .errors import ConfigError, ImageError, StyleCoreError
@@ -44,6 +44,7 @@ from .vgg import CANVAS_MARGIN, VGG19Features, mirror_out
 STYLE_TERM_SCALE = 1e-2
 FIRST_STEP_CHANGE = 3 / 255  # how far (0-1) L-BFGS's first step at each scale moves a pixel on average
 FRAME_BAND = 1 / 32  # the frame term's band, as a fraction of the long side
+FEEDFORWARD_MAX_SIDE = 1024
 
 
 @dataclass
@@ -74,6 +75,22 @@ def working_size(image: Image.Image, long_side: int) -> tuple[int, int]:
 
 
 @dataclass
+class TemporalHold:
+    """Ruder et al.'s temporal term for video (style_core.video): the result held to `target`, the previous
+    frame's result warped by the optical flow, where `reliable` (1x1xHxW, 0-1) says the flow can be trusted."""
+
+    target: torch.Tensor  # 1x3xHxW in [0, 1], any size: resized to each scale's
+    reliable: torch.Tensor
+    weight: float
+
+    def at(self, height: int, width: int, margin: int) -> tuple[torch.Tensor, torch.Tensor]:
+        """Target and reliability at a scale's size, on its canvas (the margin not held)."""
+        target = mirror_out(resize_tensor(self.target, height, width), margin)
+        reliable = torch.nn.functional.pad(resize_tensor(self.reliable, height, width), [margin] * 4)
+        return target, reliable
+
+
+@dataclass
 class Run:
     """What every scale of one run shares: the settings, the images, the network and its precision."""
 
@@ -86,6 +103,7 @@ class Run:
     dtype: torch.dtype  # the network's; losses and the image stay float32
     model: VGG19Features
     generator: torch.Generator
+    hold: TemporalHold | None = None
 
     def features(self, image: torch.Tensor) -> dict[str, torch.Tensor]:
         """VGG19 features in float32 (the network itself may run in bfloat16)."""
@@ -146,18 +164,27 @@ def stylize(
     masks: Sequence[ImageSource | None] | None = None,
     device: str | torch.device | None = None,
     preview_every: float = 3.0,
+    start: ImageSource | None = None,
+    hold: TemporalHold | None = None,
 ) -> Iterator[Progress]:
     """Stylise `content` with one or more `styles`; yields Progress events, the last one with the image.
 
     `masks` (optional, one per style; None = everywhere): where each style goes, white = its region; where
-    no mask reaches the photo is kept (lightly stylised with `config.unmasked_style`)."""
+    no mask reaches the photo is kept (lightly stylised with `config.unmasked_style`). `start` (optional): a
+    picture to refine instead of the start `config.init` makes, e.g. a finished result taken to a print size.
+    `hold` (optional): a video frame's temporal term (TemporalHold)."""
     run = prepare(content, styles, config or StyleConfig(), masks, device)
+    run.hold = hold
+    start_image = None if start is None else load_image(start, "start image")
     clock = Clock(run, preview_every)
     image: torch.Tensor | None = None
     ran_out = False
     try:
         with cudnn_benchmark(run.device):
-            image = yield from _first_pass(run, clock)
+            if start_image is not None:
+                image = yield from _given_start(run, clock, start_image)
+            else:
+                image = yield from _first_pass(run, clock)
             for scale_index, long_side in enumerate(run.config.scale_sizes(), start=1):
                 image = yield from _optimise_scale(run, clock, scale_index, long_side, image)
     except (torch.OutOfMemoryError, RuntimeError) as error:
@@ -175,24 +202,30 @@ class Clock:
 
     def __init__(self, run: Run, preview_every: float):
         self.run, self.preview_every = run, preview_every
-        self.sizes, self.steps = run.config.scale_sizes(), run.config.scale_iterations()
-        self.pixels = [math.prod(run.size_at(size)) for size in self.sizes]
+        self.sizes = run.config.scale_sizes()
+        self.tiles = [len(scale_tiles(run, size)) or 1 for size in self.sizes]
+        self.steps = [steps * count for steps, count in zip(run.config.scale_iterations(), self.tiles)]
+        self.pixels = [math.prod(run.size_at(size)) / count for size, count in zip(self.sizes, self.tiles)]  # per step
         self.total_steps = sum(self.steps)
         self.total_step = 0
         self.start = time.perf_counter()
+        self.scale_start = self.start
         self.last_preview = -float("inf")
         self.losses: dict[str, float] = {}
         self.eta = 0.0
 
-    def step_done(self, scale_index: int, step: int, scale_start: float, losses: dict[str, float]) -> bool:
-        """Count a step; True when it is time for a preview."""
+    def begin_scale(self) -> None:
+        self.scale_start = time.perf_counter()
+
+    def step_done(self, scale_index: int, step: int, losses: dict[str, float]) -> bool:
+        """Count a step (`step` counted over the scale's tiles); True when it is time for a preview."""
         self.total_step += 1
         self.losses = losses
         now = time.perf_counter()
         # Steps left here plus later scales' steps in units of this scale's (cost grows with the pixels).
         pixels = self.pixels
         later = sum(n * p / pixels[scale_index - 1] for n, p in zip(self.steps[scale_index:], pixels[scale_index:]))
-        self.eta = (now - scale_start) / step * (self.steps[scale_index - 1] - step + later)
+        self.eta = (now - self.scale_start) / step * (self.steps[scale_index - 1] - step + later)
         if step == 1 or now - self.last_preview >= self.preview_every:
             self.last_preview = now
             return True
@@ -212,25 +245,56 @@ class Clock:
 def _optimise_scale(
     run: Run, clock: Clock, scale_index: int, long_side: int, image: torch.Tensor | None
 ) -> Iterator[Progress]:
-    """Optimise at one scale, starting from `image` (the last scale's result, or the initial image);
-    yields a Progress per step and returns the image."""
+    """Optimise at one scale (in tiles where it is too large to hold at once), starting from `image` (the last
+    scale's result, or the initial image); yields a Progress per step and returns the image."""
     config = run.config
     content_t = run.content_at(long_side)
-    height, width = content_t.shape[-2:]
-    margin = round(CANVAS_MARGIN * long_side) if config.padding == "canvas" else 0
+    margin = canvas_margin(config, long_side)
     canvas_t = mirror_out(content_t, margin)
     with torch.no_grad():
-        objective = Objective(run, canvas_t, _regions(run, long_side, content_t, margin), margin)
+        regions = _regions(run, long_side, content_t, margin)
     if image is None:
         image = _initial_image(config, canvas_t, run.styles[0], run.generator)
     else:
-        image = mirror_out(resize_tensor(image.detach(), height, width).clamp(0, 1), margin)
-    image = image.contiguous().requires_grad_(True)
-    optimizer = _make_optimizer(config, image)
-    stop_rule = StopRule(config.min_change, image)
-    scale_start = time.perf_counter()
-    steps_here = clock.steps[scale_index - 1]
-    for step in range(1, steps_here + 1):
+        image = mirror_out(resize_tensor(image.detach(), *content_t.shape[-2:]).clamp(0, 1), margin)
+    tile_plan = scale_tiles(run, long_side)
+    hold = run.hold.at(*content_t.shape[-2:], margin) if run.hold else None
+    steps = config.scale_iterations()[scale_index - 1]
+    refine = functools.partial(_refine, run, clock, scale_index, run.size_at(long_side), steps)
+    clock.begin_scale()
+    if tile_plan:
+        image = yield from _refine_in_tiles(refine, run, tile_plan, canvas_t, regions, image, margin, hold)
+    else:
+        with torch.no_grad():
+            objective = Objective(run, canvas_t, regions, margin, hold=hold)
+        image = yield from refine(objective, image, lambda current: _crop(current, margin))
+    return _crop(image, margin)
+
+
+def canvas_margin(config: StyleConfig, long_side: int) -> int:
+    return round(CANVAS_MARGIN * long_side) if config.padding == "canvas" else 0
+
+
+def scale_tiles(run: Run, long_side: int) -> list[tiles.Tile]:
+    """The tiles one scale's canvas is refined in; none when it is refined whole."""
+    if not tiles.needs_tiles(long_side, run.config.tile_size):
+        return []
+    width, height = run.size_at(long_side)
+    margin = canvas_margin(run.config, long_side)
+    height, width = height + 2 * margin, width + 2 * margin
+    return tiles.plan_tiles(height, width, run.config.tile_size)
+
+
+def _refine(
+    run: Run, clock: Clock, scale_index: int, size: tuple[int, int], steps: int, objective: Objective,
+    image: torch.Tensor, whole: Callable[[torch.Tensor], torch.Tensor], tile_index: int = 0,
+) -> Iterator[Progress]:  # fmt: skip
+    """Up to `steps` optimiser steps on `image` (the canvas, or one tile of it); `whole` makes the picture a
+    preview shows from it. Yields a Progress per step; returns the image."""
+    image = image.detach().contiguous().requires_grad_(True)
+    optimizer = _make_optimizer(run.config, image)
+    stop_rule = StopRule(run.config.min_change, image)
+    for step in range(1, steps + 1):
         losses = _step(optimizer, objective, image)
         with torch.no_grad():
             # The picture is shown clipped to 0-1. Left unclipped, L-BFGS lowers the loss with values no
@@ -240,13 +304,39 @@ def _optimise_scale(
             raise StyleCoreError(
                 "the optimisation diverged (the loss became NaN or infinite): lower the learning rate or the weights"
             )
-        show = clock.step_done(scale_index, step, scale_start, losses)
-        preview = to_pil(finish(run, _crop(image, margin))) if show else None
-        yield clock.progress(scale_index, (width, height), step, preview=preview)
+        show = clock.step_done(scale_index, tile_index * steps + step, losses)
+        preview = to_pil(finish(run, whole(image.detach()))) if show else None
+        yield clock.progress(scale_index, size, tile_index * steps + step, preview=preview)
         if stop_rule.settled(image):
-            clock.total_steps -= steps_here - step  # the bar's total shrinks to what will really run
+            clock.total_steps -= steps - step  # the bar's total shrinks to what will really run
             break
-    return _crop(image, margin)
+    return image.detach()
+
+
+def _refine_in_tiles(
+    refine: Callable, run: Run, tile_plan: list[tiles.Tile], canvas_t: torch.Tensor, regions: list[Region],
+    image: torch.Tensor, margin: int, hold: tuple[torch.Tensor, torch.Tensor] | None = None,
+) -> Iterator[Progress]:  # fmt: skip
+    """Refine the canvas one tile after another, each against the whole painting's targets, each written back
+    blended into what the earlier tiles left; returns the canvas."""
+    image = image.detach().clone()
+    side = tiles.tile_side(run.config.tile_size)
+    for index, tile in enumerate(tile_plan):
+        rows, columns = tile.slices
+        here = [Region(r.targets, None if r.mask is None else tile.crop(r.mask), r.weight) for r in regions]
+        with torch.no_grad():  # not in the paper: no frame term, as a tile's edges are not the picture's
+            held = tuple(tile.crop(part) for part in hold) if hold else None
+            objective = Objective(run, tile.crop(canvas_t), here, frame=False, hold=held)
+
+        def whole(part: torch.Tensor, rows=rows, columns=columns) -> torch.Tensor:
+            shown = image.clone()
+            shown[..., rows, columns] = part
+            return _crop(shown, margin)
+
+        refined = yield from refine(objective, tile.crop(image), whole, tile_index=index)
+        weight = tiles.blend_weight(tile, side).to(image)
+        image[..., rows, columns] = image[..., rows, columns] * (1 - weight) + refined * weight
+    return image
 
 
 LOSS_TERMS = ("content", "style", "tv", "frame", "total")
@@ -267,12 +357,24 @@ def _first_pass(run: Run, clock: Clock) -> Iterator[Progress]:
         yield clock.progress(1, run.size_at(first), 0, note=note)
         return None
     content_t = run.content_at(first)
-    start = _feedforward_start(run, content_t)
+    # Past FEEDFORWARD_MAX_SIDE the network paints at that size and its picture is enlarged: its memory stays
+    # bounded, and its strokes keep their size relative to the picture (they are a fixed number of pixels).
+    small = run.content_at(min(first, FEEDFORWARD_MAX_SIDE))
+    start = resize_tensor(_feedforward_start(run, small), *content_t.shape[-2:]).clamp(0, 1)
     if config.frame_weight:  # the network's picture may be lighter or darker along an edge: level it at once
         start = FrameLoss(content_t, 0, frame_band(content_t)).level(start)
     preview = to_pil(finish(run, resize_tensor(start, *run.content_full.shape[-2:]).clamp(0, 1)))
     yield clock.progress(1, run.size_at(first), 0, preview=preview)
     return start
+
+
+def _given_start(run: Run, clock: Clock, start: Image.Image) -> Iterator[Progress]:
+    """A given picture, enlarged to the first scale's size, shown at once (an event at step 0); returns it."""
+    width, height = run.size_at(run.config.scale_sizes()[0])
+    image = to_tensor(start.resize((width, height), Image.Resampling.LANCZOS), run.device)
+    clock.losses = dict.fromkeys(LOSS_TERMS, math.nan)
+    yield clock.progress(1, (width, height), 0, preview=to_pil(image))
+    return image
 
 
 def _feedforward_start(run: Run, content_t: torch.Tensor) -> torch.Tensor:
@@ -349,10 +451,13 @@ class Objective:
     """The loss at one scale: alpha * content + beta * strength * style + tv + frame, with fixed targets. The
     image is the canvas: the result with `margin` px around it (canvas padding)."""
 
-    def __init__(self, run: Run, content: torch.Tensor, regions: list[Region], margin: int = 0):
+    def __init__(
+        self, run: Run, content: torch.Tensor, regions: list[Region], margin: int = 0, frame: bool = True,
+        hold: tuple[torch.Tensor, torch.Tensor] | None = None,
+    ):  # fmt: skip
         self.run, self.config = run, run.config
         band = frame_band(content, margin)
-        self.frame_loss = FrameLoss(content, margin, band) if self.config.frame_weight else None
+        self.frame_loss = FrameLoss(content, margin, band) if self.config.frame_weight and frame else None
         content_features = run.features(content)
         self.content_losses = {name: ContentLoss(content_features[name]) for name in self.config.content_layers}
         # Per style layer, each region's (weight, loss); an unmasked run is one region covering everything.
@@ -361,6 +466,7 @@ class Objective:
             for name in run.config.style_layers
         }
         self.tv_loss = TVLoss()
+        self.hold = hold
 
     def __call__(self, image: torch.Tensor) -> tuple[torch.Tensor, dict[str, float]]:
         config = self.config
@@ -381,7 +487,12 @@ class Objective:
             + config.tv_weight * tv
             + config.frame_weight * frame  # not in the paper: the canvas alone leaves some edges' rows off-colour
         )
-        terms = {"content": content, "style": style, "tv": tv, "frame": frame, "total": total}
+        terms = {"content": content, "style": style, "tv": tv, "frame": frame}
+        if self.hold:  # Ruder et al. 2016: (x - warped previous frame)^2 where the flow is reliable
+            target, reliable = self.hold
+            terms["temporal"] = (reliable * (image - target).pow(2)).mean()
+            total = total + self.run.hold.weight * terms["temporal"]
+        terms["total"] = total
         return total, {name: float(value.detach()) for name, value in terms.items()}
 
 
@@ -509,6 +620,8 @@ def _style_moments(
         style_t = to_tensor(resize_long_side(style_image, long_side), run.device)
         if config.color == "match":
             style_t = match_color_statistics(style_t, content_t)
+        if tiles.needs_tiles(max(style_t.shape[-2:]), config.tile_size):
+            return tiles.tiled_moments(run.features, style_t, list(config.style_layers), config.tile_size)
         features = run.features(style_t)
         return {name: feature_moments(features[name]) for name in config.style_layers}
 

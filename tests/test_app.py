@@ -39,7 +39,8 @@ def every_field_changed() -> StyleConfig:
         pooling="avg", padding="replicate", weights="torchvision", precision="float32", init="noise", optimizer="adam",
         learning_rate=0.013, lbfgs_history=17,
         iterations=123, scales=3, scale_factor=1.7320508075688772, fine_steps_ratio=0.3, min_change=0.35,
-        size=333, style_scale=0.65, style_blend=[0.7, 0.3], mask_feather=3.5, unmasked_style=0.25, color="match",
+        size=333, style_scale=0.65, tile_size=512, style_blend=[0.7, 0.3], mask_feather=3.5, unmasked_style=0.25,
+        color="match",
         seed=987654321,
     )  # fmt: skip
     default = StyleConfig()
@@ -49,7 +50,7 @@ def every_field_changed() -> StyleConfig:
 
 def test_every_route_names_its_parameters_and_outputs(client):
     endpoints = client.view_api(return_format="dict", print_info=False)["named_endpoints"]
-    assert {"/stylize", "/compare", "/denoise", "/settings_from_png", "/presets"} <= set(endpoints)
+    assert {"/stylize", "/compare", "/denoise", "/settings_from_png", "/presets", "/video"} <= set(endpoints)
     for route, info in endpoints.items():
         names = [p["parameter_name"] for p in info["parameters"]] + [r["label"] for r in info["returns"]]
         assert all(name and not name.startswith(("param_", "value_")) for name in names), (route, names)
@@ -202,3 +203,23 @@ def test_the_layers_route_fills_the_figure_cell_by_cell(client, content_path):
     assert Image.open(figure).width > 5 * 64  # five cells and the labels
     with pytest.raises(AppError, match="the style row needs an image"):
         client.predict(handle_file(str(content_path)), None, None, None, "both", 64, 10, api_name="/layers")
+
+
+def test_the_video_route_returns_a_playable_mp4_and_a_gif_and_refuses_a_non_video(client, content_path, style_path,
+                                                                                 tmp_path):  # fmt: skip
+    pytest.importorskip("cv2")
+    from style_core.video import read_clip, write_mp4
+
+    photo = Image.open(content_path).convert("RGB")
+    write_mp4([photo.crop((4 * k, 0, 4 * k + 96, 64)) for k in range(3)], 6, tmp_path / "pan.mp4")
+    mp4, gif, status = client.predict(
+        clip=handle_file(str(tmp_path / "pan.mp4")), style=handle_file(str(style_path)), preset="balanced",
+        settings={"size": 64, "iterations": 2}, api_name="/video",
+    )  # fmt: skip
+    assert status.startswith("Done: 3 frames at 6 fps")
+    back = read_clip(mp4)
+    assert len(back.frames) == 3 and back.frames[0].size == (64, 42) and Image.open(gif).n_frames == 3
+    (tmp_path / "notes.mp4").write_text("not a video")
+    with pytest.raises(AppError, match="notes.mp4: not a video"):
+        client.predict(clip=handle_file(str(tmp_path / "notes.mp4")), style=handle_file(str(style_path)),
+                       preset="balanced", settings={"size": 64}, api_name="/video")  # fmt: skip

@@ -74,7 +74,7 @@ def test_pick_examples_switch_preset_run_and_compare_presets(page_url, tmp_path)
         page.locator("#paintings").get_by_label("Thumbnail 1 of 7").click()
         expect(page.locator("#content-input img")).to_be_visible(timeout=10_000)
         expect(page.locator("#style-input img")).to_be_visible(timeout=10_000)
-        expect(page.locator("#painting-info")).to_contain_text("The Starry Night, Vincent van Gogh (d. 1890), 1889")
+        expect(page.locator("#paintings-info")).to_contain_text("The Starry Night, Vincent van Gogh (d. 1890), 1889")
 
         page.get_by_label("Preset").click()
         page.get_by_role("option", name="fast_preview").click()
@@ -187,6 +187,7 @@ def test_a_share_link_opens_the_result_and_settings_in_another_browser(page_url,
             field.press("Enter")
         sharer.get_by_role("button", name="Run").first.click()
         expect(sharer.get_by_text("Done in")).to_be_visible(timeout=240_000)
+        expect(sharer.locator("#print-expected")).to_contain_text("min here")  # a print's time, said before
         sharer.get_by_role("button", name="Share this result").click()
         link_box = sharer.locator("#share-link textarea")
         expect(link_box).to_have_value(re.compile(r"\?share=[\w-]{22}$"), timeout=30_000)
@@ -201,6 +202,8 @@ def test_a_share_link_opens_the_result_and_settings_in_another_browser(page_url,
             expect(number_field(friend, label)).to_have_value(value)
         natural = friend.locator("#result img").first.evaluate("e => [e.naturalWidth, e.naturalHeight]")
         assert max(natural) == 128
+        expect(friend.get_by_role("button", name="Print size (2048 px)")).to_be_enabled()  # the result can go on
+        expect(friend.locator("#print-expected")).to_contain_text("to 2048 px for printing")
         friend.screenshot(path=shots / "8_shared.png", full_page=True)
         friend.get_by_role("button", name="Run").first.click()  # ready to run again, as it was made
         expect(friend.get_by_text("Done in")).to_be_visible(timeout=240_000)
@@ -210,3 +213,28 @@ def test_a_share_link_opens_the_result_and_settings_in_another_browser(page_url,
         expect(friend.get_by_role("button", name="Run").first).to_be_enabled()  # the page itself works
         friend.screenshot(path=shots / "9_expired.png")
         browser.close()
+
+
+def test_the_video_tab_stylises_a_clip_and_plays_it(page_url, content_path, tmp_path):
+    from playwright.sync_api import expect
+
+    pytest.importorskip("cv2")
+    from style_core.video import write_mp4
+
+    photo = Image.open(content_path).convert("RGB")
+    write_mp4([photo.crop((6 * k, 0, 6 * k + 120, 80)) for k in range(3)], 6, tmp_path / "pan.mp4")
+    shots = screenshot_dir(tmp_path)
+    with open_page(page_url, height=1300) as page:
+        page.get_by_role("tab", name="Video").click()
+        page.locator("#video-input input[type=file]").set_input_files(str(tmp_path / "pan.mp4"))
+        page.locator("#video-paintings").get_by_label("Thumbnail 2 of 7").click()
+        expect(page.locator("#video-paintings-info")).to_contain_text("The Great Wave")
+        field = number_field(page.locator("#video-settings"), "Output size (long side, px)")
+        field.fill("64")
+        field.press("Enter")
+        expect(page.locator("#video-expected")).to_contain_text("at 64 px on this machine")
+        page.get_by_role("button", name="Stylise the clip").click()
+        expect(page.locator("#video-status")).to_contain_text("Done: 3 frames at 6 fps", timeout=180_000)
+        expect(page.locator("#video-result video")).to_have_attribute("src", re.compile(r"\.mp4"))
+        expect(page.locator("#video-files")).to_contain_text(".gif")
+        page.screenshot(path=shots / "10_video.png", full_page=True)

@@ -173,3 +173,33 @@ def test_a_masked_run_records_its_mask_and_reproduces_from_its_png(tmp_path, con
     assert json.loads(Image.open(out).text["style_core:notes"])["masks"][0]
     assert main(base + ["--config", str(out), "--out", str(again)]) == 0
     assert Image.open(again).tobytes() == Image.open(out).tobytes()
+
+
+def test_stylize_over_a_folder_writes_a_png_per_photo_and_reports_a_bad_one(tmp_path, content_path, style_path, capsys):
+    photos, out = tmp_path / "photos", tmp_path / "out"
+    photos.mkdir()
+    Image.open(content_path).convert("RGB").save(photos / "a.jpg")
+    Image.open(content_path).convert("RGB").rotate(90, expand=True).save(photos / "b.png")
+    (photos / "c.jpg").write_bytes(b"not a photo")
+    args = ["stylize", "--content", str(photos), "--style", str(style_path), "--out", str(out), "--size", "64"]
+    assert main([*args, "--iterations", "1"]) == 2  # one photo failed: said, and the others still made
+    assert sorted(path.name for path in out.iterdir()) == ["a.png", "b.png"]
+    err = capsys.readouterr().err
+    assert "[2/3] scale 1/1" in err and "skipped c.jpg: " in err
+
+
+def test_video_writes_an_mp4_and_a_gif_of_every_frame(tmp_path, content_path, style_path, capsys):
+    pytest.importorskip("cv2")
+    from style_core.video import read_clip, write_mp4
+
+    photo = Image.open(content_path).convert("RGB")
+    write_mp4([photo.crop((5 * k, 0, 5 * k + 96, 64)) for k in range(3)], 8, tmp_path / "clip.mp4")
+    out, gif = tmp_path / "out.mp4", tmp_path / "out.gif"
+    args = ["video", "--input", str(tmp_path / "clip.mp4"), "--style", str(style_path), "--out", str(out)]
+    assert main([*args, "--gif", str(gif), "--size", "64", "--iterations", "2", "--frame-steps", "2"]) == 0
+    assert "frame 3/3" in capsys.readouterr().err
+    back = read_clip(out)
+    assert len(back.frames) == 3 and back.fps == 8 and Image.open(gif).n_frames == 3
+    (tmp_path / "notes.mov").write_text("not a video")
+    assert main(["video", "--input", str(tmp_path / "notes.mov"), "--style", str(style_path), "--out", str(out)]) == 2
+    assert "error: notes.mov: not a video" in capsys.readouterr().err

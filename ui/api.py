@@ -17,6 +17,7 @@ import gradio as gr
 from style_core import PRESETS, StyleConfig, read_png_settings
 from style_core.config import DEFAULT_PRESET
 from style_core.grid import GRID_KINDS
+from style_core.video import PAGE_MAX_FRAMES
 
 from .compare import cell_size, grid_seconds, styles_for
 from .controls import settings_to_config
@@ -24,6 +25,7 @@ from .denoise import denoise_job
 from .examples import PAINTINGS
 from .jobs import (
     DENOISE_GPU_S,
+    GPU_SECONDS_PER_UNIT,
     HEAVY_API,
     compare_job,
     config_or_none,
@@ -34,8 +36,8 @@ from .jobs import (
     stylise_job,
     user_errors,
 )
-from .machine import Machine
-from .stylise import photo_aspect
+from .machine import Machine, photo_aspect
+from .video import DEFAULT_SIZE, video_job, video_units
 
 
 class SettingsInput(gr.JSON):
@@ -143,6 +145,31 @@ def denoise(image: str) -> Iterator[str]:
             yield path
 
 
+def video_reservation(clip, style, preset, settings) -> float:
+    config = config_or_none(
+        lambda: settings_to_config(preset or DEFAULT_PRESET, {"size": DEFAULT_SIZE, **(settings or {})})
+    )
+    return 0.0 if config is None else video_units(config, PAGE_MAX_FRAMES // 3) * GPU_SECONDS_PER_UNIT
+
+
+@gpu(video_reservation)
+def video(clip: str, style: str, preset: str, settings: dict | None) -> Iterator[tuple[Any, Any, str]]:
+    """Stylise a short clip without flicker (each frame starts from the last result moved along the optical
+    flow, Ruder et al. 2016). Streams a status line; the last outputs are the MP4 (H.264) and a GIF.
+
+    Args:
+        clip: the clip (MP4, WebM, MOV or GIF; at most 10 s and 300 frames)
+        style: the painting whose style is applied (an image file)
+        preset: named settings to start from, as for stylize
+        settings: settings by name over the preset; size defaults to 256 here, e.g. {"size": 320}
+    """
+    if not clip or not style:
+        raise gr.Error("Give a clip and a style image.")
+    config = _config(preset, {"size": DEFAULT_SIZE, **(settings or {})})
+    for _, status, files in video_job(clip, style, config):
+        yield (files[0], files[1], status) if files else (gr.skip(), gr.skip(), status)
+
+
 def settings_from_png(png: str) -> dict:
     """The exact settings a result PNG of this app carries, to rerun or change them.
 
@@ -171,7 +198,11 @@ def render(machine: Machine) -> None:
         result, grid, denoised = gr.File(label="image"), gr.File(label="grid"), gr.File(label="denoised")
         status, used = gr.Textbox(label="status"), gr.JSON(label="settings")
         found, all_presets = gr.JSON(label="settings"), gr.JSON(label="presets")
-        route = {name: gr.Button(visible=False) for name in ("stylize", "compare", "denoise", "png", "presets")}
+        clip, mp4, gif = gr.File(label="clip"), gr.File(label="mp4"), gr.File(label="gif")
+        video_status = gr.Textbox(label="status")
+        route = {
+            name: gr.Button(visible=False) for name in ("stylize", "compare", "denoise", "png", "presets", "video")
+        }
     common = {"preset": preset, "settings": settings}
     stylize_inputs = {"content": content, "style": style, **common, "more_styles": more_styles}
     route["stylize"].click(
@@ -185,3 +216,7 @@ def render(machine: Machine) -> None:
     route["denoise"].click(denoise, None, [denoised], inputs_kwargs={"image": image}, api_name="denoise", **HEAVY_API)
     route["png"].click(settings_from_png, None, [found], inputs_kwargs={"png": png}, api_name="settings_from_png")
     route["presets"].click(presets, None, [all_presets], api_name="presets")
+    route["video"].click(
+        video, None, [mp4, gif, video_status], api_name="video", **HEAVY_API,
+        inputs_kwargs={"clip": clip, "style": style, **common},
+    )  # fmt: skip

@@ -169,14 +169,21 @@ def caption(config: StyleConfig, clean_up: bool) -> str:
 
 
 def stylise_job(
-    content: str, styles: list[str], config: StyleConfig, clean_up: bool, progress: Any = None, masks: Any = None
+    content: str,
+    styles: list[str],
+    config: StyleConfig,
+    clean_up: bool,
+    progress: Any = None,
+    masks: Any = None,
+    start: str | None = None,
 ) -> Iterator[tuple[Image.Image | None, str, Result | None]]:
     """Yields (preview or None, status, None) after every optimiser step, then (image, status, result).
 
     A yield per step, even without a preview, is what lets Stop (or a client's cancel) end the run within
     one step: Gradio can only stop a generator between two of its yields."""
     with user_errors():
-        for event in on_engine_thread(run(content, styles, config, masks=masks, clean_up=clean_up, preview_every=2.0)):
+        events = run(content, styles, config, masks=masks, clean_up=clean_up, preview_every=2.0, start=start)
+        for event in on_engine_thread(events):
             if isinstance(event, Result):
                 yield event.image, f"Done in {event.seconds:.0f} s. {caption(config, clean_up)}", event
             elif isinstance(event, Progress):

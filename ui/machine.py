@@ -7,6 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import torch
+from PIL import Image
 
 from style_core import StyleConfig, preset
 from style_core.config import DEFAULT_PRESET
@@ -44,12 +45,12 @@ class Machine:
         """The line beside Run: how long these settings take here."""
         seconds = self.seconds(config, aspect)
         guess = "" if self.measured else " (not measured: the time of a 2-core CPU without bfloat16)"
-        return f"Ready: about {_duration(seconds)} at {config.size} px on this machine{guess}" + (
+        return f"Ready: about {duration(seconds)} at {config.size} px on this machine{guess}" + (
             ", plus the clean-up" if clean_up else ""
         )
 
 
-def _duration(seconds: float) -> str:
+def duration(seconds: float) -> str:
     return f"{seconds:.0f} s" if seconds < 90 else f"{seconds / 60:.0f} min"
 
 
@@ -65,3 +66,12 @@ def measure() -> Machine:
 
 
 UNMEASURED = Machine({str(torch.float32): ASSUMED_UNIT_SECONDS}, measured=False)
+
+
+def photo_aspect(path: str | None) -> float:
+    """Short side over long side of the photo at `path` (its header only); a 4:3 photo when there is none."""
+    try:
+        with Image.open(path) as image:
+            return min(image.size) / max(image.size)
+    except (OSError, TypeError, ValueError, ZeroDivisionError):
+        return TYPICAL_ASPECT

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import gradio as gr
 
-from . import api, compare, denoise, layers, share, stylise
+from . import api, compare, denoise, layers, share, stylise, video
 from .machine import UNMEASURED, Machine
 
 MAX_UPLOAD = "20mb"
@@ -29,6 +29,8 @@ def build_page(machine: Machine = UNMEASURED) -> gr.Blocks:
             compare.render(stylise_tab, machine)
         with gr.Tab("Layers"):
             layers.render(stylise_tab)
+        with gr.Tab("Video"):
+            video.render(machine)
         with gr.Tab("Denoise"):
             denoise.render()
         api.render(machine)

@@ -12,9 +12,9 @@ from PIL import Image
 from style_core import PRESETS, SETTINGS, StyleConfig, StyleCoreError, preset, read_png_settings
 from style_core.config import DEFAULT_PRESET, LAYER_WEIGHT_PRESETS, STYLE_LAYERS, format_style_layers
 
-from . import share
+from . import print_size, share
 from .controls import PhotoInput, make_controls, page_values, values_to_config
-from .examples import CONTENT_EXAMPLES, PAINTINGS
+from .examples import CONTENT_EXAMPLES, painting_gallery
 from .jobs import (
     DENOISE_GPU_S,
     config_or_none,
@@ -26,7 +26,7 @@ from .jobs import (
     user_errors,
     zip_history,
 )
-from .machine import TYPICAL_ASPECT, Machine
+from .machine import Machine, photo_aspect
 from .regions import LEGEND, make_editor, masks_from_editor
 
 
@@ -40,6 +40,8 @@ class ResultArea:
     status: gr.Markdown
     shown: gr.State
     share: gr.Button
+    print_size: gr.Button
+    print_line: gr.Markdown
 
 
 @dataclass
@@ -129,6 +131,7 @@ def render(history: gr.State, machine: Machine) -> StyliseTab:
         show_progress="minimal", show_progress_on=[area.image],
     )  # fmt: skip
     stop.click(None, None, None, cancels=[run_event])
+    print_size.wire(machine, area, history, results, regions, stop)
     _wire_settings(controls, preset_name, layer_weighting, restore, defaults.size)
     _wire_expected(machine, expected, content, clean_up, controls)
     return StyliseTab(content, style, second_style, clean_up, controls, run, stop, area)
@@ -143,18 +146,13 @@ def _image_inputs() -> tuple[gr.Image, gr.Image]:
         gr.Examples([[str(p)] for p in CONTENT_EXAMPLES], inputs=[content], label="Example photos")
     with gr.Column(scale=1):
         style = PhotoInput(label="Style image", type="filepath", image_mode=None, height=260, elem_id="style-input")
-        paintings = gr.Gallery(
-            [(str(p.path), p.caption) for p in PAINTINGS], label="Example paintings: click one to use it",
-            columns=4, height=250, allow_preview=False, format="jpeg", elem_id="paintings",
-        )  # fmt: skip
-        painting_info = gr.Markdown("", elem_id="painting-info")
-    paintings.select(_pick_painting, None, [style, painting_info], api_visibility="private")
+        painting_gallery(style, "paintings")
     return content, style
 
 
 def _result_area(history: gr.State, controls: dict, status: gr.Markdown) -> tuple[ResultArea, gr.Gallery, gr.File]:
-    """The result, the before/after slider, downloads, the share link, the restore drop zone and the session's
-    gallery."""
+    """The result, the before/after slider, downloads, the share link, print size, the restore drop zone and the
+    session's gallery."""
     shown = gr.State(None)
     with gr.Row():
         result = gr.Image(label="Result", format="png", type="pil", interactive=False, height=420, elem_id="result")
@@ -164,6 +162,7 @@ def _result_area(history: gr.State, controls: dict, status: gr.Markdown) -> tupl
         download_all = gr.DownloadButton("Download all results (zip)", value=None, interactive=False)
         restore = gr.File(label="Drop a result PNG here to restore its settings", file_types=[".png"])
     share_button = share.render(shown)
+    print_button, print_line = print_size.render()
     results = gr.Gallery(
         label="This session's results: click one to see it and restore its settings", columns=6, height=220,
         format="png", elem_id="results", object_fit="contain", preview=False,
@@ -180,7 +179,8 @@ def _result_area(history: gr.State, controls: dict, status: gr.Markdown) -> tupl
 
     outputs = [result, before_after, download, shown, *controls.values()]
     results.select(show_item, [history], outputs, api_visibility="private")
-    return ResultArea(result, before_after, download, status, shown, share_button), results, restore
+    area = ResultArea(result, before_after, download, status, shown, share_button, print_button, print_line)
+    return area, results, restore
 
 
 def _wire_expected(
@@ -198,15 +198,6 @@ def _wire_expected(
     triggers = [content.change, clean_up.change, *(control.change for control in controls.values())]
     gr.on(triggers, expected, None, [line], inputs_kwargs={"content": content, "clean_up": clean_up, **controls},
           api_visibility="private", queue=False, show_progress="hidden")  # fmt: skip
-
-
-def photo_aspect(path: str | None) -> float:
-    """Short side over long side of the photo at `path` (its header only); a 4:3 photo when there is none."""
-    try:
-        with Image.open(path) as image:
-            return min(image.size) / max(image.size)
-    except (OSError, TypeError, ValueError, ZeroDivisionError):
-        return TYPICAL_ASPECT
 
 
 def _wire_settings(
@@ -241,8 +232,3 @@ def _wire_settings(
 def _zip_button(history: list[dict]) -> gr.DownloadButton:
     path = zip_history(history)
     return gr.DownloadButton(value=path, interactive=path is not None)
-
-
-def _pick_painting(evt: gr.SelectData) -> tuple[str, str]:
-    painting = PAINTINGS[evt.index]
-    return str(painting.path), f"*{painting.title}*, {painting.artist}, {painting.year}"

@@ -1,0 +1,86 @@
+"""Video: the temporal loss holds the strokes still between frames, the clip written plays back, a stopped run
+stops, and a bad clip gets one clear line."""
+
+import subprocess
+
+import numpy as np
+import pytest
+from PIL import Image
+
+from style_core import StyleConfig
+from style_core.video import (
+    Clip,
+    VideoError,
+    read_clip,
+    resample,
+    stylize_video,
+    warping_error,
+    write_gif,
+    write_mp4,
+)
+
+pytest.importorskip("cv2")
+imageio_ffmpeg = pytest.importorskip("imageio_ffmpeg")
+
+
+@pytest.fixture(scope="module")
+def panning_clip(content_path) -> Clip:
+    """A camera pan: the photo's window sliding 3 px right and 1 px down per frame."""
+    photo = Image.open(content_path).convert("RGB")
+    return Clip([photo.crop((20 + 3 * k, 20 + k, 20 + 3 * k + 150, 20 + k + 100)) for k in range(4)], 8.0)
+
+
+def _stylised(clip: Clip, style_path, temporal: bool) -> list[Image.Image]:
+    config = StyleConfig(size=96, iterations=4, precision="float32")
+    return list(stylize_video(clip, style_path, config, temporal=temporal, frame_steps=3))[-1].result
+
+
+def test_the_temporal_loss_flickers_less_than_frame_by_frame(panning_clip, style_path):
+    alone, held = _stylised(panning_clip, style_path, False), _stylised(panning_clip, style_path, True)
+    assert len(held) == 4 and held[0].size == (96, 64)
+    assert warping_error(held, panning_clip.frames) < 0.5 * warping_error(alone, panning_clip.frames)
+
+
+def test_the_written_clip_plays_back_with_every_frame(tmp_path):
+    frames = [Image.new("RGB", (65, 49), (40 * k, 100, 200 - 40 * k)) for k in range(5)]  # odd size: cropped even
+    write_mp4(frames, 10, tmp_path / "out.mp4")
+    write_gif(frames, 10, tmp_path / "out.gif")
+    back = read_clip(tmp_path / "out.mp4")
+    assert len(back.frames) == 5 and back.frames[0].size == (64, 48) and back.fps == 10
+    assert abs(np.asarray(back.frames[2], float).mean((0, 1)) - (80, 100, 120)).max() < 6
+    assert Image.open(tmp_path / "out.gif").n_frames == 5
+    assert len(resample(back, 5).frames) == 3 and resample(back, 5).fps == 5
+
+
+def test_a_stopped_run_does_no_more_work(panning_clip, style_path):
+    events = stylize_video(panning_clip, style_path, StyleConfig(size=96, iterations=50))
+    first = [next(events) for _ in range(3)]
+    events.close()  # what Stop does, between two steps
+    assert first[-1].frame == 1 and first[-1].result is None
+    with pytest.raises(StopIteration):
+        next(events)
+
+
+def test_a_file_that_is_not_a_video_gets_one_line(tmp_path):
+    fake = tmp_path / "holiday.mp4"
+    fake.write_text("not a video")
+    with pytest.raises(VideoError, match=r"^holiday\.mp4: not a video, or a format that cannot be read"):
+        read_clip(fake)
+    with pytest.raises(VideoError, match="no such file"):
+        read_clip(tmp_path / "missing.mp4")
+
+
+def test_limits_audio_and_odd_sizes_are_handled_with_a_line(tmp_path):
+    clip_path = tmp_path / "with_sound.mp4"
+    subprocess.run(
+        [imageio_ffmpeg.get_ffmpeg_exe(), "-y", "-loglevel", "error", "-f", "lavfi", "-i", "testsrc=size=65x49:rate=10",
+         "-f", "lavfi", "-i", "sine=frequency=440", "-t", "1", "-c:v", "libx264", "-pix_fmt", "yuv444p", "-c:a", "aac",
+         str(clip_path)], check=True,
+    )  # fmt: skip
+    clip = read_clip(clip_path, max_seconds=10, max_frames=300)
+    assert len(clip.frames) == 10 and clip.frames[0].size == (65, 49)
+    assert clip.notes == ["its sound was dropped (the result is silent)"]
+    with pytest.raises(VideoError, match="over this page's limit of 0.5 s"):
+        read_clip(clip_path, max_seconds=0.5)
+    with pytest.raises(VideoError, match="more than 4 frames"):
+        read_clip(clip_path, max_frames=4)

@@ -1,0 +1,87 @@
+"""Print size on the Stylise tab: the result on view taken to PRINT_SIZE px (style_core.config.print_settings),
+refined tile by tile in bounded memory (style_core.tiles). The page's size limit holds everywhere else."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import gradio as gr
+
+from style_core import StyleConfig
+from style_core.config import PRINT_SIZE, print_settings
+
+from .jobs import config_or_none, gpu, gpu_seconds, heavy_click, save_result, stylise_job
+from .machine import Machine, duration, photo_aspect
+from .regions import masks_from_editor
+
+if TYPE_CHECKING:
+    from .stylise import ResultArea
+
+GONE = (
+    "This result's photo or painting is no longer on the server (uploads are kept for two hours): "
+    "run it again, then press Print size."
+)
+
+
+def render() -> tuple[gr.Button, gr.Markdown]:
+    """The button and the line saying what it will take (wired by `wire`)."""
+    with gr.Row(equal_height=True):
+        button = gr.Button(f"Print size ({PRINT_SIZE} px)", interactive=False, elem_id="print", scale=1)
+        line = gr.Markdown(
+            f"Takes the result on view to {PRINT_SIZE} px for printing: the painting's strokes redrawn at that "
+            "resolution, tile by tile.", elem_id="print-expected",
+        )  # fmt: skip
+    return button, line
+
+
+def print_seconds(item, regions, history, progress=None) -> float:
+    settings = (item or {}).get("settings")
+    return gpu_seconds(config_or_none(lambda: print_settings(StyleConfig.from_dict(settings))))
+
+
+@gpu(print_seconds)
+def print_job(item: dict | None, regions: dict | None, history: list[dict], progress=gr.Progress()):
+    """Stream previews of the print, then the print, a gallery entry, a before/after pair and its PNG."""
+    if not item:
+        raise gr.Error("Run first: Print size enlarges a finished result.")
+    styles = item.get("styles") or []
+    if not styles or not all(Path(path).is_file() for path in [item.get("content") or "", *styles, item["path"]]):
+        raise gr.Error(GONE)
+    masks = masks_from_editor(regions, len(styles)) if item.get("regions") else None
+    if item.get("regions") and masks is None:
+        raise gr.Error("This result was made with painted regions: paint them again, then press Print size.")
+    config = print_settings(StyleConfig.from_dict(item["settings"]), PRINT_SIZE)
+    history = list(history or [])
+    job = stylise_job(item["content"], styles, config, False, progress, masks, start=item["path"])
+    for image, status, result in job:
+        if result is None:
+            yield image if image is not None else gr.skip(), status, *[gr.skip()] * 5
+        else:
+            path, before = save_result(result, item["content"], history, False, styles, regions=masks is not None)
+            gallery = [(entry["path"], entry["caption"]) for entry in history]
+            yield result.image, status, gallery, (before, result.image), str(path), history, history[-1]
+
+
+def wire(
+    machine: Machine, area: ResultArea, history: gr.State, results: gr.Gallery, regions: gr.ImageEditor, stop: gr.Button
+) -> None:
+    """The button enabled (with its expected time) while a result smaller than a print is on view; its job."""
+
+    def on_view(item: dict | None) -> tuple:
+        if not item:
+            return gr.Button(interactive=False), gr.skip()
+        made = StyleConfig.from_dict(item["settings"])
+        if made.size >= PRINT_SIZE:
+            return gr.Button(interactive=False), f"This result is already {made.size} px."
+        seconds = machine.seconds(print_settings(made), aspect=photo_aspect(item.get("path")))
+        line = f"Takes this result to {PRINT_SIZE} px for printing, tile by tile: about {duration(seconds)} here."
+        return gr.Button(interactive=True), line
+
+    area.shown.change(on_view, [area.shown], [area.print_size, area.print_line], api_visibility="private", queue=False)
+    outputs = [area.image, area.status, results, area.before_after, area.download, history, area.shown]
+    event = heavy_click(
+        area.print_size, print_job, [area.shown, regions, history], outputs, api_visibility="private",
+        show_progress="minimal", show_progress_on=[area.image],
+    )  # fmt: skip
+    stop.click(None, None, None, cancels=[event])

@@ -1,0 +1,147 @@
+"""The Video tab: a clip (or the example), a painting and a preset; frames appear as they are made, then the
+result plays, with MP4 and GIF downloads. `video_job` is also the /video route's run."""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Iterator
+from typing import Any
+
+import gradio as gr
+from PIL import Image
+
+from style_core import PRESETS, StyleConfig, StyleCoreError
+from style_core.config import DEFAULT_PRESET
+from style_core.cost import run_units
+from style_core.video import (
+    FRAME_STEPS,
+    PAGE_MAX_FRAMES,
+    PAGE_MAX_SECONDS,
+    read_clip,
+    stylize_video,
+    write_gif,
+    write_mp4,
+)
+
+from .controls import PhotoInput, make_control, settings_to_config
+from .examples import CLIP_EXAMPLES, painting_gallery
+from .jobs import GPU_SECONDS_PER_UNIT, gpu, heavy_click, on_engine_thread, result_path, user_errors
+from .machine import Machine, duration
+
+DEFAULT_SIZE = 256
+LIMITS = f"at most {PAGE_MAX_SECONDS} s and {PAGE_MAX_FRAMES} frames"
+
+
+def video_units(config: StyleConfig, frames: int) -> float:
+    """A clip's cost in style_core.cost units: the first frame's run, then the short run of every later frame."""
+    later = config.replace(scales=1, iterations=FRAME_STEPS)
+    return run_units(config) + max(0, frames - 1) * run_units(later)
+
+
+def video_job(clip_path: str, style: str, config: StyleConfig, temporal: bool = True, progress: Any = None) -> Iterator:
+    """Yields (preview or None, status, None) while frames are made, then (last frame, status, (mp4, gif))."""
+    with user_errors():
+        clip = read_clip(clip_path, PAGE_MAX_SECONDS, PAGE_MAX_FRAMES)
+        for note in clip.notes:
+            gr.Warning(f"The clip: {note}.")
+        for event in on_engine_thread(stylize_video(clip, style, config, temporal=temporal, preview_every=2.0)):
+            if progress:
+                progress((event.frame - 1, event.frames), desc="Stylising frames")
+            status = (
+                f"Frame {event.frame} of {event.frames} - step {event.step} - {event.elapsed:.0f} s - "
+                f"about {event.eta:.0f} s left"
+            )
+            if event.done:
+                mp4, gif = result_path(".mp4"), result_path(".gif")
+                write_mp4(event.result, clip.fps, mp4)
+                write_gif(event.result, clip.fps, gif)
+                done = f"Done: {len(event.result)} frames at {clip.fps:g} fps in {event.elapsed:.0f} s."
+                yield event.result[-1], done, (str(mp4), str(gif))
+            else:
+                yield event.done_frame or event.preview, status, None
+
+
+def video_seconds(clip, style, preset_name, size, temporal, progress=None) -> float:
+    try:
+        config = settings_to_config(preset_name or DEFAULT_PRESET, {"size": int(size)})
+    except (StyleCoreError, TypeError, ValueError):  # refused at once by the job
+        return 0.0
+    return video_units(config, PAGE_MAX_FRAMES // 3) * GPU_SECONDS_PER_UNIT
+
+
+@gpu(video_seconds)
+def video_page(
+    clip: str | None, style: str | None, preset_name: str, size: float, temporal: bool, progress=gr.Progress()
+):  # noqa: E501
+    if not clip:
+        raise gr.Error("Upload a clip (MP4, WebM, MOV or GIF) or click the example clip.")
+    if not style:
+        raise gr.Error("Choose a style image: upload one or click an example painting.")
+    with user_errors():
+        config = settings_to_config(preset_name or DEFAULT_PRESET, {"size": int(size)})
+    for frame, status, files in video_job(clip, style, config, temporal, progress):
+        if files is None:
+            yield frame if isinstance(frame, Image.Image) else gr.skip(), status, gr.skip(), gr.skip()
+        else:
+            yield frame, status, files[0], list(files)
+
+
+def render(machine: Machine) -> None:
+    gr.Markdown(
+        "Stylise a short clip without flicker: each frame starts from the last one's result, moved along the "
+        "clip's motion (optical flow), and is held there where the motion is clear (Ruder et al. 2016). "
+        f"Clips {LIMITS}."
+    )
+    inputs, expected = _inputs(expected_line(machine, DEFAULT_PRESET, DEFAULT_SIZE))
+    with gr.Row():
+        run = gr.Button("Stylise the clip", variant="primary")
+        stop = gr.Button("Stop", variant="stop")
+    status = gr.Markdown("", elem_id="video-status")
+    with gr.Row():
+        frame = gr.Image(label="Frames as they are made", type="pil", format="png", interactive=False, height=300)
+        result = gr.Video(
+            label="Result", interactive=False, height=300, elem_id="video-result", autoplay=True, loop=True
+        )
+    files = gr.File(label="Download MP4 and GIF", file_count="multiple", interactive=False, elem_id="video-files")
+    event = heavy_click(
+        run, video_page, inputs, [frame, status, result, files], api_visibility="private",
+        show_progress="minimal", show_progress_on=[frame],
+    )  # fmt: skip
+    stop.click(None, None, None, cancels=[event])
+    _wire_expected(machine, inputs[2], inputs[3], expected)
+
+
+def _inputs(expected_text: str) -> tuple[list[gr.Component], gr.Markdown]:
+    """[clip, style, preset, size, temporal] and the expected-time line."""
+    with gr.Row():
+        with gr.Column():
+            clip = gr.Video(
+                label=f"Clip (MP4, WebM, MOV or GIF; {LIMITS})", sources=["upload"], height=260, elem_id="video-input"
+            )
+            gr.Examples([[str(path)] for path in CLIP_EXAMPLES], inputs=[clip], label="Example clip")
+        with gr.Column():
+            style = PhotoInput(label="Style image", type="filepath", image_mode=None, height=260, elem_id="video-style")
+            painting_gallery(style, "video-paintings")
+        with gr.Column(elem_id="video-settings"):
+            preset_name = gr.Dropdown(list(PRESETS), value=DEFAULT_PRESET, label="Preset")
+            size = make_control("size", DEFAULT_SIZE)
+            temporal = gr.Checkbox(
+                True, label="Hold the strokes between frames (no flicker)",
+                info="off: every frame on its own, as a plain style transfer tool would",
+            )  # fmt: skip
+            expected = gr.Markdown(expected_text, elem_id="video-expected")
+    return [clip, style, preset_name, size, temporal], expected
+
+
+def expected_line(machine: Machine, preset_name: str, size: float) -> str:
+    try:
+        config = settings_to_config(preset_name or DEFAULT_PRESET, {"size": int(size)})
+    except (StyleCoreError, TypeError, ValueError) as error:
+        return f"Check the settings: {error}"
+    seconds = (video_units(config, 11) - video_units(config, 1)) * machine.unit_for(config)
+    return f"About {duration(seconds)} per second of a 10 fps clip at {config.size} px on this machine."
+
+
+def _wire_expected(machine: Machine, preset_name: gr.Dropdown, size: gr.Slider, line: gr.Markdown) -> None:
+    gr.on([preset_name.change, size.change], functools.partial(expected_line, machine), [preset_name, size], [line],
+          api_visibility="private", queue=False, show_progress="hidden")  # fmt: skip
