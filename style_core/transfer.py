@@ -369,9 +369,16 @@ def _first_pass(run: Run, clock: Clock) -> Iterator[Progress]:
 
 
 def _given_start(run: Run, clock: Clock, start: Image.Image) -> Iterator[Progress]:
-    """A given picture, enlarged to the first scale's size, shown at once (an event at step 0); returns it."""
+    """A given picture, enlarged to the first scale's size, shown at once (an event at step 0); returns it.
+    With a temporal hold, where its flow is unreliable (newly uncovered, or on a motion boundary) the given
+    picture shows what moved away: the ordinary start (the feed-forward picture) is taken there instead."""
     width, height = run.size_at(run.config.scale_sizes()[0])
     image = to_tensor(start.resize((width, height), Image.Resampling.LANCZOS), run.device)
+    if run.hold is not None:
+        fresh = yield from _first_pass(run, clock)
+        fresh = run.content_at(run.config.scale_sizes()[0]) if fresh is None else fresh
+        reliable = resize_tensor(run.hold.reliable, height, width).clamp(0, 1)
+        image = reliable * image + (1 - reliable) * fresh
     clock.losses = dict.fromkeys(LOSS_TERMS, math.nan)
     yield clock.progress(1, (width, height), 0, preview=to_pil(image))
     return image

@@ -25,6 +25,7 @@ from .errors import StyleCoreError
 from .images import ImageSource, to_tensor
 from .transfer import TemporalHold, stylize, working_size
 
+CLIP_SUFFIXES = (".mp4", ".webm", ".mov", ".gif", ".mkv", ".m4v", ".avi")
 PAGE_MAX_SECONDS = 10
 PAGE_MAX_FRAMES = 300
 FRAME_STEPS = 6  # L-BFGS steps on every frame after the first, from the warped previous result
@@ -222,7 +223,12 @@ def _carried_over(
 ) -> dict:
     """The next frame's start and temporal term: the previous result warped along the flow from this frame back
     to the previous one, and where that flow is reliable."""
+    import cv2
+
     backward, forward = optical_flow(now, before), optical_flow(before, now)
     warped = Image.fromarray((warp(_array(result), backward) * 255).round().clip(0, 255).astype(np.uint8))
-    reliable = torch.from_numpy(reliable_flow(backward, forward))[None, None].to(device)
+    # A few pixels' margin around what is unreliable, softened: the fresh start there meets the carried-over one
+    # without an edge.
+    reliable = cv2.GaussianBlur(cv2.erode(reliable_flow(backward, forward), np.ones((5, 5), np.uint8)), (0, 0), 1.5)
+    reliable = torch.from_numpy(reliable)[None, None].to(device)
     return {"start": warped, "hold": TemporalHold(to_tensor(warped, device), reliable, weight)}

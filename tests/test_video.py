@@ -5,7 +5,7 @@ import subprocess
 
 import numpy as np
 import pytest
-from PIL import Image
+from PIL import Image, ImageDraw
 
 from style_core import StyleConfig
 from style_core.video import (
@@ -84,3 +84,26 @@ def test_limits_audio_and_odd_sizes_are_handled_with_a_line(tmp_path):
         read_clip(clip_path, max_seconds=0.5)
     with pytest.raises(VideoError, match="more than 4 frames"):
         read_clip(clip_path, max_frames=4)
+
+
+def _red_disc_clip() -> tuple[Clip, np.ndarray, np.ndarray]:
+    """A red disc gliding right over a plain blue background; where it was at first but no longer is, and
+    where it never was."""
+    frames, masks = [], []
+    for k in range(4):
+        frame = Image.new("RGB", (96, 64), (40, 70, 160))
+        mask = Image.new("L", (96, 64), 0)
+        box = (8 + 14 * k, 18, 36 + 14 * k, 46)
+        ImageDraw.Draw(frame).ellipse(box, fill=(220, 40, 30))
+        ImageDraw.Draw(mask).ellipse(box, fill=255)
+        frames.append(frame)
+        masks.append(np.asarray(mask) > 0)
+    return Clip(frames, 8.0), masks[0] & ~masks[-1], ~np.any(masks, axis=0)
+
+
+def test_a_moving_subject_leaves_no_trail_over_what_it_uncovers(style_path):
+    clip, uncovered, background = _red_disc_clip()
+    config = StyleConfig(size=96, iterations=4, precision="float32")
+    last = np.asarray(list(stylize_video(clip, style_path, config, frame_steps=3))[-1].result[-1], float)
+    redness = last[..., 0] - last[..., 2]
+    assert redness[uncovered].mean() < redness[background].mean() + 8  # the background there, not the disc's red

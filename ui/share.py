@@ -147,8 +147,8 @@ def open_on_load(page: gr.Blocks, tab: StyliseTab) -> None:
 
     def restore(request: gr.Request) -> dict:
         name = request.query_params.get("share")
-        if name is None:
-            return {}
+        if name is None:  # (an empty dict would be taken as one value, not as "change nothing")
+            return {area.status: gr.skip()}
         try:
             shared = open_share(name)
         except ShareError as error:

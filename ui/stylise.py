@@ -211,7 +211,7 @@ def _wire_settings(
 
     def restore_from_png(file: str | None) -> dict:
         if file is None:
-            return {}
+            return {component: gr.skip() for component in outputs}
         with user_errors():
             config = StyleConfig.from_dict(read_png_settings(file))
         gr.Info("Settings restored from the PNG.")

@@ -14,6 +14,7 @@ from style_core import PRESETS, StyleConfig, StyleCoreError
 from style_core.config import DEFAULT_PRESET
 from style_core.cost import run_units
 from style_core.video import (
+    CLIP_SUFFIXES,
     FRAME_STEPS,
     PAGE_MAX_FRAMES,
     PAGE_MAX_SECONDS,
@@ -115,9 +116,11 @@ def _inputs(expected_text: str) -> tuple[list[gr.Component], gr.Markdown]:
     """[clip, style, preset, size, temporal] and the expected-time line."""
     with gr.Row():
         with gr.Column():
-            clip = gr.Video(
-                label=f"Clip (MP4, WebM, MOV or GIF; {LIMITS})", sources=["upload"], height=260, elem_id="video-input"
-            )
+            # A file box, not gr.Video: the browser's video picker leaves out animated GIFs.
+            clip = gr.File(
+                label=f"Clip (MP4, WebM, MOV or animated GIF; {LIMITS})", file_types=list(CLIP_SUFFIXES),
+                height=160, elem_id="video-input",
+            )  # fmt: skip
             gr.Examples([[str(path)] for path in CLIP_EXAMPLES], inputs=[clip], label="Example clip")
         with gr.Column():
             style = PhotoInput(label="Style image", type="filepath", image_mode=None, height=260, elem_id="video-style")
