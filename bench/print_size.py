@@ -25,7 +25,9 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))
 
+from doc_tables import write_table  # noqa: E402
 from PIL import Image  # noqa: E402
 
 from style_core import preset, stylize_image  # noqa: E402
@@ -39,8 +41,6 @@ SHARED = ROOT.parent / "shared" / "images"
 PHOTO = SHARED / "kodak24" / "kodim23.png"
 PAINTING = SHARED / "styles" / "vangogh_starry_night.jpg"
 RESULTS = ROOT / "bench" / "results"
-MARKERS = ("<!-- print table:start -->", "<!-- print table:end -->")
-DOC = ROOT / "docs" / "BENCHMARKS.md"
 TILE_SIZE = 1024
 
 
@@ -140,11 +140,7 @@ def main() -> None:
     ])  # fmt: skip
     print(table)
     if not args.no_write:
-        text = DOC.read_text()
-        if MARKERS[0] in text:
-            head, rest = text.split(MARKERS[0], 1)
-            text = f"{head}{MARKERS[0]}\n{table}\n{MARKERS[1]}{rest.split(MARKERS[1], 1)[1]}"
-            DOC.write_text(text)
+        write_table("print", table)
 
 
 if __name__ == "__main__":

@@ -22,8 +22,10 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))
 sys.path.insert(0, str(ROOT / "examples"))
 
+from doc_tables import write_table  # noqa: E402
 from make_clip import camera_move, moving_subject  # noqa: E402
 from PIL import Image  # noqa: E402
 
@@ -34,8 +36,6 @@ from style_core.video import Clip, stylize_video, warping_error, write_mp4  # no
 SHARED = ROOT.parent / "shared" / "images"
 PAINTING = SHARED / "styles" / "vangogh_starry_night.jpg"
 RESULTS = ROOT / "bench" / "results"
-MARKERS = ("<!-- video table:start -->", "<!-- video table:end -->")
-DOC = ROOT / "docs" / "BENCHMARKS.md"
 
 
 def clips(frames: int) -> dict[str, Clip]:
@@ -109,10 +109,7 @@ def main() -> None:
     ])  # fmt: skip
     print(table)
     if not args.no_write:
-        text = DOC.read_text()
-        if MARKERS[0] in text:
-            head, rest = text.split(MARKERS[0], 1)
-            DOC.write_text(f"{head}{MARKERS[0]}\n{table}\n{MARKERS[1]}{rest.split(MARKERS[1], 1)[1]}")
+        write_table("video", table)
 
 
 if __name__ == "__main__":

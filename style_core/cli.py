@@ -132,19 +132,7 @@ def build_parser() -> argparse.ArgumentParser:
     explore_command.add_argument("--device")
     explore_command.add_argument("--quiet", action="store_true")
 
-    video = commands.add_parser(
-        "video", help="stylise a clip (MP4, WebM, MOV, GIF) without flicker: each frame starts from the last, "
-        "warped along the optical flow (Ruder et al. 2016)",
-    )  # fmt: skip
-    video.add_argument("--input", required=True, help="the clip")
-    video.add_argument("--style", action="append", required=True, help="a style image; repeat for several")
-    _add_run_options(video)
-    video.add_argument("--out", required=True, help="output .mp4 (H.264) or .gif")
-    video.add_argument("--gif", help="also write the result as this GIF")
-    video.add_argument("--fps", type=float, help="frames per second to keep (default: the clip's)")
-    video.add_argument("--frame-steps", type=int, help="optimiser steps on each frame after the first")
-    video.add_argument("--frame-by-frame", action="store_true", help="no temporal loss (flickers; for comparison)")
-    add_setting_flags(video)
+    _add_video_command(commands)
 
     commands.add_parser("presets", help="list the named presets")
     commands.add_parser("settings", help="print the table of every setting (Markdown, as in README.md)")
@@ -162,6 +150,22 @@ def build_parser() -> argparse.ArgumentParser:
     clean.add_argument("--device")
     clean.add_argument("--quiet", action="store_true")
     return parser
+
+
+def _add_video_command(commands: Any) -> None:
+    video = commands.add_parser(
+        "video", help="stylise a clip (MP4, WebM, MOV, GIF) without flicker: each frame starts from the last, "
+        "warped along the optical flow (Ruder et al. 2016)",
+    )  # fmt: skip
+    video.add_argument("--input", required=True, help="the clip")
+    video.add_argument("--style", action="append", required=True, help="a style image; repeat for several")
+    _add_run_options(video)
+    video.add_argument("--out", required=True, help="output .mp4 (H.264) or .gif")
+    video.add_argument("--gif", help="also write the result as this GIF")
+    video.add_argument("--fps", type=float, help="frames per second to keep (default: the clip's)")
+    video.add_argument("--frame-steps", type=int, help="optimiser steps on each frame after the first")
+    video.add_argument("--frame-by-frame", action="store_true", help="no temporal loss (flickers; for comparison)")
+    add_setting_flags(video)
 
 
 def config_from_args(args: argparse.Namespace) -> StyleConfig:
