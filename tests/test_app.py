@@ -8,12 +8,13 @@ from gradio_client.exceptions import AppError, ValidationError
 from PIL import Image
 
 from style_core import SETTINGS, StyleConfig, read_png_settings, save_png
+from style_core.denoise import FAST
 from ui import MAX_UPLOAD, build_page
 from ui.controls import config_to_values, values_to_config
 from ui.machine import UNMEASURED
 
 pytestmark = pytest.mark.slow
-QUICK = {"size": 128, "iterations": 10, "scales": 1}
+QUICK = {"size": 96, "iterations": 4, "scales": 1}
 
 
 @pytest.fixture(scope="module")
@@ -62,12 +63,12 @@ def test_every_route_names_its_parameters_and_outputs(client):
 def test_the_stylize_route_streams_previews_and_returns_a_png_with_its_exact_settings(client, content_path, style_path):
     job = client.submit(
         content=handle_file(str(content_path)), style=handle_file(str(style_path)), preset="strong_style",
-        settings={"size": 160, "iterations": 12, "strength": 2.5, "seed": 3}, api_name="/stylize",
+        settings={"size": 160, "iterations": 6, "strength": 2.5, "seed": 3}, api_name="/stylize",
     )  # fmt: skip
     image, status, settings = job.result(timeout=300)
     assert len(job.outputs()) >= 3  # previews before the result
     assert status.startswith("Done in")
-    expected = StyleConfig(style_weight=1e4, size=160, iterations=12, strength=2.5, seed=3)
+    expected = StyleConfig(style_weight=1e4, size=160, iterations=6, strength=2.5, seed=3)
     assert settings == expected.to_dict() == read_png_settings(image)
     assert max(Image.open(image).size) == 160
     assert client.predict(png=handle_file(image), api_name="/settings_from_png") == settings
@@ -106,7 +107,7 @@ def test_a_config_with_every_field_changed_round_trips_through_the_page(client, 
 
 def test_the_page_run_streams_previews_and_adds_a_captioned_gallery_entry(client, content_path, style_path):
     job = client.submit(
-        *page_args(content_path, style_path, size=160, iterations=12, scales=3), api_name="/stylise_page"
+        *page_args(content_path, style_path, size=160, iterations=6, scales=3), api_name="/stylise_page"
     )
     result_path, status, gallery, slider, download = job.result(timeout=300)
     assert len(job.outputs()) >= 3
@@ -184,7 +185,9 @@ def test_the_styles_grid_labels_its_cells_and_shows_each_as_it_finishes(client, 
     assert grid.width == 2 * 160 and grid.height > 100  # cells never larger than the settings' size
 
 
-def test_the_denoise_route_returns_a_denoised_png(client, content_path, tmp_path):
+def test_the_denoise_route_returns_a_denoised_png(client, content_path, tmp_path, monkeypatch):
+    monkeypatch.setitem(FAST, "steps", 100)  # the route, not the denoiser's quality (test_denoise.py)
+    monkeypatch.setitem(FAST, "halve_every", 50)
     small = tmp_path / "small.png"
     Image.open(content_path).crop((0, 0, 160, 120)).save(small)  # its time grows with the pixels it shows
     job = client.submit(image=handle_file(str(small)), api_name="/denoise")

@@ -37,11 +37,12 @@ def page_url():
     page.close()
 
 
-def screenshot_dir(tmp_path: Path) -> Path:
-    """Where screenshots go: $SCREENSHOT_DIR to keep and look at them, else the test's temporary folder."""
-    shots = Path(os.environ.get("SCREENSHOT_DIR", tmp_path))
-    shots.mkdir(parents=True, exist_ok=True)
-    return shots
+def screenshot(page, name: str, full_page: bool = True) -> None:
+    """A screenshot into $SCREENSHOT_DIR, to look at; none when it is unset (a full page takes up to seconds)."""
+    if "SCREENSHOT_DIR" in os.environ:
+        shots = Path(os.environ["SCREENSHOT_DIR"])
+        shots.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=shots / name, full_page=full_page)
 
 
 @contextlib.contextmanager
@@ -62,13 +63,12 @@ def number_field(page, label: str):
     return box.locator("input[type=number]").first
 
 
-def test_pick_examples_switch_preset_run_and_compare_presets(page_url, tmp_path):
+def test_pick_examples_switch_preset_run_and_compare_presets(page_url):
     from playwright.sync_api import expect
 
-    shots = screenshot_dir(tmp_path)
     with open_page(page_url, height=1300) as page:
         expect(page.get_by_role("button", name="Run")).to_be_visible(timeout=30_000)
-        page.screenshot(path=shots / "1_empty.png", full_page=True)
+        screenshot(page, "1_empty.png")
 
         page.get_by_text("Example photos").locator("xpath=..").locator("img").first.click()
         page.locator("#paintings").get_by_label("Thumbnail 1 of 7").click()
@@ -80,7 +80,7 @@ def test_pick_examples_switch_preset_run_and_compare_presets(page_url, tmp_path)
         page.get_by_role("option", name="fast_preview").click()
         expect(number_field(page, "Output size (long side, px)")).to_have_value("256", timeout=10_000)
         expect(number_field(page, "Iterations")).to_have_value("4")
-        page.screenshot(path=shots / "2_ready.png", full_page=True)
+        screenshot(page, "2_ready.png")
 
         expect(page.locator("#expected")).to_contain_text("at 256 px on this machine")  # said before the run
         page.get_by_role("button", name="Run").click()
@@ -92,17 +92,17 @@ def test_pick_examples_switch_preset_run_and_compare_presets(page_url, tmp_path)
         for image in page.locator("#before-after img").all():  # the whole picture, letterboxed, never cropped
             fit, natural = image.evaluate("e => [getComputedStyle(e).objectFit, [e.naturalWidth, e.naturalHeight]]")
             assert fit == "contain" and max(natural) == 256
-        page.screenshot(path=shots / "3_done.png", full_page=True)
+        screenshot(page, "3_done.png")
 
         page.get_by_role("tab", name="Compare").click()
         page.get_by_role("button", name="Make the grid").click()
         expect(page.locator("#grid img")).to_be_visible(timeout=120_000)  # the first cell, labelled
-        page.screenshot(path=shots / "4_first_cell.png", full_page=True)
+        screenshot(page, "4_first_cell.png")
         page.get_by_role("tab", name="Stylise").click()
         page.get_by_role("button", name="Run").first.click()  # a second heavy job while the grid runs: refused
         expect(page.get_by_text("You already have a job queued or running")).to_be_visible(timeout=10_000)
         expect(page.get_by_text("Done in")).to_be_visible()  # the earlier result is still there
-        page.screenshot(path=shots / "4b_busy.png")  # the viewport, where the message shows
+        screenshot(page, "4b_busy.png", full_page=False)  # the viewport, where the message shows
         page.get_by_test_id("toast-close").first.click()
         page.get_by_role("tab", name="Compare").click()
         page.get_by_role("button", name="Stop").last.click()
@@ -128,13 +128,12 @@ def test_pick_examples_switch_preset_run_and_compare_presets(page_url, tmp_path)
         expect(page.locator("#layers-content")).to_contain_text("conv5_2")
         page.locator("#layers-content").get_by_label("Thumbnail 1 of 5").click()  # a cell, large
         expect(page.locator("#layers-content caption")).to_have_text("conv1_2")  # the preview's caption
-        page.screenshot(path=shots / "5_layers.png", full_page=True)
+        screenshot(page, "5_layers.png")
 
 
-def test_paint_two_regions_with_two_paintings_and_run(page_url, content_path, style_path, second_style_path, tmp_path):
+def test_paint_two_regions_with_two_paintings_and_run(page_url, content_path, style_path, second_style_path):
     from playwright.sync_api import expect
 
-    shots = screenshot_dir(tmp_path)
     with open_page(page_url, height=1500) as page:
         page.locator("#content-input input[type=file]").set_input_files(str(content_path))
         page.locator("#style-input input[type=file]").set_input_files(str(style_path))
@@ -162,19 +161,18 @@ def test_paint_two_regions_with_two_paintings_and_run(page_url, content_path, st
             for step in range(4):
                 page.mouse.move(box["x"] + box["width"] * (0.15 + 0.7 * step / 3), y)
             page.mouse.up()
-        page.screenshot(path=shots / "6_painted.png", full_page=True)
+        screenshot(page, "6_painted.png")
         page.get_by_role("button", name="Run").first.click()
         expect(page.get_by_text("Done in")).to_be_visible(timeout=240_000)
-        page.screenshot(path=shots / "7_regions_result.png", full_page=True)
+        screenshot(page, "7_regions_result.png")
         png = page.request.get(page.locator("#download a").first.get_attribute("href")).body()
         masks = json.loads(Image.open(io.BytesIO(png)).text["style_core:notes"])["masks"]
         assert len(masks) == 2 and all(masks)  # both painted regions reached the engine
 
 
-def test_a_share_link_opens_the_result_and_settings_in_another_browser(page_url, content_path, style_path, tmp_path):
+def test_a_share_link_opens_the_result_and_settings_in_another_browser(page_url, content_path, style_path):
     from playwright.sync_api import expect, sync_playwright
 
-    shots = screenshot_dir(tmp_path)
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS, headless=True)
         sharer = browser.new_context(viewport={"width": 1400, "height": 1500}).new_page()
@@ -204,14 +202,14 @@ def test_a_share_link_opens_the_result_and_settings_in_another_browser(page_url,
         assert max(natural) == 128
         expect(friend.get_by_role("button", name="Print size (2048 px)")).to_be_enabled()  # the result can go on
         expect(friend.locator("#print-expected")).to_contain_text("to 2048 px for printing")
-        friend.screenshot(path=shots / "8_shared.png", full_page=True)
+        screenshot(friend, "8_shared.png")
         friend.get_by_role("button", name="Run").first.click()  # ready to run again, as it was made
         expect(friend.get_by_text("Done in")).to_be_visible(timeout=240_000)
 
         friend.goto(re.sub(r"share=[\w-]+", "share=" + "x" * 22, link))  # a link whose share is gone
         expect(friend.locator("#status")).to_contain_text("This shared result has expired", timeout=30_000)
         expect(friend.get_by_role("button", name="Run").first).to_be_enabled()  # the page itself works
-        friend.screenshot(path=shots / "9_expired.png")
+        screenshot(friend, "9_expired.png", full_page=False)
         browser.close()
 
 
@@ -223,7 +221,6 @@ def test_the_video_tab_stylises_a_clip_and_plays_it(page_url, content_path, tmp_
 
     photo = Image.open(content_path).convert("RGB")
     write_mp4([photo.crop((6 * k, 0, 6 * k + 120, 80)) for k in range(3)], 6, tmp_path / "pan.mp4")
-    shots = screenshot_dir(tmp_path)
     with open_page(page_url, height=1300) as page:
         page.get_by_role("tab", name="Video").click()
         page.locator("#video-input input[type=file]").set_input_files(str(tmp_path / "pan.mp4"))
@@ -237,4 +234,4 @@ def test_the_video_tab_stylises_a_clip_and_plays_it(page_url, content_path, tmp_
         expect(page.locator("#video-status")).to_contain_text("Done: 3 frames at 6 fps", timeout=180_000)
         expect(page.locator("#video-result video")).to_have_attribute("src", re.compile(r"\.mp4"))
         expect(page.locator("#video-files")).to_contain_text(".gif")
-        page.screenshot(path=shots / "10_video.png", full_page=True)
+        screenshot(page, "10_video.png")

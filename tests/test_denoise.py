@@ -18,7 +18,7 @@ from style_core.denoise import (
 )
 from style_core.images import load_image, to_tensor
 
-QUICK = DenoiseConfig(mode="fast", steps=150, crop=64)
+QUICK = DenoiseConfig(mode="fast", steps=150, crop=32)
 
 
 @pytest.fixture(scope="module")

@@ -64,7 +64,8 @@ def test_the_network_only_sees_pixel_values_a_picture_can_hold(style_path, optim
 
 def test_content_only_run_reconstructs_the_content(content_path, style_path):
     config = StyleConfig(
-        size=64, scales=1, iterations=80, init="noise", style_weight=0, tv_weight=0, content_layers=["relu1_1"]
+        size=64, scales=1, iterations=80, init="noise", style_weight=0, tv_weight=0, content_layers=["relu1_1"],
+        style_layers={"relu1_1": 1.0},  # unweighted; the network then stops at relu1_1
     )
     result = stylize_image(content_path, style_path, config)
     content = resize_long_side(load_image(content_path), 64)
