@@ -63,10 +63,9 @@ def test_the_network_only_sees_pixel_values_a_picture_can_hold(style_path, optim
 
 
 def test_content_only_run_reconstructs_the_content(content_path, style_path):
-    config = StyleConfig(
-        size=64, scales=1, iterations=80, init="noise", style_weight=0, tv_weight=0, content_layers=["relu1_1"],
-        style_layers={"relu1_1": 1.0},  # unweighted; the network then stops at relu1_1
-    )
+    only = ["relu1_1"]  # content and (unweighted) style there: the network stops at relu1_1
+    config = StyleConfig(size=64, scales=1, iterations=80, init="noise", style_weight=0, tv_weight=0,
+                         content_layers=only, style_layers=dict.fromkeys(only, 1.0))  # fmt: skip
     result = stylize_image(content_path, style_path, config)
     content = resize_long_side(load_image(content_path), 64)
     noise_start = Image.fromarray(np.random.default_rng(0).integers(0, 256, (*content.size[::-1], 3), dtype=np.uint8))
