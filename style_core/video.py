@@ -52,15 +52,19 @@ def read_clip(path: str | os.PathLike, max_seconds: float | None = None, max_fra
     if not os.path.isfile(path):
         raise VideoError(f"{name}: no such file")
     try:
-        reader = imageio_ffmpeg.read_frames(str(path), pix_fmt="rgb24")
-        meta = next(reader)
+        probe = imageio_ffmpeg.read_frames(str(path), pix_fmt="rgb24")
+        meta = next(probe)
+        probe.close()
     except (OSError, RuntimeError, StopIteration):
         raise VideoError(f"{name}: not a video, or a format that cannot be read (MP4, WebM, MOV or GIF)") from None
     fps, (width, height) = float(meta.get("fps") or 0) or 25.0, meta["size"]
     duration = float(meta.get("duration") or 0)
     if max_seconds is not None and duration > max_seconds + 0.05:
-        reader.close()
         raise VideoError(f"{name}: {duration:.1f} s is over this page's limit of {max_seconds:g} s: trim it first")
+    # Frames sampled at the clip's average rate: left to itself, ffmpeg repeats a variable-rate clip's frames up
+    # to its fastest rate, and the result then plays slower than the clip.
+    reader = imageio_ffmpeg.read_frames(str(path), pix_fmt="rgb24", output_params=["-r", f"{fps:.6g}"])
+    next(reader)
     frames = []
     for raw in reader:
         frames.append(Image.frombytes("RGB", (width, height), raw))

@@ -86,6 +86,19 @@ def test_limits_audio_and_odd_sizes_are_handled_with_a_line(tmp_path):
         read_clip(clip_path, max_frames=4)
 
 
+def test_a_variable_frame_rate_clip_keeps_its_length(tmp_path):
+    """Ten frames 0.1 s apart, then ten about 0.4 s apart (the last shown at 4.5 s): read at the clip's average
+    rate, as many frames as that rate gives over its length, so the result plays as long as the clip."""
+    clip_path = tmp_path / "vfr.mp4"
+    subprocess.run(
+        [imageio_ffmpeg.get_ffmpeg_exe(), "-y", "-loglevel", "error", "-f", "lavfi", "-i",
+         "testsrc=size=96x64:rate=10:duration=2", "-vf", "setpts='if(lt(N,10),N*0.1,1+(N-10)*0.4)/TB'",
+         "-fps_mode", "vfr", "-c:v", "libx264", "-pix_fmt", "yuv420p", str(clip_path)], check=True,
+    )  # fmt: skip
+    clip = read_clip(clip_path)
+    assert 4.4 < len(clip.frames) / clip.fps < 5.1  # frames repeated up to the fastest rate made it 9.6 s
+
+
 def _red_disc_clip() -> tuple[Clip, np.ndarray, np.ndarray]:
     """A red disc gliding right over a plain blue background; where it was at first but no longer is, and
     where it never was."""
