@@ -14,3 +14,13 @@ def write_table(name: str, table: str, doc: Path = DOC) -> None:
     if start in text and end in text:
         head, rest = text.split(start, 1)
         doc.write_text(f"{head}{start}\n{table}\n{end}{rest.split(end, 1)[1]}")
+
+
+def publish_table(name: str, intro: str, columns: list[str], rows: list[str], write: bool = True) -> None:
+    """Print a benchmark's table (`intro`, then the columns' header and `rows`, each a markdown row) and, with
+    `write`, put it into docs/BENCHMARKS.md."""
+    header = "| " + " | ".join(columns) + " |"
+    table = "\n".join([intro, "", header, "|" + "---|" * len(columns), *rows])
+    print(table)
+    if write:
+        write_table(name, table)

@@ -27,7 +27,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
-from doc_tables import write_table  # noqa: E402
+from doc_tables import publish_table  # noqa: E402
 from PIL import Image  # noqa: E402
 
 from style_core import preset, stylize_image  # noqa: E402
@@ -132,15 +132,11 @@ def main() -> None:
             f"| {tiled['peak_gb']:.1f} | {tiled['seams']:.2f} | {whole_cells} |"
         )
     command = f"python bench/print_size.py --sizes {args.sizes} --whole {args.whole} --steps {args.steps}"
-    table = "\n".join([
-        f"Measured {time.strftime('%Y-%m-%d')}: `{command}`, float32, {args.steps} steps from a 512 px result, "
-        f"tile size {TILE_SIZE}; unit {unit:.2f} s.", "",
-        "| print | tiles | tiled: time | tiled: peak GB | tiled: seams | whole: time | whole: peak GB | whole: seams |",
-        "|---|---|---|---|---|---|---|---|", *rows,
-    ])  # fmt: skip
-    print(table)
-    if not args.no_write:
-        write_table("print", table)
+    intro = (f"Measured {time.strftime('%Y-%m-%d')}: `{command}`, float32, {args.steps} steps from a 512 px result, "
+             f"tile size {TILE_SIZE}; unit {unit:.2f} s.")  # fmt: skip
+    columns = ["print", "tiles", "tiled: time", "tiled: peak GB", "tiled: seams", "whole: time", "whole: peak GB",
+               "whole: seams"]  # fmt: skip
+    publish_table("print", intro, columns, rows, write=not args.no_write)
 
 
 if __name__ == "__main__":

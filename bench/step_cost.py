@@ -23,8 +23,8 @@ sys.path.insert(0, str(ROOT))
 import torch  # noqa: E402
 from report import write_section  # noqa: E402  (bench/report.py)
 
-from style_core.cost import NETWORK_LAYERS  # noqa: E402
-from style_core.device import autocast, bfloat16_is_native, network_dtype  # noqa: E402
+from style_core.cost import NETWORK_LAYERS, timed_passes  # noqa: E402
+from style_core.device import bfloat16_is_native, network_dtype  # noqa: E402
 from style_core.vgg import VGG19Features  # noqa: E402
 
 # Name -> (layers the network is cut after, channels-last, compiled).
@@ -44,13 +44,7 @@ def time_variant(layers: list[str], channels_last: bool, compiled: bool, size: i
     model = VGG19Features(layers).to(memory_format=layout)
     forward = torch.compile(model) if compiled else model
     image = torch.rand(1, 3, size, size).contiguous(memory_format=layout).requires_grad_(True)
-    times = []
-    for _ in range(repeats + 2):
-        start = time.perf_counter()
-        with autocast(device, dtype):
-            features = forward(image)
-        sum(value.float().pow(2).mean() for value in features.values()).backward()
-        times.append(time.perf_counter() - start)
+    times = timed_passes(forward, image, dtype, repeats + 2)
     return min(times[2:]), times[0]
 
 

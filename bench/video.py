@@ -25,7 +25,7 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 sys.path.insert(0, str(ROOT / "examples"))
 
-from doc_tables import write_table  # noqa: E402
+from doc_tables import publish_table  # noqa: E402
 from make_clip import camera_move, moving_subject  # noqa: E402
 from PIL import Image  # noqa: E402
 
@@ -101,15 +101,11 @@ def main() -> None:
             rows.append(f"| {label} | {size} {alone_cells}| {error:.1f} | {held_s:.1f} ({held_s / unit:.1f} u) |")
             print(rows[-1], flush=True)
     command = f"python bench/video.py --frames {args.frames} --sizes {args.sizes}"
-    table = "\n".join([
-        f"Measured {time.strftime('%Y-%m-%d')}: `{command}`, float32, `balanced` at each size, The Starry Night, "
-        f"{args.frames} frames at 10 fps; unit {unit:.2f} s.", "",
-        "| clip | px | frame by frame: flicker | frame by frame: s/frame | temporal: flicker | temporal: s/frame |",
-        "|---|---|---|---|---|---|", *rows,
-    ])  # fmt: skip
-    print(table)
-    if not args.no_write:
-        write_table("video", table)
+    intro = (f"Measured {time.strftime('%Y-%m-%d')}: `{command}`, float32, `balanced` at each size, The Starry Night, "
+             f"{args.frames} frames at 10 fps; unit {unit:.2f} s.")  # fmt: skip
+    columns = ["clip", "px", "frame by frame: flicker", "frame by frame: s/frame", "temporal: flicker",
+               "temporal: s/frame"]  # fmt: skip
+    publish_table("video", intro, columns, rows, write=not args.no_write)
 
 
 if __name__ == "__main__":

@@ -8,6 +8,7 @@ is a forward pass over the photo and one over the painting (the targets). Cost g
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 
 import torch
 
@@ -39,16 +40,22 @@ def measure_unit(
     model = VGG19Features(NETWORK_LAYERS).to(device, memory_format=torch.channels_last)
     image = torch.rand(1, 3, size, size, device=device).contiguous(memory_format=torch.channels_last)
     image.requires_grad_(True)
+    times = timed_passes(model, image, dtype, repeats + 1)
+    return min(times[1:]) * (UNIT_SIZE / size) ** 2
+
+
+def timed_passes(network: Callable, image: torch.Tensor, dtype: torch.dtype, count: int) -> list[float]:
+    """Seconds of each of `count` forward and backward passes of `network` (its features to `image`)."""
     times = []
-    for _ in range(repeats + 1):
+    for _ in range(count):
         start = time.perf_counter()
-        with autocast(device, dtype):
-            features = model(image)
+        with autocast(image.device, dtype):
+            features = network(image)
         sum(value.float().pow(2).mean() for value in features.values()).backward()
-        if device.type == "cuda":
+        if image.device.type == "cuda":
             torch.cuda.synchronize()
         times.append(time.perf_counter() - start)
-    return min(times[1:]) * (UNIT_SIZE / size) ** 2
+    return times
 
 
 def pixels_share(long_side: int, aspect: float, config: StyleConfig) -> float:
