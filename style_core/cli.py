@@ -87,24 +87,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m style_core", description="Neural style transfer (Gatys et al.).")
     commands = parser.add_subparsers(dest="command", required=True)
 
-    stylize_command = commands.add_parser("stylize", help="stylise a content image with one or more style images")
-    _add_inputs(stylize_command)
-    stylize_command.add_argument(
-        "--out", required=True, help="output PNG (the full settings are stored inside it); a folder when --content is"
-    )
-    stylize_command.add_argument(
-        "--denoise", action="store_true", help="clean the result with the ZS-N2N denoiser (fast mode)"
-    )
-    stylize_command.add_argument(
-        "--mask", action="append",
-        help="where the matching --style goes (white = its region; black = not there); one per --style, in the "
-        "same order; where no mask is white the photo is kept",
-    )  # fmt: skip
-    stylize_command.add_argument(
-        "--start", help="refine this picture (e.g. a result PNG, with --config of the same PNG and a larger --size: "
-        "a print of it) instead of starting afresh",
-    )  # fmt: skip
-    add_setting_flags(stylize_command)
+    _add_stylize_command(commands)
 
     compare = commands.add_parser(
         "compare", help="a labelled grid: the photo in every preset, in every --style, or strength x layers"
@@ -137,19 +120,46 @@ def build_parser() -> argparse.ArgumentParser:
     commands.add_parser("presets", help="list the named presets")
     commands.add_parser("settings", help="print the table of every setting (Markdown, as in README.md)")
 
+    _add_denoise_command(commands)
+    return parser
+
+
+def _add_stylize_command(commands: Any) -> None:
+    stylize_command = commands.add_parser("stylize", help="stylise a content image with one or more style images")
+    _add_inputs(stylize_command)
+    stylize_command.add_argument(
+        "--out", required=True, help="output PNG (the full settings are stored inside it); a folder when --content is"
+    )
+    stylize_command.add_argument(
+        "--denoise", action="store_true", help="clean the result with the ZS-N2N denoiser (fast mode)"
+    )
+    stylize_command.add_argument(
+        "--mask", action="append",
+        help="where the matching --style goes (white = its region; black = not there); one per --style, in the "
+        "same order; where no mask is white the photo is kept",
+    )  # fmt: skip
+    stylize_command.add_argument(
+        "--start", help="refine this picture (e.g. a result PNG, with --config of the same PNG and a larger --size: "
+        "a print of it) instead of starting afresh",
+    )  # fmt: skip
+    add_setting_flags(stylize_command)
+
+
+def _add_denoise_command(commands: Any) -> None:
+    from .denoise import MODES
+
     clean = commands.add_parser("denoise", help="denoise an image with Zero-Shot Noise2Noise")
     clean.add_argument("--input", required=True)
     clean.add_argument("--out", required=True)
     clean.add_argument(
-        "--mode", choices=("fast", "paper"), default="fast",
-        help="fast: 10-25 s on 2 CPU cores (docs/BENCHMARKS.md), within 0.3 dB of paper on Kodak; "
-        "paper: the published recipe, ~1 h there",
+        "--mode", choices=MODES, default="fast",
+        help="fast: random crops and a short schedule, for CPUs (its time and quality: docs/BENCHMARKS.md); "
+        "paper: the published recipe, about an hour on a CPU",
     )  # fmt: skip
     clean.add_argument("--steps", type=int, help="training steps (default: the mode's)")
     clean.add_argument("--seed", type=int, default=0)
     clean.add_argument("--device")
     clean.add_argument("--quiet", action="store_true")
-    return parser
 
 
 def _add_video_command(commands: Any) -> None:
