@@ -28,6 +28,7 @@ from report import write_section  # noqa: E402  (bench/report.py)
 from speed import IMAGES, OUT, PAIRS, Evaluator, side_by_side  # noqa: E402  (bench/speed.py)
 
 from style_core import StyleConfig, stylize  # noqa: E402
+from style_core.config import named_style_layers  # noqa: E402
 from style_core.cost import measure_unit, run_units  # noqa: E402
 from style_core.images import border_score, load_image, resize_long_side  # noqa: E402
 from style_core.transfer import STYLE_MOMENTS  # noqa: E402
@@ -41,12 +42,13 @@ SCHEDULE_PAIRS = [
 ]
 
 
-def schedule(sizes_factor: float, scales: int, iterations: int, ratio: float, init: str) -> dict:
+def schedule(sizes_factor: float, scales: int, iterations: int, ratio: float, init: str, relu4_1: float = 1.0) -> dict:
     return {"init": init, "scales": scales, "scale_factor": sizes_factor, "iterations": iterations,
-            "fine_steps_ratio": ratio}  # fmt: skip
+            "fine_steps_ratio": ratio, "style_layers": {**named_style_layers("equal"), "relu4_1": relu4_1}}  # fmt: skip
 
 
-# Name -> settings over StyleConfig(size=512). Names say the start, the scale sizes and the steps.
+# Name -> settings over StyleConfig(size=512). Names say the start, the scale sizes and the steps, and relu4_1's
+# style weight where it is not 1 (the other style layers weigh 1).
 CANDIDATES: dict[str, dict] = {
     "content 256/322/406/512 40/22/12/7": schedule(1.26, 4, 40, 0.55, "content"),
     "feedforward 256/322/406/512 40/22/12/7": schedule(1.26, 4, 40, 0.55, "feedforward"),
@@ -54,6 +56,9 @@ CANDIDATES: dict[str, dict] = {
     "feedforward 512 8": schedule(1.26, 1, 8, 1.0, "feedforward"),
     "feedforward 512 10": schedule(1.26, 1, 10, 1.0, "feedforward"),
     "feedforward 512 12": schedule(1.26, 1, 12, 1.0, "feedforward"),
+    "feedforward 512 8 relu4_1:3": schedule(1.26, 1, 8, 1.0, "feedforward", relu4_1=3.0),
+    "feedforward 512 8 relu4_1:4": schedule(1.26, 1, 8, 1.0, "feedforward", relu4_1=4.0),
+    "feedforward 512 8 relu4_1:8": schedule(1.26, 1, 8, 1.0, "feedforward", relu4_1=8.0),
     "feedforward 362/512 8/4": schedule(2**0.5, 2, 8, 0.5, "feedforward"),
     "feedforward 362/512 10/5": schedule(2**0.5, 2, 10, 0.5, "feedforward"),
     "feedforward 256/362/512 12/6/3": schedule(2**0.5, 3, 12, 0.5, "feedforward"),
