@@ -1,6 +1,7 @@
 import pytest
 
 from style_core import PRESETS, ConfigError, StyleConfig, preset
+from style_core.config import named_style_layers
 
 
 @pytest.mark.parametrize(
@@ -46,6 +47,7 @@ def test_presets_are_valid_and_independent_copies():
     paper = preset("gatys2015")
     assert (paper.pooling, paper.init, paper.optimizer, paper.scales) == ("avg", "noise", "lbfgs", 1)
     assert paper.content_weight / paper.style_weight == pytest.approx(1e-3)
+    assert paper.style_layers == preset("thorough").style_layers == named_style_layers("equal")  # the paper's weights
     paper.style_layers["relu1_1"] = 99.0
     assert preset("gatys2015").style_layers["relu1_1"] == 1.0
     with pytest.raises(ConfigError, match="unknown preset"):

@@ -10,7 +10,7 @@ import gradio as gr
 from PIL import Image
 
 from style_core import PRESETS, SETTINGS, StyleConfig, StyleCoreError, preset, read_png_settings
-from style_core.config import DEFAULT_PRESET, LAYER_WEIGHT_PRESETS, STYLE_LAYERS, format_style_layers
+from style_core.config import DEFAULT_PRESET, LAYER_WEIGHT_PRESETS, format_style_layers, named_style_layers
 
 from . import print_size, share
 from .controls import PhotoInput, make_controls, page_values, values_to_config
@@ -220,7 +220,7 @@ def _wire_settings(
     def apply_layer_weighting(name: str | None) -> Any:
         if not name:
             return gr.skip()
-        return format_style_layers(dict(zip(STYLE_LAYERS, LAYER_WEIGHT_PRESETS[name])))
+        return format_style_layers(named_style_layers(name))
 
     preset_name.change(apply_preset, [preset_name], outputs, api_visibility="private")
     layer_weighting.change(
