@@ -2,6 +2,8 @@
 
     python bench/machine.py                          # this machine as it is (precision auto)
     STYLE_CORE_CPU_BF16=0 python bench/machine.py    # a CPU without bfloat16 (what a free Space has)
+    ATEN_CPU_CAPABILITY=avx2 ONEDNN_MAX_CPU_ISA=AVX2 MKL_ENABLE_INSTRUCTIONS=AVX2 STYLE_CORE_CPU_BF16=0 \
+        python bench/machine.py                      # an AVX-512 CPU held to AVX2, as near as one gets to that CPU
 
 Times the unit (one float32 VGG19 forward and backward pass at 512x512, style_core.cost), the first preview
 in a running app (from the gradio_client call to the first picture back, after the app's start-up warm-up),
@@ -13,6 +15,7 @@ a fresh clone. The row replaces this kind's row in the table of docs/BENCHMARKS.
 from __future__ import annotations
 
 import argparse
+import os
 import platform
 import re
 import sys
@@ -42,6 +45,7 @@ HEADER = (
 )
 MARKERS = ("<!-- machine table:start -->", "<!-- machine table:end -->")
 DOCS = (ROOT / "docs" / "BENCHMARKS.md", ROOT / "README.md")
+HELD_TO = "ATEN_CPU_CAPABILITY"  # set: torch's own kernels use at most that instruction set
 
 
 def machine_kind() -> str:
@@ -56,6 +60,8 @@ def machine_kind() -> str:
         pass
     from style_core.device import cpu_has_native_bf16
 
+    if HELD_TO in os.environ:  # this CPU run as a lesser one: say so, so its row does not replace the real one's
+        return f"{torch.get_num_threads()}-core {cpu}, held to {torch.backends.cpu.get_cpu_capability()}"
     return f"{torch.get_num_threads()}-core {cpu}" + (", native bfloat16" if cpu_has_native_bf16() else ", no bfloat16")
 
 
