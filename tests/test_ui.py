@@ -178,3 +178,13 @@ def test_the_page_fits_its_default_size_and_expected_times_to_the_measured_machi
     assert line.startswith("Ready: about ") and f"at {slow.default_config().size} px on this machine" in line
     doubled = slow.default_config().replace(iterations=2 * slow.default_config().iterations)
     assert slow.seconds(doubled) > 1.8 * slow.seconds(slow.default_config()) - 1  # the line follows the settings
+
+
+def test_the_expected_time_needs_no_photo_and_survives_a_bad_one(tmp_path):
+    from ui.machine import TYPICAL_ASPECT, photo_aspect
+
+    assert photo_aspect(None) == photo_aspect("") == TYPICAL_ASPECT  # a setting changed before a photo is chosen
+    (tmp_path / "bad.png").write_bytes(b"not a picture")
+    assert photo_aspect(str(tmp_path / "bad.png")) == TYPICAL_ASPECT
+    Image.new("RGB", (300, 100)).save(tmp_path / "wide.png")
+    assert photo_aspect(str(tmp_path / "wide.png")) == pytest.approx(1 / 3)

@@ -70,6 +70,8 @@ UNMEASURED = Machine({str(torch.float32): ASSUMED_UNIT_SECONDS}, measured=False)
 
 def photo_aspect(path: str | None) -> float:
     """Short side over long side of the photo at `path` (its header only); a 4:3 photo when there is none."""
+    if not path:  # no photo yet: Pillow's open(None) raises AttributeError, not an error about the file
+        return TYPICAL_ASPECT
     try:
         with Image.open(path) as image:
             return min(image.size) / max(image.size)

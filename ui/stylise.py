@@ -114,7 +114,8 @@ def render(history: gr.State, machine: Machine) -> StyliseTab:
     with gr.Accordion("Advanced settings", open=False):
         layer_weighting = gr.Radio(
             list(LAYER_WEIGHT_PRESETS), value=None, label="Style layer weighting",
-            info="Fills the style layers below: deeper layers carry larger shapes, earlier ones fine texture",
+            info="Fills the style layers below (the default weighs relu4_1 heavier, the paper all equally): deeper "
+            "layers carry larger shapes, earlier ones fine texture",
         )  # fmt: skip
         controls |= make_controls("advanced", defaults, columns=3)
     controls = {name: controls[name] for name in SETTINGS}  # events pass them in the fields' order
