@@ -73,13 +73,14 @@ def _parts(long_side: int, aspect: float, config: StyleConfig) -> list[float]:
     return [tile.height * tile.width / UNIT_SIZE**2 for tile in tiles.plan_tiles(height, width, config.tile_size)]
 
 
-def run_units(config: StyleConfig, aspect: float = 0.75, styles: int = 1) -> float:
+def run_units(config: StyleConfig, aspect: float = 0.75, styles: int = 1, warm: bool = False) -> float:
     """The most a run with `config` costs, in units (every scale runs all its steps), for a photo whose short
-    side is `aspect` times its long side."""
-    units = RUN_SETUP_UNITS + (FEEDFORWARD_UNITS if config.init == "feedforward" else 0.0)
+    side is `aspect` times its long side. `warm`: a run right after one with the same painting and sizes (a
+    video's next frame), whose network is built and whose painting's targets are kept (STYLE_MOMENTS)."""
+    units = (0.0 if warm else RUN_SETUP_UNITS) + (FEEDFORWARD_UNITS if config.init == "feedforward" else 0.0)
     for long_side, steps in zip(config.scale_sizes(), config.scale_iterations()):
         style_share = ((long_side * config.style_scale) ** 2 * aspect / UNIT_SIZE**2) ** PIXEL_EXPONENT
-        units += FORWARD_SHARE * styles * style_share
+        units += 0.0 if warm else FORWARD_SHARE * styles * style_share
         for part in _parts(long_side, aspect, config):
             share = part**PIXEL_EXPONENT
             units += steps * STEP_SHARE * share + FORWARD_SHARE * share

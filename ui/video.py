@@ -36,7 +36,7 @@ LIMITS = f"at most {PAGE_MAX_SECONDS} s and {PAGE_MAX_FRAMES} frames"
 def video_units(config: StyleConfig, frames: int) -> float:
     """A clip's cost in style_core.cost units: the first frame's run, then the short run of every later frame."""
     later = config.replace(scales=1, iterations=FRAME_STEPS)
-    return run_units(config) + max(0, frames - 1) * run_units(later)
+    return run_units(config) + max(0, frames - 1) * run_units(later, warm=True)
 
 
 def video_job(clip_path: str, style: str, config: StyleConfig, temporal: bool = True, progress: Any = None) -> Iterator:
