@@ -149,7 +149,7 @@ def video_reservation(clip, style, preset, settings) -> float:
     config = config_or_none(
         lambda: settings_to_config(preset or DEFAULT_PRESET, {"size": DEFAULT_SIZE, **(settings or {})})
     )
-    return 0.0 if config is None else video_units(config, PAGE_MAX_FRAMES // 3) * GPU_SECONDS_PER_UNIT
+    return 0.0 if config is None else video_units(config, PAGE_MAX_FRAMES // 3, warm=False) * GPU_SECONDS_PER_UNIT
 
 
 @gpu(video_reservation)

@@ -33,10 +33,12 @@ DEFAULT_SIZE = 256
 LIMITS = f"at most {PAGE_MAX_SECONDS} s and {PAGE_MAX_FRAMES} frames"
 
 
-def video_units(config: StyleConfig, frames: int) -> float:
-    """A clip's cost in style_core.cost units: the first frame's run, then the short run of every later frame."""
+def video_units(config: StyleConfig, frames: int, warm: bool = True) -> float:
+    """A clip's cost in style_core.cost units: the first frame's run, then the short run of every later frame,
+    each `warm` (its network and painting's targets already there, as measured on a CPU) or costed as a fresh
+    run (the GPU reservation: per-frame work outside the network weighs more there, and is not measured)."""
     later = config.replace(scales=1, iterations=FRAME_STEPS)
-    return run_units(config) + max(0, frames - 1) * run_units(later, warm=True)
+    return run_units(config) + max(0, frames - 1) * run_units(later, warm=warm)
 
 
 def video_job(clip_path: str, style: str, config: StyleConfig, temporal: bool = True, progress: Any = None) -> Iterator:
@@ -67,7 +69,7 @@ def video_seconds(clip, style, preset_name, size, temporal, progress=None) -> fl
         config = settings_to_config(preset_name or DEFAULT_PRESET, {"size": int(size)})
     except (StyleCoreError, TypeError, ValueError):  # refused at once by the job
         return 0.0
-    return video_units(config, PAGE_MAX_FRAMES // 3) * GPU_SECONDS_PER_UNIT
+    return video_units(config, PAGE_MAX_FRAMES // 3, warm=False) * GPU_SECONDS_PER_UNIT
 
 
 @gpu(video_seconds)
