@@ -17,7 +17,6 @@ import gradio as gr
 from style_core import PRESETS, StyleConfig, read_png_settings
 from style_core.config import DEFAULT_PRESET
 from style_core.grid import GRID_KINDS
-from style_core.video import PAGE_MAX_FRAMES
 
 from .compare import cell_size, grid_seconds, styles_for
 from .controls import settings_to_config
@@ -25,7 +24,6 @@ from .denoise import denoise_job
 from .examples import PAINTINGS
 from .jobs import (
     DENOISE_GPU_S,
-    GPU_SECONDS_PER_UNIT,
     HEAVY_API,
     compare_job,
     config_or_none,
@@ -37,7 +35,7 @@ from .jobs import (
     user_errors,
 )
 from .machine import Machine, photo_aspect
-from .video import DEFAULT_SIZE, video_job, video_units
+from .video import DEFAULT_SIZE, reserved_gpu_seconds, video_job
 
 
 class SettingsInput(gr.JSON):
@@ -149,7 +147,7 @@ def video_reservation(clip, style, preset, settings) -> float:
     config = config_or_none(
         lambda: settings_to_config(preset or DEFAULT_PRESET, {"size": DEFAULT_SIZE, **(settings or {})})
     )
-    return 0.0 if config is None else video_units(config, PAGE_MAX_FRAMES // 3, warm=False) * GPU_SECONDS_PER_UNIT
+    return 0.0 if config is None else reserved_gpu_seconds(config)
 
 
 @gpu(video_reservation)

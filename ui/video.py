@@ -36,9 +36,15 @@ LIMITS = f"at most {PAGE_MAX_SECONDS} s and {PAGE_MAX_FRAMES} frames"
 def video_units(config: StyleConfig, frames: int, warm: bool = True) -> float:
     """A clip's cost in style_core.cost units: the first frame's run, then the short run of every later frame,
     each `warm` (its network and painting's targets already there, as measured on a CPU) or costed as a fresh
-    run (the GPU reservation: per-frame work outside the network weighs more there, and is not measured)."""
+    run."""
     later = config.replace(scales=1, iterations=FRAME_STEPS)
     return run_units(config) + max(0, frames - 1) * run_units(later, warm=warm)
+
+
+def reserved_gpu_seconds(config: StyleConfig) -> float:
+    """The GPU time a video call reserves: a third of the most frames, each costed as a fresh run (per-frame
+    work outside the network weighs more on a GPU, and is not measured there)."""
+    return video_units(config, PAGE_MAX_FRAMES // 3, warm=False) * GPU_SECONDS_PER_UNIT
 
 
 def video_job(clip_path: str, style: str, config: StyleConfig, temporal: bool = True, progress: Any = None) -> Iterator:
@@ -69,7 +75,7 @@ def video_seconds(clip, style, preset_name, size, temporal, progress=None) -> fl
         config = settings_to_config(preset_name or DEFAULT_PRESET, {"size": int(size)})
     except (StyleCoreError, TypeError, ValueError):  # refused at once by the job
         return 0.0
-    return video_units(config, PAGE_MAX_FRAMES // 3, warm=False) * GPU_SECONDS_PER_UNIT
+    return reserved_gpu_seconds(config)
 
 
 @gpu(video_seconds)
