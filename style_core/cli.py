@@ -1,4 +1,4 @@
-"""Command line: `python -m style_core stylize|compare|explore|denoise|presets|settings ...`.
+"""Command line: `style-core` (or `python -m style_core`) `stylize|compare|explore|video|denoise|presets|settings`.
 
 A thin layer: flags -> StyleConfig -> style_core; errors a user can fix print one line and exit 2.
 Every StyleConfig field is a flag, made from its Setting (config.SETTINGS): name, help, choices.
@@ -83,8 +83,13 @@ def _add_run_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--quiet", action="store_true", help="no progress bar")
 
 
+def _program_name() -> str:
+    """`style-core` when installed as a command, `python -m style_core` from a checkout."""
+    return "python -m style_core" if Path(sys.argv[0]).name == "__main__.py" else "style-core"
+
+
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="python -m style_core", description="Neural style transfer (Gatys et al.).")
+    parser = argparse.ArgumentParser(prog=_program_name(), description="Neural style transfer (Gatys et al.).")
     commands = parser.add_subparsers(dest="command", required=True)
 
     _add_stylize_command(commands)
