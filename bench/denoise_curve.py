@@ -1,6 +1,6 @@
 """PSNR along a ZS-N2N run: how the "paper" and "fast" recipes approach (and leave) their best step.
 
-    python bench/denoise_curve.py --image kodim01 --noise g25 --mode paper [--every 100] [--threads 1]
+    python -m bench.denoise_curve --image kodim01 --noise g25 --mode paper [--every 100] [--threads 1]
 
 Prints step, seconds and PSNR every --every steps and writes the curve to docs/EXPERIMENTS.md. The clean
 image is used only to score the previews, never to train or to stop.
@@ -14,14 +14,12 @@ from pathlib import Path
 
 import torch
 
+from bench.denoise_kodak import KODAK, NOISES, noisy_version
+from bench.doc_tables import write_section
+from style_core.denoise import DenoiseConfig, denoise_tensor, psnr
+from style_core.images import load_image, to_tensor
+
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-
-from denoise_kodak import KODAK, NOISES, noisy_version  # noqa: E402  (bench/denoise_kodak.py)
-from report import write_section  # noqa: E402
-
-from style_core.denoise import DenoiseConfig, denoise_tensor, psnr  # noqa: E402
-from style_core.images import load_image, to_tensor  # noqa: E402
 
 
 def main() -> None:
@@ -35,7 +33,7 @@ def main() -> None:
     args = parser.parse_args()
     if args.threads:
         torch.set_num_threads(args.threads)
-    command = "python bench/denoise_curve.py " + " ".join(sys.argv[1:])
+    command = "python -m bench.denoise_curve " + " ".join(sys.argv[1:])
     clean = to_tensor(load_image(KODAK / f"{args.image}.png"))
     noisy = noisy_version(clean, args.noise, args.image)
     config = DenoiseConfig(mode=args.mode, steps=args.steps)

@@ -1,7 +1,7 @@
 """ZS-N2N ("paper" and "fast") against bm3d, OpenCV and scikit-image non-local means on Kodak24.
 
     pip install -r bench/requirements.txt
-    python bench/denoise_kodak.py [--images all|kodim01,kodim02] [--noises g25,g50,p50]
+    python -m bench.denoise_kodak [--images all|kodim01,kodim02] [--noises g25,g50,p50]
                                   [--methods fast,paper,bm3d,opencv,skimage] [--paper-images kodim01|all]
                                   [--crop 128] [--section NAME] [--results FILE] [--threads N]
 
@@ -28,13 +28,11 @@ from pathlib import Path
 
 import numpy as np
 
+from bench.doc_tables import write_section
+from style_core.denoise import DenoiseConfig, add_gaussian_noise, add_poisson_noise, denoise_tensor, psnr
+from style_core.images import load_image, to_tensor
+
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-
-from report import write_section  # noqa: E402  (bench/report.py)
-
-from style_core.denoise import DenoiseConfig, add_gaussian_noise, add_poisson_noise, denoise_tensor, psnr  # noqa: E402
-from style_core.images import load_image, to_tensor  # noqa: E402
 
 KODAK = ROOT.parent / "shared" / "images" / "kodak24"
 NOISES = {
@@ -109,7 +107,7 @@ def main() -> None:
 
         torch.set_num_threads(args.threads)
         cv2.setNumThreads(args.threads)
-    command = "python bench/denoise_kodak.py " + " ".join(sys.argv[1:])
+    command = "python -m bench.denoise_kodak " + " ".join(sys.argv[1:])
     paths = sorted(KODAK.glob("kodim*.png"))
     if args.images != "all":
         paths = [KODAK / f"{name}.png" for name in args.images.split(",")]

@@ -1,6 +1,6 @@
 """Does the denoiser help on stylised results? Stylise with the TV term off, denoise, and compare.
 
-    python bench/denoise_stylised.py [--content ../shared/images/contents/astronaut.png]
+    python -m bench.denoise_stylised [--content ../shared/images/contents/astronaut.png]
         [--style ../shared/images/styles/vangogh_starry_night.jpg] [--size 320] [--tv-weight 0]
         [--out /tmp/stylised_denoised.png]
 
@@ -12,7 +12,6 @@ how much denoising changed the image (PSNR between before and after) and the hig
 from __future__ import annotations
 
 import argparse
-import sys
 import time
 from pathlib import Path
 
@@ -20,13 +19,12 @@ import torch
 import torch.nn.functional as F
 from PIL import Image
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
+from style_core import StyleConfig
+from style_core.denoise import DenoiseConfig, denoise_image, psnr
+from style_core.images import to_tensor
+from style_core.transfer import stylize_image
 
-from style_core import StyleConfig  # noqa: E402
-from style_core.denoise import DenoiseConfig, denoise_image, psnr  # noqa: E402
-from style_core.images import to_tensor  # noqa: E402
-from style_core.transfer import stylize_image  # noqa: E402
+ROOT = Path(__file__).resolve().parent.parent
 
 SHARED = ROOT.parent / "shared" / "images"
 

@@ -1,6 +1,6 @@
 """Try changes to the "fast" denoising recipe on Kodak images: PSNR and seconds for each.
 
-    python bench/denoise_variants.py --images kodim03 "" "crops_per_step=8" "steps=1600" "learning_rate=2e-3"
+    python -m bench.denoise_variants --images kodim03 "" "crops_per_step=8" "steps=1600" "learning_rate=2e-3"
 
 Each variant is a comma-separated list of DenoiseConfig fields that replace fast's values ("" = fast as
 it is). The noise is the seeded one of bench/denoise_kodak.py. Prints a table and the command.
@@ -16,13 +16,11 @@ import sys
 import time
 from pathlib import Path
 
+from bench.denoise_kodak import KODAK, NOISES, noisy_version, run_zs_n2n
+from style_core.denoise import DenoiseConfig, psnr
+from style_core.images import load_image, to_tensor
+
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-
-from denoise_kodak import KODAK, NOISES, noisy_version, run_zs_n2n  # noqa: E402  (bench/denoise_kodak.py)
-
-from style_core.denoise import DenoiseConfig, psnr  # noqa: E402
-from style_core.images import load_image, to_tensor  # noqa: E402
 
 
 def parse_variant(text: str) -> dict:
@@ -47,7 +45,7 @@ def main() -> None:
             score = psnr(clean, run_zs_n2n(noisy, config))
             rows.append(f"| {name} | {text or '(none)'} | {score:.2f} | {time.perf_counter() - started:.1f} |")
             print(rows[-1], flush=True)
-    command = "python bench/denoise_variants.py " + shlex.join(sys.argv[1:])
+    command = "python -m bench.denoise_variants " + shlex.join(sys.argv[1:])
     print("\n" + "\n".join(rows) + f"\n\nCommand: `{command}`")
 
 

@@ -1,6 +1,6 @@
 """The public demo under load: 20 gradio_client users at once against `python app.py` on this machine.
 
-    python bench/load.py [--users 20] [--jobs 100] [--port 7870]
+    python -m bench.load [--users 20] [--jobs 100] [--port 7870]
 
 Starts the app in its own process, then each user submits small /stylize jobs (128-192 px, a few steps)
 one after another until --jobs have been submitted in all. Checks that every job ends with its own
@@ -22,12 +22,10 @@ import time
 import urllib.request
 from pathlib import Path
 
+from bench.doc_tables import write_section
+from ui.jobs import RESULT_MAX_AGE_S, RESULTS_DIR
+
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-
-from report import write_section  # noqa: E402  (bench/report.py)
-
-from ui.jobs import RESULT_MAX_AGE_S, RESULTS_DIR  # noqa: E402
 
 CONTENT = ROOT / "examples" / "contents" / "cat.jpg"
 STYLE = ROOT / "examples" / "styles" / "vangogh_starry_night.jpg"
@@ -172,7 +170,7 @@ def report(args: argparse.Namespace, load: Load, minutes: float, freed: tuple[fl
         f"| a 64 px job alone; after another user cancels a running 384 px job | {freed[0]:.1f} s; {freed[1]:.1f} s |",
         f"| a second job from the running job's own client | {freed[2]} |",
     ]  # fmt: skip
-    command = "python bench/load.py " + " ".join(sys.argv[1:])
+    command = "python -m bench.load " + " ".join(sys.argv[1:])
     table = "\n".join(rows)
     print(table)
     write_section("load", f"## The demo under load (bench/load.py)\n\nCommand: `{command}`\n\n{table}")

@@ -1,9 +1,9 @@
 """What to expect on this machine: the heavy jobs at their defaults, timed, one row per machine kind.
 
-    python bench/machine.py                          # this machine as it is (precision auto)
-    STYLE_CORE_CPU_BF16=0 python bench/machine.py    # a CPU without bfloat16 (what a free Space has)
+    python -m bench.machine                          # this machine as it is (precision auto)
+    STYLE_CORE_CPU_BF16=0 python -m bench.machine    # a CPU without bfloat16 (what a free Space has)
     ATEN_CPU_CAPABILITY=avx2 ONEDNN_MAX_CPU_ISA=AVX2 MKL_ENABLE_INSTRUCTIONS=AVX2 STYLE_CORE_CPU_BF16=0 \
-        python bench/machine.py                      # an AVX-512 CPU held to AVX2, as near as one gets to that CPU
+        python -m bench.machine                      # an AVX-512 CPU held to AVX2, as near as one gets to that CPU
 
 Times the unit (one float32 VGG19 forward and backward pass at 512x512, style_core.cost), the first preview
 in a running app (from the gradio_client call to the first picture back, after the app's start-up warm-up),
@@ -18,22 +18,20 @@ import argparse
 import os
 import platform
 import re
-import sys
 import time
 from pathlib import Path
 
+import torch
+
+from style_core import preset, stylize
+from style_core.cost import measure_unit
+from style_core.denoise import DenoiseConfig, denoise
+from style_core.device import network_dtype, pick_device
+from style_core.grid import plan_grid, quick, run_grid
+from style_core.images import load_image
+from ui.machine import Machine
+
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-
-import torch  # noqa: E402
-
-from style_core import preset, stylize  # noqa: E402
-from style_core.cost import measure_unit  # noqa: E402
-from style_core.denoise import DenoiseConfig, denoise  # noqa: E402
-from style_core.device import network_dtype, pick_device  # noqa: E402
-from style_core.grid import plan_grid, quick, run_grid  # noqa: E402
-from style_core.images import load_image  # noqa: E402
-from ui.machine import Machine  # noqa: E402
 
 PHOTO = ROOT / "examples" / "contents" / "cat.jpg"
 PAINTING = ROOT / "examples" / "styles" / "vangogh_starry_night.jpg"

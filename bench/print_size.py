@@ -1,8 +1,8 @@
 """Print size: a finished 512 px result taken to 1024, 2048 and 4096 px (style_core.config.print_settings),
 refined in tiles, and whole where that fits; time, peak memory and seams, in float32.
 
-    python bench/print_size.py                        # sizes 1024,2048,4096 (1024 is never tiled); whole at 2048
-    python bench/print_size.py --sizes 2048 --whole 2048 --steps 4
+    python -m bench.print_size                        # sizes 1024,2048,4096 (1024 is never tiled); whole at 2048
+    python -m bench.print_size --sizes 2048 --whole 2048 --steps 4
 
 Each run is its own process, so its peak resident memory (ru_maxrss) is its own. The time is also given in
 units of one float32 VGG19 forward and backward at 512x512 measured in the same run (style_core.cost). Seams
@@ -23,19 +23,17 @@ import sys
 import time
 from pathlib import Path
 
+from PIL import Image
+
+from bench.doc_tables import publish_table
+from style_core import preset, stylize_image
+from style_core.config import print_settings
+from style_core.cost import measure_unit
+from style_core.images import to_tensor
+from style_core.tiles import Tile, needs_tiles, plan_tiles, seam_score, tile_side
+from style_core.transfer import canvas_margin, working_size
+
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-sys.path.insert(0, str(ROOT / "bench"))
-
-from doc_tables import publish_table  # noqa: E402
-from PIL import Image  # noqa: E402
-
-from style_core import preset, stylize_image  # noqa: E402
-from style_core.config import print_settings  # noqa: E402
-from style_core.cost import measure_unit  # noqa: E402
-from style_core.images import to_tensor  # noqa: E402
-from style_core.tiles import Tile, needs_tiles, plan_tiles, seam_score, tile_side  # noqa: E402
-from style_core.transfer import canvas_margin, working_size  # noqa: E402
 
 SHARED = ROOT.parent / "shared" / "images"
 PHOTO = SHARED / "kodak24" / "kodim23.png"
@@ -74,8 +72,16 @@ def seams(size: int, path: str) -> float:
 
 
 def run_child(size: int, tile_size: int, steps: int, start: Path) -> dict:
-    command = [sys.executable, __file__, "--child", f"{size},{tile_size},{steps}", "--start", str(start)]
-    output = subprocess.run(command, check=True, capture_output=True, text=True).stdout
+    command = [
+        sys.executable,
+        "-m",
+        "bench.print_size",
+        "--child",
+        f"{size},{tile_size},{steps}",
+        "--start",
+        str(start),
+    ]
+    output = subprocess.run(command, cwd=ROOT, check=True, capture_output=True, text=True).stdout
     result = json.loads(output.strip().splitlines()[-1])
     return result | {"seams": seams(size, result["path"])}
 
@@ -131,7 +137,7 @@ def main() -> None:
             f"| {width}x{height} | {tiled['tiles']} | {tiled['seconds']:.0f} s ({tiled['seconds'] / unit:.0f} u) "
             f"| {tiled['peak_gb']:.1f} | {tiled['seams']:.2f} | {whole_cells} |"
         )
-    command = f"python bench/print_size.py --sizes {args.sizes} --whole {args.whole} --steps {args.steps}"
+    command = f"python -m bench.print_size --sizes {args.sizes} --whole {args.whole} --steps {args.steps}"
     intro = (f"Measured {time.strftime('%Y-%m-%d')}: `{command}`, float32, {args.steps} steps from a 512 px result, "
              f"tile size {TILE_SIZE}; unit {unit:.2f} s.")  # fmt: skip
     columns = ["print", "tiles", "tiled: time", "tiled: peak GB", "tiled: seams", "whole: time", "whole: peak GB",

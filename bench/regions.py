@@ -1,6 +1,6 @@
 """Painted regions cost: the default 512 px run with and without masks, in one run, on the same photo.
 
-    python bench/regions.py [--size 512] [--repeats 1]
+    python -m bench.regions [--size 512] [--repeats 1]
 
 Rows: one style everywhere (the baseline); one style in a painted region (the sky) with the rest kept;
 two styles in two regions (sky and ground). Prints a table and writes it, with this command, into
@@ -17,12 +17,8 @@ from pathlib import Path
 import numpy as np
 from PIL import Image
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-
-from report import write_section  # noqa: E402  (bench/report.py)
-
-from style_core import preset, stylize_image  # noqa: E402
+from bench.doc_tables import write_section
+from style_core import preset, stylize_image
 
 SHARED = Path(__file__).resolve().parent.parent.parent / "shared" / "images"
 CONTENT = SHARED / "contents" / "rocket.jpg"
@@ -68,7 +64,7 @@ def main() -> None:
     baseline = seconds["one style everywhere (baseline)"]
     rows = ["| run | wall time | ratio to baseline |", "|---|---|---|"]
     rows += [f"| {name} | {value:.1f} s | {value / baseline:.2f} |" for name, value in seconds.items()]
-    command = "python bench/regions.py " + " ".join(sys.argv[1:])
+    command = "python -m bench.regions " + " ".join(sys.argv[1:])
     body = (
         f"## Painted regions ({args.size} px, balanced preset, rocket.jpg, best of {args.repeats})\n\n"
         + "\n".join(rows)

@@ -1,6 +1,6 @@
 """Which start and schedule to make the default: candidates side by side on real pairs, timed in units.
 
-    python bench/schedule.py [--pairs astronaut,coffee,...] [--candidates "name,name"] [--precision float32]
+    python -m bench.schedule [--pairs astronaut,coffee,...] [--candidates "name,name"] [--precision float32]
                              [--section schedule] [--title "..."]
 
 Each candidate spells out its start and schedule in full (so its name keeps its meaning when the default
@@ -21,17 +21,15 @@ import sys
 import time
 from pathlib import Path
 
+from bench.doc_tables import write_section
+from bench.speed import IMAGES, OUT, PAIRS, Evaluator, side_by_side
+from style_core import StyleConfig, stylize
+from style_core.config import named_style_layers
+from style_core.cost import measure_unit, run_units
+from style_core.images import border_score, load_image, resize_long_side
+from style_core.transfer import STYLE_MOMENTS
+
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-
-from report import write_section  # noqa: E402  (bench/report.py)
-from speed import IMAGES, OUT, PAIRS, Evaluator, side_by_side  # noqa: E402  (bench/speed.py)
-
-from style_core import StyleConfig, stylize  # noqa: E402
-from style_core.config import named_style_layers  # noqa: E402
-from style_core.cost import measure_unit, run_units  # noqa: E402
-from style_core.images import border_score, load_image, resize_long_side  # noqa: E402
-from style_core.transfer import STYLE_MOMENTS  # noqa: E402
 
 # bench/speed.py's five pairs, and two Kodak photos: flat sea and sky under Turner's JPEG-blocky scan, and
 # parrots under Picabia's clean flat shapes.
@@ -114,7 +112,7 @@ def main() -> None:
             print(rows[-1], flush=True)
             image.save(OUT / f"schedule_{pair}_{name.replace(' ', '_').replace('/', '-')}.png")
         side_by_side(panels, OUT / f"schedule_{pair}.png")
-    command = "python bench/schedule.py " + shlex.join(sys.argv[1:])
+    command = "python -m bench.schedule " + shlex.join(sys.argv[1:])
     body = (f"## {args.title} (bench/schedule.py)\n\nCommand: `{command}` ({time.strftime('%Y-%m-%d')}; "
             f"precision {args.precision}; the unit, one float32 VGG19 forward and backward pass at 512x512, "
             f"measured before each pair's runs: {min(units):.2f}-{max(units):.2f} s, median "

@@ -1,6 +1,6 @@
 """Speed of style_core against pastiche (the Gatys peer that runs offline here), on real images.
 
-    python bench/speed.py [--parts precision,defaults,equal,feel,growth] [--growth-sizes 256,512,1024]
+    python -m bench.speed [--parts precision,defaults,equal,feel,growth] [--growth-sizes 256,512,1024]
 
 Parts (each prints a table; all tables and this command go into docs/EXPERIMENTS.md):
   precision  seconds per step with the network in float32 and in bfloat16 at 256 and 512 px, interleaved;
@@ -32,10 +32,9 @@ import tarfile
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
+from bench.doc_tables import EXPERIMENTS, write_section
 
-from report import DOC, write_section  # noqa: E402  (bench/report.py)
+ROOT = Path(__file__).resolve().parent.parent
 
 IMAGES = ROOT.parent / "shared" / "images"
 PAIRS = [
@@ -72,11 +71,9 @@ def peak_rss_mb() -> float:
 # ---- child processes: one measured run each ------------------------------------------------------
 
 
-def child_style_core(content: str, style: str, settings: str, out: str = "", warm: str = "", engine: str = "") -> dict:
+def child_style_core(content: str, style: str, settings: str, out: str = "", warm: str = "") -> dict:
     """One run with `settings` (a JSON StyleConfig dict); the image goes to `out` when given; with `warm`,
-    after `warm_up()` as the app does at start; with `engine`, the style_core found in that folder."""
-    if engine:
-        sys.path.insert(0, engine)
+    after `warm_up()` as the app does at start. Which style_core runs is run_child's choice."""
     from style_core import StyleConfig, stylize
 
     config = StyleConfig.from_json(settings)
@@ -104,8 +101,8 @@ def run_style_core(
     content: Path, style: Path, out: Path | None = None, warm: bool = False, engine: Path | None = None, **settings
 ) -> dict:
     """`child_style_core` in a fresh process (so each run pays its own set-up and has its own peak memory)."""
-    args = (json.dumps(settings), str(out or ""), "warm" * warm, str(engine or ""))
-    return run_child("style_core", str(content), str(style), *args)
+    args = (json.dumps(settings), str(out or ""), "warm" * warm)
+    return run_child("style_core", str(content), str(style), *args, engine=engine)
 
 
 def engine_at(commit: str) -> Path:
@@ -141,8 +138,12 @@ def child_pastiche(content: str, style: str, size: int, steps: int) -> dict:
     return {"per_step": statistics.median(times[1:]), "rss_mb": peak_rss_mb()}
 
 
-def run_child(*args: str) -> dict:
-    result = subprocess.run([sys.executable, __file__, "--child", *args], capture_output=True, text=True, check=True)
+def run_child(*args: str, engine: Path | None = None) -> dict:
+    """`python -m bench.speed --child ARGS` in a fresh process; with `engine`, run in that folder, whose
+    style_core then comes first on the path (bench itself still found through PYTHONPATH)."""
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    command = [sys.executable, "-m", "bench.speed", "--child", *args]
+    result = subprocess.run(command, cwd=engine or ROOT, env=env, capture_output=True, text=True, check=True)
     return json.loads(result.stdout.strip().splitlines()[-1])
 
 
@@ -464,7 +465,7 @@ def main() -> None:
     parser.add_argument("--quality-steps", type=int, default=300)
     parser.add_argument("--growth-sizes", default="256,512,1024")
     args = parser.parse_args()
-    command = "python bench/speed.py " + " ".join(sys.argv[1:])
+    command = "python -m bench.speed " + " ".join(sys.argv[1:])
     sections = {}
     titles = {
         "precision": "Precision (network in float32 and bfloat16, astronaut x Starry Night)",
@@ -491,7 +492,7 @@ def main() -> None:
         sections[titles[part]] = table
         print(f"\n## {titles[part]} ({time.perf_counter() - started:.0f} s)\n{table}", flush=True)
         write_doc(command, sections)
-    print(f"\nwritten to {DOC.relative_to(ROOT)}; command: {command}")
+    print(f"\nwritten to {EXPERIMENTS.relative_to(ROOT)}; command: {command}")
 
 
 if __name__ == "__main__":

@@ -1,6 +1,6 @@
 """What one optimiser step's network pass costs under each lever: memory layout, torch.compile, a shallower net.
 
-    python bench/step_cost.py [--size 512] [--repeats 3] [--precision float32,bfloat16]
+    python -m bench.step_cost [--size 512] [--repeats 3] [--precision float32,bfloat16]
 
 A step is one VGG19 forward and backward pass with the gradient to the image, the work of every L-BFGS step.
 Each variant is timed at size x size (the fastest of `repeats` after untimed passes), as seconds and as a share
@@ -17,15 +17,14 @@ import sys
 import time
 from pathlib import Path
 
+import torch
+
+from bench.doc_tables import write_section
+from style_core.cost import NETWORK_LAYERS, timed_passes
+from style_core.device import bfloat16_is_native, network_dtype
+from style_core.vgg import VGG19Features
+
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-
-import torch  # noqa: E402
-from report import write_section  # noqa: E402  (bench/report.py)
-
-from style_core.cost import NETWORK_LAYERS, timed_passes  # noqa: E402
-from style_core.device import bfloat16_is_native, network_dtype  # noqa: E402
-from style_core.vgg import VGG19Features  # noqa: E402
 
 # Name -> (layers the network is cut after, channels-last, compiled).
 VARIANTS = {
@@ -64,7 +63,7 @@ def main() -> None:
             rows.append(f"| {precision} | {name} | {seconds:.2f} | {seconds / today:.2f} | {first:.1f} |")
             print(rows[-1], flush=True)
     cpu = next((line.split(":", 1)[1].strip() for line in open("/proc/cpuinfo") if line.startswith("model name")), "?")
-    command = shlex.join(["python", "bench/step_cost.py", *sys.argv[1:]])
+    command = shlex.join(["python", "-m", "bench.step_cost", *sys.argv[1:]])
     body = (f"## One step's network pass under each lever (bench/step_cost.py)\n\nCommand: `{command}` "
             f"({time.strftime('%Y-%m-%d')}; {cpu}, {torch.get_num_threads()} threads, torch {torch.__version__}; "
             f"{args.size}x{args.size}, forward and backward to the image).\n\n" + "\n".join(rows))  # fmt: skip

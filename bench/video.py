@@ -1,7 +1,7 @@
 """Video flicker and speed: frame by frame against the temporal method (style_core.video), in float32.
 
-    python bench/video.py                       # two clips, 12 frames each, 256 px; the temporal method at 384 px
-    python bench/video.py --frames 24 --sizes 256,384
+    python -m bench.video                       # two clips, 12 frames each, 256 px; the temporal method at 384 px
+    python -m bench.video --frames 24 --sizes 256,384
 
 Clips, made by examples/make_clip.py's functions from real photos: a camera pan and zoom over kodim23 (the
 parrots), and a round cut-out of the cat (examples/contents) gliding over kodim16. Flicker is the warping
@@ -16,22 +16,18 @@ into docs/BENCHMARKS.md between its video table markers.
 from __future__ import annotations
 
 import argparse
-import sys
 import time
 from pathlib import Path
 
+from PIL import Image
+
+from bench.doc_tables import publish_table
+from examples.make_clip import camera_move, moving_subject
+from style_core import preset
+from style_core.cost import measure_unit
+from style_core.video import Clip, stylize_video, warping_error, write_mp4
+
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-sys.path.insert(0, str(ROOT / "bench"))
-sys.path.insert(0, str(ROOT / "examples"))
-
-from doc_tables import publish_table  # noqa: E402
-from make_clip import camera_move, moving_subject  # noqa: E402
-from PIL import Image  # noqa: E402
-
-from style_core import preset  # noqa: E402
-from style_core.cost import measure_unit  # noqa: E402
-from style_core.video import Clip, stylize_video, warping_error, write_mp4  # noqa: E402
 
 SHARED = ROOT.parent / "shared" / "images"
 PAINTING = SHARED / "styles" / "vangogh_starry_night.jpg"
@@ -100,7 +96,7 @@ def main() -> None:
                 alone_cells = f"| {warping_error(alone, clip.frames):.1f} | {alone_s:.1f} ({alone_s / unit:.1f} u) "
             rows.append(f"| {label} | {size} {alone_cells}| {error:.1f} | {held_s:.1f} ({held_s / unit:.1f} u) |")
             print(rows[-1], flush=True)
-    command = f"python bench/video.py --frames {args.frames} --sizes {args.sizes}"
+    command = f"python -m bench.video --frames {args.frames} --sizes {args.sizes}"
     intro = (f"Measured {time.strftime('%Y-%m-%d')}: `{command}`, float32, `balanced` at each size, The Starry Night, "
              f"{args.frames} frames at 10 fps; unit {unit:.2f} s.")  # fmt: skip
     columns = ["clip", "px", "frame by frame: flicker", "frame by frame: s/frame", "temporal: flicker",
