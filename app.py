@@ -11,7 +11,7 @@ import gradio as gr
 
 from style_core.transfer import warm_up
 from ui import LAUNCH, build_page
-from ui.jobs import engine_thread
+from ui.engine_thread import engine_thread
 from ui.machine import measure
 
 

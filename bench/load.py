@@ -23,7 +23,7 @@ import urllib.request
 from pathlib import Path
 
 from bench.doc_tables import write_section
-from ui.jobs import RESULT_MAX_AGE_S, RESULTS_DIR
+from ui.results import RESULT_MAX_AGE_S, RESULTS_DIR
 
 ROOT = Path(__file__).resolve().parent.parent
 

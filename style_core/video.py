@@ -20,6 +20,7 @@ import torch
 from PIL import Image
 
 from .config import StyleConfig
+from .cost import run_units
 from .device import pick_device
 from .errors import StyleCoreError
 from .images import ImageSource, to_tensor
@@ -30,6 +31,14 @@ PAGE_MAX_SECONDS = 10
 PAGE_MAX_FRAMES = 300
 FRAME_STEPS = 6  # L-BFGS steps on every frame after the first, from the warped previous result
 TEMPORAL_WEIGHT = 200.0  # on the mean squared difference (0-1 pixels) from the warped previous result
+
+
+def video_units(config: StyleConfig, frames: int, warm: bool = True) -> float:
+    """A clip's cost in style_core.cost units: the first frame's run, then the short run of every later frame,
+    each `warm` (its network and painting's targets already there, as measured on a CPU) or costed as a fresh
+    run."""
+    later = config.replace(scales=1, iterations=FRAME_STEPS)
+    return run_units(config) + max(0, frames - 1) * run_units(later, warm=warm)
 
 
 class VideoError(StyleCoreError):

@@ -107,7 +107,7 @@ def test_a_config_with_every_field_changed_round_trips_through_the_page(client, 
 
 def test_the_page_run_streams_previews_and_adds_a_captioned_gallery_entry(client, content_path, style_path):
     job = client.submit(
-        *page_args(content_path, style_path, size=160, iterations=6, scales=3), api_name="/stylise_page"
+        *page_args(content_path, style_path, size=160, iterations=6, scales=3), api_name="/stylize_page"
     )
     result_path, status, gallery, slider, download = job.result(timeout=300)
     assert len(job.outputs()) >= 3
@@ -123,18 +123,18 @@ def test_a_corrupt_upload_gets_a_clear_error_and_the_app_keeps_serving(client, t
     corrupt = tmp_path / "holiday.png"
     corrupt.write_bytes(b"\x89PNG\r\n\x1a\n this is not really a picture")
     with pytest.raises(AppError, match="Content photo: not an image"):
-        client.predict(*page_args(corrupt, style_path), api_name="/stylise_page")
+        client.predict(*page_args(corrupt, style_path), api_name="/stylize_page")
     truncated = tmp_path / "cut.png"
     truncated.write_bytes(content_path.read_bytes()[:4000])
     with pytest.raises(AppError, match="truncated or corrupt"):
         client.predict(content=handle_file(str(truncated)), style=handle_file(str(style_path)), api_name="/stylize")
     with pytest.raises(AppError, match="style layer weight"):
-        client.predict(*page_args(content_path, style_path, {"style_layers": "relu1_1:-1"}), api_name="/stylise_page")
-    assert client.predict(*page_args(content_path, style_path), api_name="/stylise_page")[1].startswith("Done")
+        client.predict(*page_args(content_path, style_path, {"style_layers": "relu1_1:-1"}), api_name="/stylize_page")
+    assert client.predict(*page_args(content_path, style_path), api_name="/stylize_page")[1].startswith("Done")
 
 
 def test_cancelling_stops_the_work(client, content_path, style_path):
-    job = client.submit(*page_args(content_path, style_path, size=256, iterations=500), api_name="/stylise_page")
+    job = client.submit(*page_args(content_path, style_path, size=256, iterations=500), api_name="/stylize_page")
     deadline = time.time() + 120
     while not job.outputs() and time.time() < deadline:
         time.sleep(0.2)
@@ -142,7 +142,7 @@ def test_cancelling_stops_the_work(client, content_path, style_path):
     job.cancel()
     started = time.perf_counter()
     # One heavy job at a time: this short one only gets through if the long one really stopped.
-    assert client.predict(*page_args(content_path, style_path), api_name="/stylise_page")[1].startswith("Done")
+    assert client.predict(*page_args(content_path, style_path), api_name="/stylize_page")[1].startswith("Done")
     assert time.perf_counter() - started < 60
 
 
@@ -165,8 +165,8 @@ def test_a_client_has_one_heavy_job_at_a_time_without_holding_up_others(client, 
 
 def test_two_clients_at_once_both_finish_and_see_only_their_own_results(client, content_path, style_path):
     other = Client(client.src, verbose=False)
-    first = client.submit(*page_args(content_path, style_path, seed=1), api_name="/stylise_page")
-    second = other.submit(*page_args(content_path, style_path, seed=2), api_name="/stylise_page")
+    first = client.submit(*page_args(content_path, style_path, seed=1), api_name="/stylize_page")
+    second = other.submit(*page_args(content_path, style_path, seed=2), api_name="/stylize_page")
     assert first.result(timeout=300)[1].startswith("Done")
     assert second.result(timeout=300)[1].startswith("Done")
     assert len(second.result()[2]) == 1

@@ -98,7 +98,7 @@ def test_pick_examples_switch_preset_run_and_compare_presets(page_url):
         page.get_by_role("button", name="Make the grid").click()
         expect(page.locator("#grid img")).to_be_visible(timeout=120_000)  # the first cell, labelled
         screenshot(page, "4_first_cell.png")
-        page.get_by_role("tab", name="Stylise").click()
+        page.get_by_role("tab", name="Stylize").click()
         page.get_by_role("button", name="Run").first.click()  # a second heavy job while the grid runs: refused
         expect(page.get_by_text("You already have a job queued or running")).to_be_visible(timeout=10_000)
         expect(page.get_by_text("Done in")).to_be_visible()  # the earlier result is still there
@@ -107,7 +107,7 @@ def test_pick_examples_switch_preset_run_and_compare_presets(page_url):
         page.get_by_role("tab", name="Compare").click()
         page.get_by_role("button", name="Stop").last.click()
 
-        page.get_by_role("tab", name="Layers").click()  # the Stylise tab's photo and painting, small and quick
+        page.get_by_role("tab", name="Layers").click()  # the Stylize tab's photo and painting, small and quick
         for label, value in (("Cell size (long side, px)", 64), ("Steps per cell", 5)):
             field = number_field(page, label)
             field.fill(str(value))
@@ -230,7 +230,7 @@ def test_the_video_tab_stylises_a_clip_and_plays_it(page_url, content_path, tmp_
         field.fill("64")
         field.press("Enter")
         expect(page.locator("#video-expected")).to_contain_text("at 64 px on this machine")
-        page.get_by_role("button", name="Stylise the clip").click()
+        page.get_by_role("button", name="Stylize the clip").click()
         expect(page.locator("#video-status")).to_contain_text("Done: 3 frames at 6 fps", timeout=180_000)
         expect(page.locator("#video-result video")).to_have_attribute("src", re.compile(r"\.mp4"))
         expect(page.locator("#video-files")).to_contain_text(".gif")

@@ -10,7 +10,7 @@ from gradio_client import Client, handle_file
 from PIL import Image
 
 from ui import LAUNCH, build_page
-from ui.jobs import RESULTS_DIR
+from ui.results import RESULTS_DIR
 from ui.share import SHARES_DIR, save_share
 
 from .conftest import ROOT
@@ -57,7 +57,7 @@ def test_a_result_does_not_open_the_servers_files_or_other_results(url, content_
     stranger = httpx.Client(base_url=url)
     assert stranger.get(result["url"]).status_code == 200  # a result's own link is its holder's to share
     served = result["url"].split("file=", 1)[1]
-    made = sorted(RESULTS_DIR.glob("stylised_*"), key=lambda path: path.stat().st_mtime)[-1]
+    made = sorted(RESULTS_DIR.glob("stylized_*"), key=lambda path: path.stat().st_mtime)[-1]
     # Not its folder, nor where the app wrote it, nor the server's own files.
     for path in [str(Path(served).parent), str(made), str(RESULTS_DIR), *SERVER_FILES]:
         answer = stranger.get(f"gradio_api/file={path}")

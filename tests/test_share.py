@@ -20,7 +20,7 @@ def shares(tmp_path, monkeypatch):
 
 @pytest.fixture
 def item(tmp_path) -> dict:
-    """A history item as ui.jobs.save_result writes it."""
+    """A history item as ui.results.save_result writes it."""
     paths = {}
     images = {"content": ("red", (90, 60)), "style": ("blue", (50, 50)), "result": ("green", (48, 32))}
     for name, (colour, size) in images.items():

@@ -12,8 +12,9 @@ from PIL import Image
 from style_core import SETTINGS, ConfigError, StyleConfig, save_png
 from style_core.config import TIERS, controls_table
 from ui.controls import config_to_values, make_controls, settings_to_config, values_to_config
+from ui.engine_thread import on_engine_thread
 from ui.examples import PAINTINGS
-from ui.jobs import on_engine_thread, zip_history
+from ui.results import zip_history
 
 from .conftest import ROOT
 from .test_app import every_field_changed
@@ -112,14 +113,14 @@ def test_on_zerogpu_a_small_job_reserves_little_and_a_huge_one_the_most(monkeypa
     from types import SimpleNamespace
 
     from ui.api import make_compare
-    from ui.jobs import GPU_RESERVE_S, gpu
+    from ui.gpu import GPU_RESERVE_S, gpu
     from ui.machine import UNMEASURED
-    from ui.stylise import stylise_seconds
+    from ui.tabs.stylize import stylize_seconds
 
     durations = []
     fake_spaces = SimpleNamespace(GPU=lambda duration: durations.append(duration) or (lambda function: function))
     monkeypatch.setitem(__import__("sys").modules, "spaces", fake_spaces)
-    job = gpu(stylise_seconds)(lambda *args, **settings: None)
+    job = gpu(stylize_seconds)(lambda *args, **settings: None)
     assert job is not None and len(durations) == 1
     small = config_to_values(StyleConfig(size=256))
     huge = config_to_values(StyleConfig(size=1024, iterations=500, scales=1))

@@ -1,5 +1,5 @@
-"""The Gradio page: one module per tab (stylise, compare, denoise), the settings controls made from
-StyleConfig's metadata (controls), the jobs' shared helpers (jobs) and the named API (api)."""
+"""The Gradio page: page.py assembles the tabs (tabs/, one module per tab) and the named API (api.py); the
+other modules are the pieces the tabs share, each named for what it is."""
 
 from .page import CSS, LAUNCH, MAX_UPLOAD, build_page
 

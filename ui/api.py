@@ -18,24 +18,13 @@ from style_core import PRESETS, StyleConfig, read_png_settings
 from style_core.config import DEFAULT_PRESET
 from style_core.grid import GRID_KINDS
 
-from .compare import cell_size, grid_seconds, styles_for
 from .controls import settings_to_config
-from .denoise import denoise_job
 from .examples import PAINTINGS
-from .jobs import (
-    DENOISE_GPU_S,
-    HEAVY_API,
-    compare_job,
-    config_or_none,
-    gpu,
-    gpu_seconds,
-    result_path,
-    save_result,
-    stylise_job,
-    user_errors,
-)
+from .gpu import DENOISE_GPU_S, config_or_none, gpu, gpu_seconds, grid_gpu_seconds, video_gpu_seconds
+from .jobs import VIDEO_SIZE, compare_job, denoise_job, styles_for, stylize_job, user_errors, video_job
 from .machine import Machine, photo_aspect
-from .video import DEFAULT_SIZE, reserved_gpu_seconds, video_job
+from .results import result_path, save_result
+from .session_limit import HEAVY_API
 
 
 class SettingsInput(gr.JSON):
@@ -77,7 +66,7 @@ def stylize(
         raise gr.Error("Give a content photo and a style image.")
     config = _config(preset, settings)
     styles = [style, *(more_styles or [])]
-    for image, status, result in stylise_job(content, styles, config, bool(denoise)):
+    for image, status, result in stylize_job(content, styles, config, bool(denoise)):
         if result is None and image is None:
             yield gr.skip(), status, gr.skip()
         elif result is None:
@@ -93,7 +82,7 @@ def make_compare(machine: Machine) -> Callable[..., Iterator[str]]:
     """The /compare route, its cells fitted to `machine` as the Compare tab's are."""
 
     def reserve(content, style, kind, paintings, preset, settings) -> float:
-        return grid_seconds(
+        return grid_gpu_seconds(
             machine, kind, config_or_none(lambda: settings_to_config(preset or DEFAULT_PRESET, settings))
         )
 
@@ -117,7 +106,7 @@ def make_compare(machine: Machine) -> Callable[..., Iterator[str]]:
             raise gr.Error(f"kind must be one of {', '.join(GRID_KINDS)}")
         styles, names = styles_for(kind, style, paintings or [])
         config = _config(preset, settings)
-        size = cell_size(machine, kind, config, len(styles), photo_aspect(content))
+        size = machine.grid_cell_size(kind, config, len(styles), photo_aspect(content))
         for grid in compare_job(content, styles, names, kind, config, size):
             if grid is None:
                 yield gr.skip()
@@ -144,10 +133,9 @@ def denoise(image: str) -> Iterator[str]:
 
 
 def video_reservation(clip, style, preset, settings) -> float:
-    config = config_or_none(
-        lambda: settings_to_config(preset or DEFAULT_PRESET, {"size": DEFAULT_SIZE, **(settings or {})})
+    return video_gpu_seconds(
+        config_or_none(lambda: settings_to_config(preset or DEFAULT_PRESET, {"size": VIDEO_SIZE, **(settings or {})}))
     )
-    return 0.0 if config is None else reserved_gpu_seconds(config)
 
 
 @gpu(video_reservation)
@@ -163,7 +151,7 @@ def video(clip: str, style: str, preset: str, settings: dict | None) -> Iterator
     """
     if not clip or not style:
         raise gr.Error("Give a clip and a style image.")
-    config = _config(preset, {"size": DEFAULT_SIZE, **(settings or {})})
+    config = _config(preset, {"size": VIDEO_SIZE, **(settings or {})})
     for _, status, files in video_job(clip, style, config):
         yield (files[0], files[1], status) if files else (gr.skip(), gr.skip(), status)
 

@@ -13,6 +13,7 @@ from style_core import StyleConfig, preset
 from style_core.config import DEFAULT_PRESET
 from style_core.cost import measure_unit, run_units, size_for_seconds
 from style_core.device import network_dtype, pick_device
+from style_core.grid import cell_size_for_seconds
 
 TARGET_SECONDS = 30.0  # what a default run should take on whatever machine serves the page
 TYPICAL_ASPECT = 0.75  # a 4:3 photo, until one is uploaded
@@ -40,6 +41,10 @@ class Machine:
         """The page's starting settings: the default preset at the size whose run takes about TARGET_SECONDS."""
         config = preset(DEFAULT_PRESET)
         return config.replace(size=size_for_seconds(config, TARGET_SECONDS, self.unit_for(config), TYPICAL_ASPECT))
+
+    def grid_cell_size(self, kind: str, config: StyleConfig, styles: int, aspect: float = TYPICAL_ASPECT) -> int:
+        """A comparison grid's cell size here: the largest whose grid takes about TARGET_SECONDS."""
+        return cell_size_for_seconds(kind, config, styles, TARGET_SECONDS, self.unit_for(config), aspect)
 
     def expected(self, config: StyleConfig, aspect: float = TYPICAL_ASPECT, clean_up: bool = False) -> str:
         """The line beside Run: how long these settings take here."""

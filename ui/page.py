@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import gradio as gr
 
-from . import api, compare, denoise, layers, share, stylise, video
+from . import api, share
 from .machine import UNMEASURED, Machine
+from .tabs import compare, denoise, layers, stylize, video
 
 MAX_UPLOAD = "20mb"
 # Gradio stretches a lone gallery tile to the full width; keep result tiles thumbnail-sized.
@@ -23,16 +24,16 @@ def build_page(machine: Machine = UNMEASURED) -> gr.Blocks:
             "Drop in a photo and a painting: the photo is redrawn with the painting's textures "
             "(Gatys et al., *A Neural Algorithm of Artistic Style*). Watch it form, compare presets, download."
         )
-        with gr.Tab("Stylise"):
-            stylise_tab = stylise.render(history, machine)
+        with gr.Tab("Stylize"):
+            stylize_tab = stylize.render(history, machine)
         with gr.Tab("Compare"):
-            compare.render(stylise_tab, machine)
+            compare.render(stylize_tab, machine)
         with gr.Tab("Layers"):
-            layers.render(stylise_tab)
+            layers.render(stylize_tab)
         with gr.Tab("Video"):
             video.render(machine)
         with gr.Tab("Denoise"):
             denoise.render()
         api.render(machine)
-        share.open_on_load(page, stylise_tab)
+        share.open_on_load(page, stylize_tab)
     return page

@@ -4,19 +4,19 @@ refined tile by tile in bounded memory (style_core.tiles). The page's size limit
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 import gradio as gr
 
 from style_core import StyleConfig
 from style_core.config import PRINT_SIZE, print_settings
 
-from .jobs import config_or_none, gpu, gpu_seconds, heavy_click, save_result, stylise_job
+from .gpu import config_or_none, gpu, gpu_seconds
+from .jobs import stylize_job
 from .machine import Machine, duration, photo_aspect
 from .regions import masks_from_editor
-
-if TYPE_CHECKING:
-    from .stylise import ResultArea
+from .result_area import ResultArea
+from .results import save_result
+from .session_limit import heavy_click
 
 GONE = (
     "This result's photo or painting is no longer on the server (uploads are kept for two hours): "
@@ -53,7 +53,7 @@ def print_job(item: dict | None, regions: dict | None, history: list[dict], prog
         raise gr.Error("This result was made with painted regions: paint them again, then press Print size.")
     config = print_settings(StyleConfig.from_dict(item["settings"]), PRINT_SIZE)
     history = list(history or [])
-    job = stylise_job(item["content"], styles, config, False, progress, masks, start=item["path"])
+    job = stylize_job(item["content"], styles, config, False, progress, masks, start=item["path"])
     for image, status, result in job:
         if result is None:
             yield image if image is not None else gr.skip(), status, *[gr.skip()] * 5
@@ -64,9 +64,17 @@ def print_job(item: dict | None, regions: dict | None, history: list[dict], prog
 
 
 def wire(
-    machine: Machine, area: ResultArea, history: gr.State, results: gr.Gallery, regions: gr.ImageEditor, stop: gr.Button
+    machine: Machine,
+    button: gr.Button,
+    line: gr.Markdown,
+    area: ResultArea,
+    history: gr.State,
+    results: gr.Gallery,
+    regions: gr.ImageEditor,
+    stop: gr.Button,
 ) -> None:
-    """The button enabled (with its expected time) while a result smaller than a print is on view; its job."""
+    """`button` (from `render`) enabled, with its expected time in `line`, while a result smaller than a print is
+    on view in `area`; its job adds the print to `history` and `results`."""
 
     def on_view(item: dict | None) -> tuple:
         if not item:
@@ -78,10 +86,10 @@ def wire(
         line = f"Takes this result to {PRINT_SIZE} px for printing, tile by tile: about {duration(seconds)} here."
         return gr.Button(interactive=True), line
 
-    area.shown.change(on_view, [area.shown], [area.print_size, area.print_line], api_visibility="private", queue=False)
+    area.shown.change(on_view, [area.shown], [button, line], api_visibility="private", queue=False)
     outputs = [area.image, area.status, results, area.before_after, area.download, history, area.shown]
     event = heavy_click(
-        area.print_size, print_job, [area.shown, regions, history], outputs, api_visibility="private",
+        button, print_job, [area.shown, regions, history], outputs, api_visibility="private",
         show_progress="minimal", show_progress_on=[area.image],
     )  # fmt: skip
     stop.click(None, None, None, cancels=[event])

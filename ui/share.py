@@ -16,7 +16,6 @@ import tempfile
 import time
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 import gradio as gr
 from PIL import Image
@@ -24,9 +23,7 @@ from PIL import Image
 from style_core import StyleConfig
 
 from .controls import page_values
-
-if TYPE_CHECKING:
-    from .stylise import StyliseTab
+from .stylize_inputs import StylizeInputs
 
 SHARES_DIR = Path(tempfile.gettempdir()) / "style_transfer_studio_shares"
 SHARE_MAX_AGE_S = 24 * 3600
@@ -66,7 +63,7 @@ class Share:
 
 
 def save_share(item: dict) -> str:
-    """Copy one history item's files (see ui.jobs.save_result) into a new share; its name for the link."""
+    """Copy one history item's files (see ui.results.save_result) into a new share; its name for the link."""
     _remove_old_shares()
     name = secrets.token_urlsafe(16)
     folder = SHARES_DIR / name
@@ -141,7 +138,7 @@ def render(shown: gr.State) -> gr.Button:
     return button
 
 
-def open_on_load(page: gr.Blocks, tab: StyliseTab) -> None:
+def open_on_load(page: gr.Blocks, tab: StylizeInputs) -> None:
     """A page opened with ?share=<name> shows that share's photo, paintings, settings and result."""
     area = tab.result
 
@@ -163,16 +160,16 @@ def open_on_load(page: gr.Blocks, tab: StyliseTab) -> None:
             tab.content: str(shared.content), tab.style: str(shared.styles[0]), tab.second_style: second,
             tab.clean_up: shared.clean_up, area.image: result, area.before_after: (before, result),
             area.download: str(shared.result), area.status: status, area.shown: history_item(shared),
-            area.share: gr.Button(interactive=True),
+            tab.share: gr.Button(interactive=True),
         } | page_values(StyleConfig.from_dict(shared.settings), tab.controls)  # fmt: skip
 
     outputs = [tab.content, tab.style, tab.second_style, tab.clean_up, *tab.controls.values()]
-    outputs += [area.image, area.before_after, area.download, area.status, area.shown, area.share]
+    outputs += [area.image, area.before_after, area.download, area.status, area.shown, tab.share]
     page.load(restore, None, outputs, api_visibility="private", show_progress="hidden")
 
 
 def history_item(shared: Share) -> dict:
-    """The share as the page's history holds a result (ui.jobs.save_result), so it can be shared again."""
+    """The share as the page's history holds a result (ui.results.save_result), so it can be shared again."""
     paths = {"path": str(shared.result), "before": str(shared.before), "content": str(shared.content)}
     return paths | {
         "styles": [str(path) for path in shared.styles], "settings": shared.settings, "caption": shared.caption,

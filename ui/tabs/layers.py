@@ -6,9 +6,13 @@ import gradio as gr
 
 from style_core.explore import KINDS, ROW_NOTES, ExploreConfig, explore_grid, plan_cells
 
-from .controls import PhotoInput
-from .jobs import GPU_SECONDS_PER_UNIT, gpu, heavy_click, on_engine_thread, result_path, user_errors
-from .stylise import StyliseTab
+from ..controls import PhotoInput
+from ..engine_thread import on_engine_thread
+from ..gpu import GPU_SECONDS_PER_UNIT, gpu
+from ..jobs import user_errors
+from ..results import result_path
+from ..session_limit import heavy_click
+from ..stylize_inputs import StylizeInputs
 
 MOST_CELLS = len(plan_cells(ExploreConfig(kind="both")))
 
@@ -29,8 +33,8 @@ def layers(own_photo, own_painting, photo, painting, kind, size, steps, progress
     Args:
         own_photo: the photo for the content row (an image file; empty: photo)
         own_painting: the painting for the style row (an image file; empty: painting)
-        photo: the photo of the Stylise tab
-        painting: the painting of the Stylise tab
+        photo: the photo of the Stylize tab
+        painting: the painting of the Stylize tab
         kind: which rows: content, style or both
         size: each cell's long side in px (64 to 256)
         steps: L-BFGS steps per cell (10 to 200)
@@ -49,7 +53,7 @@ def layers(own_photo, own_painting, photo, painting, kind, size, steps, progress
             yield rows["content"], rows["style"], str(path)
 
 
-def render(stylise: StyliseTab) -> None:
+def render(stylize: StylizeInputs) -> None:
     gr.Markdown(
         "Gatys et al.'s Figure 1 with your images: each cell starts from white noise and is optimised until its "
         "VGG19 features match. The whole figure (10 cells at 192 px) takes about a minute on a 2-core CPU. "
@@ -57,10 +61,10 @@ def render(stylise: StyliseTab) -> None:
     )
     with gr.Row():
         own_photo = PhotoInput(
-            label="Photo for the content row (empty: the Stylise tab's)", type="filepath", height=180
+            label="Photo for the content row (empty: the Stylize tab's)", type="filepath", height=180
         )
         own_painting = PhotoInput(
-            label="Painting for the style row (empty: the Stylise tab's)", type="filepath", height=180
+            label="Painting for the style row (empty: the Stylize tab's)", type="filepath", height=180
         )
         with gr.Column():
             kind = gr.Radio(list(KINDS), value="both", label="Rows")
@@ -76,7 +80,7 @@ def render(stylise: StyliseTab) -> None:
         gr.Markdown(note)
     figure = gr.File(label="The labelled figure (PNG)", interactive=False)
     event = heavy_click(
-        button, layers, [own_photo, own_painting, stylise.content, stylise.style, kind, size, steps],
+        button, layers, [own_photo, own_painting, stylize.content, stylize.style, kind, size, steps],
         [rows["content"], rows["style"], figure], api_name="layers",
     )  # fmt: skip
     stop.click(None, None, None, cancels=[event])

@@ -1,73 +1,25 @@
 """The Video tab: a clip (or the example), a painting and a preset; frames appear as they are made, then the
-result plays, with MP4 and GIF downloads. `video_job` is also the /video route's run."""
+result plays, with MP4 and GIF downloads."""
 
 from __future__ import annotations
 
 import functools
-from collections.abc import Iterator
-from typing import Any
 
 import gradio as gr
 from PIL import Image
 
-from style_core import PRESETS, StyleConfig, StyleCoreError
+from style_core import PRESETS, StyleCoreError
 from style_core.config import DEFAULT_PRESET
-from style_core.cost import run_units
-from style_core.video import (
-    CLIP_SUFFIXES,
-    FRAME_STEPS,
-    PAGE_MAX_FRAMES,
-    PAGE_MAX_SECONDS,
-    read_clip,
-    stylize_video,
-    write_gif,
-    write_mp4,
-)
+from style_core.video import CLIP_SUFFIXES, PAGE_MAX_FRAMES, PAGE_MAX_SECONDS, video_units
 
-from .controls import PhotoInput, make_control, settings_to_config
-from .examples import CLIP_EXAMPLES, painting_gallery
-from .jobs import GPU_SECONDS_PER_UNIT, gpu, heavy_click, on_engine_thread, result_path, user_errors
-from .machine import Machine, duration
+from ..controls import PhotoInput, make_control, settings_to_config
+from ..examples import CLIP_EXAMPLES, painting_gallery
+from ..gpu import gpu, video_gpu_seconds
+from ..jobs import VIDEO_SIZE, user_errors, video_job
+from ..machine import Machine, duration
+from ..session_limit import heavy_click
 
-DEFAULT_SIZE = 256
 LIMITS = f"at most {PAGE_MAX_SECONDS} s and {PAGE_MAX_FRAMES} frames"
-
-
-def video_units(config: StyleConfig, frames: int, warm: bool = True) -> float:
-    """A clip's cost in style_core.cost units: the first frame's run, then the short run of every later frame,
-    each `warm` (its network and painting's targets already there, as measured on a CPU) or costed as a fresh
-    run."""
-    later = config.replace(scales=1, iterations=FRAME_STEPS)
-    return run_units(config) + max(0, frames - 1) * run_units(later, warm=warm)
-
-
-def reserved_gpu_seconds(config: StyleConfig) -> float:
-    """The GPU time a video call reserves: a third of the most frames, each costed as a fresh run (per-frame
-    work outside the network weighs more on a GPU, and is not measured there)."""
-    return video_units(config, PAGE_MAX_FRAMES // 3, warm=False) * GPU_SECONDS_PER_UNIT
-
-
-def video_job(clip_path: str, style: str, config: StyleConfig, temporal: bool = True, progress: Any = None) -> Iterator:
-    """Yields (preview or None, status, None) while frames are made, then (last frame, status, (mp4, gif))."""
-    with user_errors():
-        clip = read_clip(clip_path, PAGE_MAX_SECONDS, PAGE_MAX_FRAMES)
-        for note in clip.notes:
-            gr.Warning(f"The clip: {note}.")
-        for event in on_engine_thread(stylize_video(clip, style, config, temporal=temporal, preview_every=2.0)):
-            if progress:
-                progress((event.frame - 1, event.frames), desc="Stylising frames")
-            status = (
-                f"Frame {event.frame} of {event.frames} - step {event.step} - {event.elapsed:.0f} s - "
-                f"about {event.eta:.0f} s left"
-            )
-            if event.done:
-                mp4, gif = result_path(".mp4"), result_path(".gif")
-                write_mp4(event.result, clip.fps, mp4)
-                write_gif(event.result, clip.fps, gif)
-                done = f"Done: {len(event.result)} frames at {clip.fps:g} fps in {event.elapsed:.0f} s."
-                yield event.result[-1], done, (str(mp4), str(gif))
-            else:
-                yield event.done_frame or event.preview, status, None
 
 
 def video_seconds(clip, style, preset_name, size, temporal, progress=None) -> float:
@@ -75,7 +27,7 @@ def video_seconds(clip, style, preset_name, size, temporal, progress=None) -> fl
         config = settings_to_config(preset_name or DEFAULT_PRESET, {"size": int(size)})
     except (StyleCoreError, TypeError, ValueError):  # refused at once by the job
         return 0.0
-    return reserved_gpu_seconds(config)
+    return video_gpu_seconds(config)
 
 
 @gpu(video_seconds)
@@ -101,9 +53,9 @@ def render(machine: Machine) -> None:
         "clip's motion (optical flow), and is held there where the motion is clear (Ruder et al. 2016). "
         f"Clips {LIMITS}."
     )
-    inputs, expected = _inputs(expected_line(machine, DEFAULT_PRESET, DEFAULT_SIZE))
+    inputs, expected = _inputs(expected_line(machine, DEFAULT_PRESET, VIDEO_SIZE))
     with gr.Row():
-        run = gr.Button("Stylise the clip", variant="primary")
+        run = gr.Button("Stylize the clip", variant="primary")
         stop = gr.Button("Stop", variant="stop")
     status = gr.Markdown("", elem_id="video-status")
     with gr.Row():
@@ -135,7 +87,7 @@ def _inputs(expected_text: str) -> tuple[list[gr.Component], gr.Markdown]:
             painting_gallery(style, "video-paintings")
         with gr.Column(elem_id="video-settings"):
             preset_name = gr.Dropdown(list(PRESETS), value=DEFAULT_PRESET, label="Preset")
-            size = make_control("size", DEFAULT_SIZE)
+            size = make_control("size", VIDEO_SIZE)
             temporal = gr.Checkbox(
                 True, label="Hold the strokes between frames (no flicker)",
                 info="off: every frame on its own, as a plain style transfer tool would",

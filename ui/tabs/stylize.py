@@ -1,69 +1,32 @@
-"""The Stylise tab: a photo, a painting (or two), a preset or the controls; previews, results, downloads."""
+"""The Stylize tab: a photo, a painting (or two), a preset or the controls; previews, results, downloads."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 import gradio as gr
-from PIL import Image
 
 from style_core import PRESETS, SETTINGS, StyleConfig, StyleCoreError, preset, read_png_settings
 from style_core.config import DEFAULT_PRESET, LAYER_WEIGHT_PRESETS, format_style_layers, named_style_layers
 
-from . import print_size, share
-from .controls import PhotoInput, make_controls, page_values, values_to_config
-from .examples import CONTENT_EXAMPLES, painting_gallery
-from .jobs import (
-    DENOISE_GPU_S,
-    config_or_none,
-    gpu,
-    gpu_seconds,
-    heavy_click,
-    save_result,
-    stylise_job,
-    user_errors,
-    zip_history,
-)
-from .machine import Machine, photo_aspect
-from .regions import LEGEND, make_editor, masks_from_editor
+from .. import print_size, result_area, share
+from ..controls import PhotoInput, make_controls, page_values, values_to_config
+from ..examples import CONTENT_EXAMPLES, painting_gallery
+from ..gpu import DENOISE_GPU_S, config_or_none, gpu, gpu_seconds
+from ..jobs import stylize_job, user_errors
+from ..machine import Machine, photo_aspect
+from ..regions import LEGEND, make_editor, masks_from_editor
+from ..results import save_result
+from ..session_limit import heavy_click
+from ..stylize_inputs import StylizeInputs
 
 
-@dataclass
-class ResultArea:
-    """Where a finished result shows; `shown` holds the history item on view (what Share shares)."""
-
-    image: gr.Image
-    before_after: gr.ImageSlider
-    download: gr.File
-    status: gr.Markdown
-    shown: gr.State
-    share: gr.Button
-    print_size: gr.Button
-    print_line: gr.Markdown
-
-
-@dataclass
-class StyliseTab:
-    """What the other tabs use: the uploaded images and the settings controls."""
-
-    content: gr.Image
-    style: gr.Image
-    second_style: gr.Image
-    clean_up: gr.Checkbox
-    controls: dict[str, gr.Component]
-    run: gr.Button
-    stop: gr.Button
-    result: ResultArea
-
-
-def stylise_seconds(content, style, second_style, clean_up, regions, history, progress=None, **settings) -> float:
+def stylize_seconds(content, style, second_style, clean_up, regions, history, progress=None, **settings) -> float:
     return gpu_seconds(config_or_none(lambda: values_to_config(settings))) + DENOISE_GPU_S * bool(clean_up)
 
 
-@gpu(stylise_seconds)
-def stylise(content, style, second_style, clean_up, regions, history, progress=gr.Progress(), **settings):
+@gpu(stylize_seconds)
+def stylize(content, style, second_style, clean_up, regions, history, progress=gr.Progress(), **settings):
     """Stream previews, then the final image, a gallery entry, a before/after pair and the PNG."""
     if not content:
         raise gr.Error("Upload a content photo first.")
@@ -74,7 +37,7 @@ def stylise(content, style, second_style, clean_up, regions, history, progress=g
         config = values_to_config(settings)
     masks = masks_from_editor(regions, len(styles))
     history = list(history or [])
-    for image, status, result in stylise_job(content, styles, config, clean_up, progress, masks):
+    for image, status, result in stylize_job(content, styles, config, clean_up, progress, masks):
         if result is None:
             yield image if image is not None else gr.skip(), status, *[gr.skip()] * 5
         else:
@@ -83,7 +46,7 @@ def stylise(content, style, second_style, clean_up, regions, history, progress=g
             yield result.image, status, gallery, (before, result.image), str(path), history, history[-1]
 
 
-def render(history: gr.State, machine: Machine) -> StyliseTab:
+def render(history: gr.State, machine: Machine) -> StylizeInputs:
     defaults = machine.default_config()
     with gr.Row():
         content, style = _image_inputs()
@@ -124,18 +87,21 @@ def render(history: gr.State, machine: Machine) -> StyliseTab:
         stop = gr.Button("Stop", variant="stop")
     expected = gr.Markdown(machine.expected(defaults), elem_id="expected")
     status = gr.Markdown("", elem_id="status")
-    area, results, restore = _result_area(history, controls, status)
+    area, restore = result_area.render(history, status)
+    share_button = share.render(area.shown)
+    print_button, print_line = print_size.render()
+    results = result_area.render_gallery(history, area, controls)
     run_event = heavy_click(
-        run, stylise, [content, style, second_style, clean_up, regions, history],
+        run, stylize, [content, style, second_style, clean_up, regions, history],
         [area.image, status, results, area.before_after, area.download, history, area.shown],
-        inputs_kwargs=controls, api_visibility="undocumented", api_name="stylise_page",
+        inputs_kwargs=controls, api_visibility="undocumented", api_name="stylize_page",
         show_progress="minimal", show_progress_on=[area.image],
     )  # fmt: skip
     stop.click(None, None, None, cancels=[run_event])
-    print_size.wire(machine, area, history, results, regions, stop)
+    print_size.wire(machine, print_button, print_line, area, history, results, regions, stop)
     _wire_settings(controls, preset_name, layer_weighting, restore, defaults.size)
     _wire_expected(machine, expected, content, clean_up, controls)
-    return StyliseTab(content, style, second_style, clean_up, controls, run, stop, area)
+    return StylizeInputs(content, style, second_style, clean_up, controls, run, stop, area, share_button)
 
 
 def _image_inputs() -> tuple[gr.Image, gr.Image]:
@@ -149,39 +115,6 @@ def _image_inputs() -> tuple[gr.Image, gr.Image]:
         style = PhotoInput(label="Style image", type="filepath", image_mode=None, height=260, elem_id="style-input")
         painting_gallery(style, "paintings")
     return content, style
-
-
-def _result_area(history: gr.State, controls: dict, status: gr.Markdown) -> tuple[ResultArea, gr.Gallery, gr.File]:
-    """The result, the before/after slider, downloads, the share link, print size, the restore drop zone and the
-    session's gallery."""
-    shown = gr.State(None)
-    with gr.Row():
-        result = gr.Image(label="Result", format="png", type="pil", interactive=False, height=420, elem_id="result")
-        before_after = gr.ImageSlider(label="Before / after", format="png", type="pil", elem_id="before-after")
-    with gr.Row():
-        download = gr.File(label="Download PNG (settings embedded)", interactive=False, elem_id="download")
-        download_all = gr.DownloadButton("Download all results (zip)", value=None, interactive=False)
-        restore = gr.File(label="Drop a result PNG here to restore its settings", file_types=[".png"])
-    share_button = share.render(shown)
-    print_button, print_line = print_size.render()
-    results = gr.Gallery(
-        label="This session's results: click one to see it and restore its settings", columns=6, height=220,
-        format="png", elem_id="results", object_fit="contain", preview=False,
-    )  # fmt: skip
-    history.change(_zip_button, [history], [download_all], api_visibility="private")
-
-    def show_item(history: list[dict], evt: gr.SelectData) -> dict:
-        item = history[evt.index]
-        if not (Path(item["path"]).is_file() and Path(item["before"]).is_file()):
-            raise gr.Error("This result has expired (results are kept for two hours): run it again.")
-        image, before = Image.open(item["path"]), Image.open(item["before"])
-        values = page_values(StyleConfig.from_dict(item["settings"]), controls)
-        return {result: image, before_after: (before, image), download: item["path"], shown: item, **values}
-
-    outputs = [result, before_after, download, shown, *controls.values()]
-    results.select(show_item, [history], outputs, api_visibility="private")
-    area = ResultArea(result, before_after, download, status, shown, share_button, print_button, print_line)
-    return area, results, restore
 
 
 def _wire_expected(
@@ -228,8 +161,3 @@ def _wire_settings(
         apply_layer_weighting, [layer_weighting], [controls["style_layers"]], api_visibility="private"
     )
     restore.upload(restore_from_png, [restore], outputs, api_name="restore_page", api_visibility="undocumented")
-
-
-def _zip_button(history: list[dict]) -> gr.DownloadButton:
-    path = zip_history(history)
-    return gr.DownloadButton(value=path, interactive=path is not None)
