@@ -408,7 +408,7 @@ def part_defaults() -> str:
                 "outer 32 px against the photo cropped the same way. Border excess: the result's border score minus "
                 "its photo's "
                 "(the mean colour step between the outer 4 px and the 4-16 px strip, worst side, 0-255); the last "
-                "column scores the lines 32 px inside the same way (no edge there): how far a stylised texture's own "
+                "column scores the lines 32 px inside the same way (no edge there): how far a stylized texture's own "
                 "variation moves this score. In 64 px pieces: the same step per 64 px length of each side (corners "
                 "left out), result minus photo, its size averaged: a frame along part of an edge shows there even when "
                 "a whole side's mean hides it; at the edge and on the lines 32 px inside. "

@@ -5,7 +5,7 @@
 
 Clips, made by examples/make_clip.py's functions from real photos: a camera pan and zoom over kodim23 (the
 parrots), and a round cut-out of the cat (examples/contents) gliding over kodim16. Flicker is the warping
-error: the mean difference (0-255) between each stylised frame and the previous one warped by the input
+error: the mean difference (0-255) between each stylized frame and the previous one warped by the input
 clip's optical flow, over the pixels where that flow is reliable (style_core.video.warping_error). Seconds
 per frame count the frames after the first (the first is an ordinary run), also in units of one float32
 VGG19 forward and backward at 512x512 measured in the same run. Writes each result as MP4 and a side-by-side
@@ -46,7 +46,7 @@ def clips(frames: int) -> dict[str, Clip]:
     }
 
 
-def stylise(clip: Clip, size: int, temporal: bool) -> tuple[list[Image.Image], float]:
+def stylize(clip: Clip, size: int, temporal: bool) -> tuple[list[Image.Image], float]:
     """The frames and the seconds per frame after the first."""
     config = preset("balanced").replace(size=size, precision="float32")
     first_done, result = None, None
@@ -86,9 +86,9 @@ def main() -> None:
     rows = []
     for label, clip in clips(args.frames).items():
         name = label.split(" (")[0].replace(" ", "_")
-        alone, alone_s = stylise(clip, sizes[0], temporal=False)
+        alone, alone_s = stylize(clip, sizes[0], temporal=False)
         for size in sizes:
-            held, held_s = stylise(clip, size, temporal=True)
+            held, held_s = stylize(clip, size, temporal=True)
             error = warping_error(held, clip.frames)
             alone_cells = "| | "
             if size == sizes[0]:

@@ -69,7 +69,7 @@ def add_setting_flags(parser: argparse.ArgumentParser) -> None:
 
 
 def _add_inputs(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--content", required=True, help="the photo to stylise (stylize: or a folder of them)")
+    parser.add_argument("--content", required=True, help="the photo to stylize (stylize: or a folder of them)")
     parser.add_argument("--style", action="append", required=True, help="a style image; repeat for several")
     _add_run_options(parser)
 
@@ -130,7 +130,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def _add_stylize_command(commands: Any) -> None:
-    stylize_command = commands.add_parser("stylize", help="stylise a content image with one or more style images")
+    stylize_command = commands.add_parser("stylize", help="stylize a content image with one or more style images")
     _add_inputs(stylize_command)
     stylize_command.add_argument(
         "--out", required=True, help="output PNG (the full settings are stored inside it); a folder when --content is"
@@ -169,7 +169,7 @@ def _add_denoise_command(commands: Any) -> None:
 
 def _add_video_command(commands: Any) -> None:
     video = commands.add_parser(
-        "video", help="stylise a clip (MP4, WebM, MOV, GIF) without flicker: each frame starts from the last, "
+        "video", help="stylize a clip (MP4, WebM, MOV, GIF) without flicker: each frame starts from the last, "
         "warped along the optical flow (Ruder et al. 2016)",
     )  # fmt: skip
     video.add_argument("--input", required=True, help="the clip")

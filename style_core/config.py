@@ -116,7 +116,7 @@ def _default_style_layers() -> dict[str, float]:
 
 @dataclass
 class StyleConfig:
-    """One stylisation's settings. Losses follow Gatys et al.: alpha * content + beta * strength * style + tv.
+    """One stylization's settings. Losses follow Gatys et al.: alpha * content + beta * strength * style + tv.
 
     content_weight / style_weight are the paper's alpha / beta; strength multiplies beta so a user can push
     the style without thinking in powers of ten.

@@ -1,5 +1,5 @@
 """A feed-forward first pass: Magenta's arbitrary-style network (Ghiasi et al. 2017, "Exploring the structure
-of a real-time, arbitrary neural artistic stylization network") stylises a photo with any painting in a
+of a real-time, arbitrary neural artistic stylization network") stylizes a photo with any painting in a
 fraction of a second. The optimisation starts from its picture (init "feedforward"), and it is the first
 preview a user sees.
 
@@ -85,7 +85,7 @@ def style_vector(style: torch.Tensor) -> torch.Tensor:
 
 
 @torch.no_grad()
-def stylise(content: torch.Tensor, vector: torch.Tensor) -> torch.Tensor:
+def stylize(content: torch.Tensor, vector: torch.Tensor) -> torch.Tensor:
     """The photo (1x3xHxW in [0, 1]) redrawn by the transformer network with a style vector, same size."""
     height, width = content.shape[-2:]
     pad_h, pad_w = -height % MULTIPLE, -width % MULTIPLE

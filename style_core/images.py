@@ -133,10 +133,10 @@ def yuv_to_rgb(image: torch.Tensor) -> torch.Tensor:
     return torch.einsum("ij,bjhw->bihw", torch.linalg.inv(_RGB_TO_YUV).to(image), image)
 
 
-def luminance_transfer(stylised: torch.Tensor, content: torch.Tensor) -> torch.Tensor:
-    """The stylised image's luminance with the content's colour (U, V) channels."""
-    content = resize_tensor(content, *stylised.shape[-2:])
-    yuv = torch.cat([rgb_to_yuv(stylised)[:, :1], rgb_to_yuv(content)[:, 1:]], dim=1)
+def luminance_transfer(stylized: torch.Tensor, content: torch.Tensor) -> torch.Tensor:
+    """The stylized image's luminance with the content's colour (U, V) channels."""
+    content = resize_tensor(content, *stylized.shape[-2:])
+    yuv = torch.cat([rgb_to_yuv(stylized)[:, :1], rgb_to_yuv(content)[:, 1:]], dim=1)
     return yuv_to_rgb(yuv).clamp(0, 1)
 
 
@@ -169,7 +169,7 @@ def match_color_statistics(source: torch.Tensor, reference: torch.Tensor, eps: f
 def border_score(image: Image.Image, outer: int = 4, inner: int = 16) -> float:
     """How strongly an image is framed (0-255): on its worst side, the mean colour step between the outer
     `outer` px strip and the strip from `outer` to `inner` px inside (channels averaged). A result's score
-    minus its photo's, at the same size, is the frame the stylisation added."""
+    minus its photo's, at the same size, is the frame the stylization added."""
     pixels = np.asarray(image.convert("RGB"), dtype=np.float64)
     sides = (pixels, pixels[::-1], pixels.transpose(1, 0, 2), pixels.transpose(1, 0, 2)[::-1])
     steps = [np.abs(side[:outer].mean((0, 1)) - side[outer:inner].mean((0, 1))).mean() for side in sides]

@@ -1,6 +1,6 @@
-"""Stylise, then optionally clean the result with the denoiser: the one run that the CLI and the page share.
+"""Stylize, then optionally clean the result with the denoiser: the one run that the CLI and the page share.
 
-`run` yields the stylisation's Progress events, then the denoiser's DenoiseProgress events, and last a
+`run` yields the stylization's Progress events, then the denoiser's DenoiseProgress events, and last a
 Result holding the image with the exact settings and notes its PNG will carry.
 """
 
@@ -46,7 +46,7 @@ def run(
     preview_every: float = 3.0,
     start: ImageSource | None = None,
 ) -> Iterator[Progress | DenoiseProgress | Result]:
-    """Stylise `content` (in painted regions with `masks`, one per style); with `clean_up`, denoise the
+    """Stylize `content` (in painted regions with `masks`, one per style); with `clean_up`, denoise the
     result (ZS-N2N fast mode, seeded like the run). Masks are inputs like the images: the result's notes
     record their fingerprints, so a rerun with `--config result.png` can be given the same files; so is a
     `start` picture's (see transfer.stylize)."""

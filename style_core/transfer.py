@@ -167,10 +167,10 @@ def stylize(
     start: ImageSource | None = None,
     hold: TemporalHold | None = None,
 ) -> Iterator[Progress]:
-    """Stylise `content` with one or more `styles`; yields Progress events, the last one with the image.
+    """Stylize `content` with one or more `styles`; yields Progress events, the last one with the image.
 
     `masks` (optional, one per style; None = everywhere): where each style goes, white = its region; where
-    no mask reaches the photo is kept (lightly stylised with `config.unmasked_style`). `start` (optional): a
+    no mask reaches the photo is kept (lightly stylized with `config.unmasked_style`). `start` (optional): a
     picture to refine instead of the start `config.init` makes, e.g. a finished result taken to a print size.
     `hold` (optional): a video frame's temporal term (TemporalHold)."""
     run = prepare(content, styles, config or StyleConfig(), masks, device)
@@ -391,11 +391,11 @@ def _feedforward_start(run: Run, content_t: torch.Tensor) -> torch.Tensor:
     if run.config.color == "match":  # the network then paints with the photo's colours, as the targets do
         styles = [match_color_statistics(style, content_t) for style in styles]
     if run.masks is None:
-        return feedforward.stylise(content_t, feedforward.blended_vector(styles, run.blend))
+        return feedforward.stylize(content_t, feedforward.blended_vector(styles, run.blend))
     start, rest = torch.zeros_like(content_t), torch.ones_like(content_t[:, :1])
     for style, mask in zip(styles, run.masks):
         weight = mask_tensor(mask, *content_t.shape[-2:], run.device)
-        start += weight * feedforward.stylise(content_t, feedforward.style_vector(style))
+        start += weight * feedforward.stylize(content_t, feedforward.style_vector(style))
         rest = rest - weight
     return (start + rest.clamp(0, 1) * content_t).clamp(0, 1)
 

@@ -161,33 +161,33 @@ def _array(image: Image.Image) -> np.ndarray:
     return np.asarray(image.convert("RGB"), dtype=np.float32) / 255
 
 
-def warping_error(stylised: Sequence[Image.Image], frames: Sequence[Image.Image]) -> float:
-    """Flicker: the mean difference (0-255) between each stylised frame and the previous one warped by the input
+def warping_error(stylized: Sequence[Image.Image], frames: Sequence[Image.Image]) -> float:
+    """Flicker: the mean difference (0-255) between each stylized frame and the previous one warped by the input
     clip's flow, over the pixels where that flow is reliable."""
     errors = []
-    for t in range(1, len(stylised)):
-        size = stylised[t].size
+    for t in range(1, len(stylized)):
+        size = stylized[t].size
         now, before = frames[t].resize(size), frames[t - 1].resize(size)
         backward, forward = optical_flow(now, before), optical_flow(before, now)
         mask = reliable_flow(backward, forward)
-        difference = np.abs(_array(stylised[t]) - warp(_array(stylised[t - 1]), backward)).mean(-1)
+        difference = np.abs(_array(stylized[t]) - warp(_array(stylized[t - 1]), backward)).mean(-1)
         errors.append(float((difference * mask).sum() / max(mask.sum(), 1.0)) * 255)
     return float(np.mean(errors)) if errors else 0.0
 
 
-# ---- stylising a clip ------------------------------------------------------------------------------
+# ---- stylizing a clip ------------------------------------------------------------------------------
 
 
 @dataclass
 class VideoProgress:
-    frame: int  # 1-based: the frame being stylised
+    frame: int  # 1-based: the frame being stylized
     frames: int
     step: int  # the optimiser's steps done in this frame
     elapsed: float
     eta: float  # seconds left, from the frames so far
     preview: Image.Image | None = None  # the frame as it forms, every few seconds
     done_frame: Image.Image | None = None  # set when this frame is finished
-    result: list[Image.Image] | None = None  # every stylised frame, on the last event
+    result: list[Image.Image] | None = None  # every stylized frame, on the last event
     note: str | None = None
 
     @property
@@ -206,7 +206,7 @@ def stylize_video(
     device: str | torch.device | None = None,
     preview_every: float = 3.0,
 ) -> Iterator[VideoProgress]:
-    """Stylise every frame of `clip`: frame 1 with `config`; with `temporal`, each later frame from the previous
+    """Stylize every frame of `clip`: frame 1 with `config`; with `temporal`, each later frame from the previous
     result warped by the flow, held there by the temporal loss, for `frame_steps` steps; without it, each
     frame on its own with `config` (the flickering baseline). Stoppable like stylize: close the generator."""
     started, results, total, clip = time.perf_counter(), [], len(clip.frames), clip.frames

@@ -213,7 +213,7 @@ def test_a_share_link_opens_the_result_and_settings_in_another_browser(page_url,
         browser.close()
 
 
-def test_the_video_tab_stylises_a_clip_and_plays_it(page_url, content_path, tmp_path):
+def test_the_video_tab_stylizes_a_clip_and_plays_it(page_url, content_path, tmp_path):
     from playwright.sync_api import expect
 
     pytest.importorskip("cv2")

@@ -18,7 +18,7 @@ def test_the_start_has_the_photo_size_is_deterministic_and_carries_the_palette(c
     photo = _tensor(content_path, 150)[..., :97, :143]  # sides that are not multiples of 4
     painting = _tensor(style_path, 256)
     vector = feedforward.style_vector(painting)
-    first, second = feedforward.stylise(photo, vector), feedforward.stylise(photo, vector)
+    first, second = feedforward.stylize(photo, vector), feedforward.stylize(photo, vector)
     assert first.shape == photo.shape
     assert torch.equal(first, second)
     assert 0 <= first.min() and first.max() <= 1
@@ -49,7 +49,7 @@ def test_the_torch_port_matches_the_wheels_own_onnxruntime_result(
     names = [i.name for i in sessions["transform"].get_inputs()]
     (expected,) = sessions["transform"].run(None, dict(zip(names, (photo.permute(0, 2, 3, 1).numpy(), vector))))
     try:
-        ours = feedforward.stylise(photo, torch.from_numpy(vector)).permute(0, 2, 3, 1).numpy()
+        ours = feedforward.stylize(photo, torch.from_numpy(vector)).permute(0, 2, 3, 1).numpy()
         ours_vector = feedforward.style_vector(painting).numpy()
     finally:
         feedforward._graph.cache_clear()

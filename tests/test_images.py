@@ -89,10 +89,10 @@ def test_tensor_round_trip_is_lossless():
 
 
 def test_luminance_transfer_keeps_the_contents_colour():
-    stylised, content = torch.rand(1, 3, 16, 16), torch.rand(1, 3, 16, 16) * 0.5 + 0.25
-    mixed = luminance_transfer(stylised, content)
+    stylized, content = torch.rand(1, 3, 16, 16), torch.rand(1, 3, 16, 16) * 0.5 + 0.25
+    mixed = luminance_transfer(stylized, content)
     # Equal up to the few pixels clipped back into [0, 1].
-    assert (rgb_to_yuv(mixed)[:, 0] - rgb_to_yuv(stylised)[:, 0]).abs().mean() < 0.02
+    assert (rgb_to_yuv(mixed)[:, 0] - rgb_to_yuv(stylized)[:, 0]).abs().mean() < 0.02
     assert (rgb_to_yuv(mixed)[:, 1:] - rgb_to_yuv(content)[:, 1:]).abs().mean() < 0.02
 
 

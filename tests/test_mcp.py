@@ -56,7 +56,7 @@ def test_the_tools_are_listed_with_typed_described_parameters(server):
     assert {"content", "style", "preset", "settings"} <= set(stylize["properties"])
     assert stylize["properties"]["settings"]["description"].startswith("settings by name over the preset")
     assert stylize["properties"]["denoise"]["type"] == "boolean"
-    assert "Stylise a photo with a painting" in tools["stylize"].description
+    assert "Stylize a photo with a painting" in tools["stylize"].description
 
 
 def test_stylize_returns_the_image_and_a_bad_image_gets_the_pages_one_line_error(server, content_path, style_path):

@@ -30,13 +30,13 @@ def panning_clip(content_path) -> Clip:
     return Clip([photo.crop((20 + 3 * k, 20 + k, 20 + 3 * k + 150, 20 + k + 100)) for k in range(4)], 8.0)
 
 
-def _stylised(clip: Clip, style_path, temporal: bool) -> list[Image.Image]:
+def _stylized(clip: Clip, style_path, temporal: bool) -> list[Image.Image]:
     config = StyleConfig(size=96, iterations=4, precision="float32")
     return list(stylize_video(clip, style_path, config, temporal=temporal, frame_steps=3))[-1].result
 
 
 def test_the_temporal_loss_flickers_less_than_frame_by_frame(panning_clip, style_path):
-    alone, held = _stylised(panning_clip, style_path, False), _stylised(panning_clip, style_path, True)
+    alone, held = _stylized(panning_clip, style_path, False), _stylized(panning_clip, style_path, True)
     assert len(held) == 4 and held[0].size == (96, 64)
     assert warping_error(held, panning_clip.frames) < 0.5 * warping_error(alone, panning_clip.frames)
 

@@ -51,11 +51,11 @@ def _config(preset: str, settings: dict[str, Any] | None) -> StyleConfig:
 def stylize(
     content: str, style: str, preset: str, settings: dict | None, more_styles: list[str] | None, denoise: bool
 ) -> Iterator[tuple[str, str, Any]]:
-    """Stylise a photo with a painting (Gatys et al. neural style transfer). Streams previews; the last output
+    """Stylize a photo with a painting (Gatys et al. neural style transfer). Streams previews; the last output
     is the PNG (its settings inside), a status line and the exact settings used.
 
     Args:
-        content: the photo to stylise (an image file)
+        content: the photo to stylize (an image file)
         style: the painting whose style is applied (an image file)
         preset: named settings to start from: gatys2015, balanced, strong_style, keep_colors, fast_preview, thorough
         settings: settings by name over the preset, e.g. {"size": 384, "strength": 2} (presets lists every one)
@@ -90,7 +90,7 @@ def make_compare(machine: Machine) -> Callable[..., Iterator[str]]:
     def compare(
         content: str, style: str | None, kind: str, paintings: list[str] | None, preset: str, settings: dict | None
     ) -> Iterator[str]:
-        """A labelled comparison grid of small stylised cells, one image.
+        """A labelled comparison grid of small stylized cells, one image.
 
         Args:
             content: the photo (an image file)
@@ -140,7 +140,7 @@ def video_reservation(clip, style, preset, settings) -> float:
 
 @gpu(video_reservation)
 def video(clip: str, style: str, preset: str, settings: dict | None) -> Iterator[tuple[Any, Any, str]]:
-    """Stylise a short clip without flicker (each frame starts from the last result moved along the optical
+    """Stylize a short clip without flicker (each frame starts from the last result moved along the optical
     flow, Ruder et al. 2016). Streams a status line; the last outputs are the MP4 (H.264) and a GIF.
 
     Args:

@@ -1,4 +1,4 @@
-"""Print size on the Stylise tab: the result on view taken to PRINT_SIZE px (style_core.config.print_settings),
+"""Print size on the Stylize tab: the result on view taken to PRINT_SIZE px (style_core.config.print_settings),
 refined tile by tile in bounded memory (style_core.tiles). The page's size limit holds everywhere else."""
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""Painted regions on the Stylise tab: the content photo in an editor, one brush colour per style."""
+"""Painted regions on the Stylize tab: the content photo in an editor, one brush colour per style."""
 
 from __future__ import annotations
 

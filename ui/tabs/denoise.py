@@ -21,7 +21,7 @@ def denoise_page(image, progress=gr.Progress()):
 def render() -> None:
     gr.Markdown(
         "Zero-Shot Noise2Noise fits a tiny network to your one image: no training data needed. About 10-25 s "
-        "on a 2-core CPU for any size. It removes sensor noise from photos; on stylised results it changes little."
+        "on a 2-core CPU for any size. It removes sensor noise from photos; on stylized results it changes little."
     )
     noisy = PhotoInput(label="Image to denoise", type="filepath", image_mode=None, height=300)
     button = gr.Button("Denoise", variant="primary")

@@ -49,7 +49,7 @@ def video_page(
 
 def render(machine: Machine) -> None:
     gr.Markdown(
-        "Stylise a short clip without flicker: each frame starts from the last one's result, moved along the "
+        "Stylize a short clip without flicker: each frame starts from the last one's result, moved along the "
         "clip's motion (optical flow), and is held there where the motion is clear (Ruder et al. 2016). "
         f"Clips {LIMITS}."
     )

@@ -1,8 +1,8 @@
-"""Does the denoiser help on stylised results? Stylise with the TV term off, denoise, and compare.
+"""Does the denoiser help on stylized results? Stylize with the TV term off, denoise, and compare.
 
-    python -m bench.denoise_stylised [--content ../shared/images/contents/astronaut.png]
+    python -m bench.denoise_stylized [--content ../shared/images/contents/astronaut.png]
         [--style ../shared/images/styles/vangogh_starry_night.jpg] [--size 320] [--tv-weight 0]
-        [--out /tmp/stylised_denoised.png]
+        [--out /tmp/stylized_denoised.png]
 
 Writes the result before and after denoising side by side, and a 2x zoom of the centre, to --out; prints
 how much denoising changed the image (PSNR between before and after) and the high-frequency energy
@@ -42,7 +42,7 @@ def main() -> None:
     parser.add_argument("--style", default=str(SHARED / "styles" / "vangogh_starry_night.jpg"))
     parser.add_argument("--size", type=int, default=320)
     parser.add_argument("--tv-weight", type=float, default=0.0)
-    parser.add_argument("--out", default="/tmp/stylised_denoised.png")
+    parser.add_argument("--out", default="/tmp/stylized_denoised.png")
     args = parser.parse_args()
     config = StyleConfig(size=args.size, tv_weight=args.tv_weight)
     before = stylize_image(args.content, args.style, config)
@@ -51,9 +51,9 @@ def main() -> None:
     seconds = time.perf_counter() - started
     smoothed = stylize_image(args.content, args.style, config.replace(tv_weight=10.0))
     print("| image | high-frequency energy (mean abs Laplacian, 0-255) |\n|---|---|")
-    print(f"| stylised, tv_weight={args.tv_weight} | {high_frequency(before):.1f} |")
+    print(f"| stylized, tv_weight={args.tv_weight} | {high_frequency(before):.1f} |")
     print(f"| the same, denoised (fast, {seconds:.0f} s) | {high_frequency(after):.1f} |")
-    print(f"| stylised, tv_weight=10 | {high_frequency(smoothed):.1f} |")
+    print(f"| stylized, tv_weight=10 | {high_frequency(smoothed):.1f} |")
     print(f"PSNR between before and after denoising: {psnr(to_tensor(before), to_tensor(after)):.1f} dB")
     width, height = before.size
     box = (width // 4, height // 4, width // 4 + width // 2, height // 4 + height // 2)
@@ -63,7 +63,7 @@ def main() -> None:
         sheet.paste(full, (column * width, 0))
         sheet.paste(close, (column * width, height))
     sheet.save(args.out)
-    print(f"wrote {args.out}: columns = stylised, denoised, tv_weight=10; bottom row = 2x zoom of the centre")
+    print(f"wrote {args.out}: columns = stylized, denoised, tv_weight=10; bottom row = 2x zoom of the centre")
 
 
 if __name__ == "__main__":
