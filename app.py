@@ -7,10 +7,8 @@ from __future__ import annotations
 
 import argparse
 
-import gradio as gr
-
 from style_core.transfer import warm_up
-from ui import LAUNCH, build_page
+from ui import LAUNCH, QUEUE, build_page
 from ui.engine_thread import engine_thread
 from ui.machine import measure
 
@@ -29,10 +27,9 @@ def main() -> None:
     engine_thread().submit(warm_up).result()  # the first visitor's run then previews as fast as everyone else's
     machine = engine_thread().submit(measure).result()  # the default size and expected times follow this machine
     page = build_page(machine)
-    page.queue(max_size=32)
+    page.queue(**QUEUE)
     page.launch(
-        share=args.share, server_name=args.server_name, server_port=args.port, mcp_server=args.mcp or None,
-        theme=gr.themes.Soft(), **LAUNCH,
+        share=args.share, server_name=args.server_name, server_port=args.port, mcp_server=args.mcp or None, **LAUNCH
     )  # fmt: skip
 
 

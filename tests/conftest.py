@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -51,3 +52,21 @@ def device(request) -> str:
     if request.param == "cuda" and not torch.cuda.is_available():
         pytest.skip("no CUDA device")
     return request.param
+
+
+@pytest.fixture(scope="session")
+def launched_page() -> Iterator:
+    """The page, launched once for every test that needs a running one, as `python app.py --mcp` launches it
+    (ui.QUEUE and ui.LAUNCH; its MCP server too). Its address is `launched_page.local_url`."""
+    from ui import LAUNCH, QUEUE, build_page
+
+    page = build_page()
+    page.queue(**QUEUE)
+    page.launch(prevent_thread_lock=True, quiet=True, mcp_server=True, **LAUNCH)
+    yield page
+    page.close()
+
+
+@pytest.fixture(scope="session")
+def page_url(launched_page) -> str:
+    return launched_page.local_url

@@ -9,7 +9,6 @@ from PIL import Image
 
 from style_core import SETTINGS, StyleConfig, read_png_settings, save_png
 from style_core.denoise import FAST
-from ui import MAX_UPLOAD, build_page
 from ui.controls import config_to_values, values_to_config
 from ui.machine import UNMEASURED
 
@@ -18,12 +17,8 @@ QUICK = {"size": 96, "iterations": 4, "scales": 1}
 
 
 @pytest.fixture(scope="module")
-def client(tmp_path_factory):
-    page = build_page()
-    page.queue(max_size=16)
-    _, url, _ = page.launch(prevent_thread_lock=True, quiet=True, max_file_size=MAX_UPLOAD)
-    yield Client(url, download_files=str(tmp_path_factory.mktemp("downloads")), verbose=False)
-    page.close()
+def client(page_url, tmp_path_factory):
+    return Client(page_url, download_files=str(tmp_path_factory.mktemp("downloads")), verbose=False)
 
 
 def page_args(content, style, widgets=None, **changes):

@@ -15,8 +15,6 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
-from ui import CSS, build_page
-
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 CHROMIUM_FLAGS = [
@@ -25,16 +23,11 @@ CHROMIUM_FLAGS = [
 ]  # fmt: skip
 
 
-@pytest.fixture(scope="module")
-def page_url():
+@pytest.fixture(scope="module", autouse=True)
+def chromium() -> None:
     if not Path(CHROMIUM).exists():
         pytest.skip("Chromium is not installed (apt-get install chromium)")
     pytest.importorskip("playwright")
-    page = build_page()
-    page.queue()
-    _, url, _ = page.launch(prevent_thread_lock=True, quiet=True, css=CSS)
-    yield url
-    page.close()
 
 
 def screenshot(page, name: str, full_page: bool = True) -> None:

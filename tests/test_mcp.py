@@ -9,20 +9,14 @@ import httpx
 import pytest
 from PIL import Image
 
-from ui import LAUNCH, build_page
-
 mcp = pytest.importorskip("mcp", reason="the mcp package is absent (pip install 'gradio[mcp]')")
 pytestmark = pytest.mark.slow
 TOOLS = {"stylize", "compare", "denoise", "presets", "settings_from_png"}
 
 
 @pytest.fixture(scope="module")
-def server():
-    page = build_page()
-    page.queue()
-    _, url, _ = page.launch(prevent_thread_lock=True, quiet=True, mcp_server=True, **LAUNCH)
-    yield f"{url}gradio_api/mcp/"
-    page.close()
+def server(page_url):
+    return f"{page_url}gradio_api/mcp/"
 
 
 def _data_url(path, long_side: int = 96) -> str:

@@ -9,7 +9,6 @@ import pytest
 from gradio_client import Client, handle_file
 from PIL import Image
 
-from ui import LAUNCH, build_page
 from ui.results import RESULTS_DIR
 from ui.share import SHARES_DIR, save_share
 
@@ -20,12 +19,8 @@ SERVER_FILES = ["/etc/passwd", str(ROOT / "app.py"), str(ROOT / "examples" / "co
 
 
 @pytest.fixture(scope="module")
-def url():
-    page = build_page()
-    page.queue()
-    _, local_url, _ = page.launch(prevent_thread_lock=True, quiet=True, **LAUNCH)  # as app.py launches it
-    yield local_url
-    page.close()
+def url(page_url):
+    return page_url
 
 
 def _file_data(path: str) -> dict:

@@ -83,14 +83,12 @@ def test_old_shares_are_removed_and_their_number_is_capped(shares, item, monkeyp
     assert (shares / names[-1]).is_dir()
 
 
-def test_the_page_opened_with_or_without_a_share_link_gets_a_valid_update(shares, item):
+def test_the_page_opened_with_or_without_a_share_link_gets_a_valid_update(shares, item, launched_page):
     """Gradio takes a handler's dict as "these components' new values" only when it is not empty: an empty one
     is one value for all the outputs, and every page load would fail."""
     from types import SimpleNamespace
 
-    from ui import build_page
-
-    restore = next(fn for fn in build_page().fns.values() if fn.name == "restore")
+    restore = next(fn for fn in launched_page.fns.values() if fn.name == "restore")
     name = save_share(item)
     for query in ({}, {"share": name}, {"share": "x" * 22}):
         update = restore.fn(SimpleNamespace(query_params=query))

@@ -11,8 +11,10 @@ from .tabs import compare, denoise, layers, stylize, video
 MAX_UPLOAD = "20mb"
 # Gradio stretches a lone gallery tile to the full width; keep result tiles thumbnail-sized.
 CSS = "#results .grid-container { grid-template-columns: repeat(auto-fill, minmax(160px, 180px)) !important; }"
-# What app.py launches the page with, and the tests too: no allowed_paths (the server's files stay unserved).
-LAUNCH = {"max_file_size": MAX_UPLOAD, "css": CSS}
+# What app.py queues and launches the page with, and the tests too: no allowed_paths (the server's files stay
+# unserved).
+QUEUE = {"max_size": 32}
+LAUNCH = {"max_file_size": MAX_UPLOAD, "css": CSS, "theme": gr.themes.Soft()}
 
 
 def build_page(machine: Machine = UNMEASURED) -> gr.Blocks:
