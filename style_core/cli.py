@@ -7,6 +7,7 @@ Every StyleConfig field is a flag, made from its Setting (config.SETTINGS): name
 from __future__ import annotations
 
 import argparse
+import math
 import sys
 import time
 from collections.abc import Sequence
@@ -29,6 +30,7 @@ from .errors import ConfigError, StyleCoreError
 from .grid import GRID_KINDS, GRID_SIZE, GridCell, compose_grid, plan_grid, quick, run_grid
 from .images import read_png_settings, save_png
 from .pipeline import Result, run
+from .progress_line import ProgressLine
 from .transfer import Progress
 
 EXIT_USAGE = 2
@@ -204,39 +206,6 @@ def _read_config_file(path: str) -> dict:
     return StyleConfig.from_json(file.read_text(encoding="utf-8", errors="replace")).to_dict()
 
 
-class ProgressBar:
-    """One self-rewriting line on stderr."""
-
-    def __init__(self, enabled: bool):
-        self.enabled = enabled and sys.stderr is not None
-
-    def show(self, event: Progress, label: str = "") -> None:
-        if event.note and sys.stderr is not None:  # even when quiet: it says how the run differs from its settings
-            sys.stderr.write(f"\rnote: {event.note}\n")
-        if not self.enabled:
-            return
-        done = event.total_step / max(1, event.total_steps)
-        bar = "#" * round(24 * done) + "." * (24 - round(24 * done))
-        loss = event.losses.get("total")
-        text = (
-            f"\r{label}scale {event.scale}/{event.scales} {event.size[0]}x{event.size[1]} [{bar}] "
-            f"step {event.total_step}/{event.total_steps}"
-            + (f" loss {loss:.3g}" if loss is not None else "")
-            + f" {event.elapsed:.0f}s, ~{event.eta:.0f}s left  "
-        )
-        sys.stderr.write(text)
-        sys.stderr.flush()
-
-    def show_denoise(self, event: Any) -> None:
-        if self.enabled:
-            sys.stderr.write(f"\rdenoise step {event.step}/{event.total_steps} {event.elapsed:.0f}s  ")
-            sys.stderr.flush()
-
-    def close(self) -> None:
-        if self.enabled:
-            sys.stderr.write("\n")
-
-
 def run_stylize(args: argparse.Namespace) -> int:
     config = config_from_args(args)
     if Path(args.content).is_dir():
@@ -246,19 +215,34 @@ def run_stylize(args: argparse.Namespace) -> int:
 
 
 def _stylize_one(args: argparse.Namespace, config: StyleConfig, content: str, out: str, label: str = "") -> None:
-    bar = ProgressBar(not args.quiet)
+    bar, cleaning = None, None
     options = {"masks": args.mask, "clean_up": args.denoise, "device": args.device, "start": args.start}
     for event in run(content, args.style, config, **options):
         if isinstance(event, Progress):
-            bar.show(event, label)
+            bar = bar or ProgressLine(event.total_steps, label, not args.quiet, pace=False)
+            _show_step(bar, event)
         elif isinstance(event, Result):
             result = event
         else:
-            bar.show_denoise(event)
-    bar.close()
+            cleaning = cleaning or ProgressLine(event.total_steps, f"{label}denoise ", not args.quiet)
+            cleaning.update(event.step, f"step {event.step}/{event.total_steps}")
+    for line in (bar, cleaning):
+        if line:
+            line.close()
     result.save(out)
     if not args.quiet:
         print(f"wrote {out} ({result.image.width}x{result.image.height}) in {result.seconds:.1f}s")
+
+
+def _show_step(bar: ProgressLine, event: Progress) -> None:
+    if event.note:
+        bar.note(event.note)
+    loss = event.losses.get("total", math.nan)  # nan before the first step
+    width, height = event.size
+    text = f"scale {event.scale}/{event.scales} {width}x{height} step {event.total_step}/{event.total_steps}"
+    text += f" loss {loss:.3g}" if math.isfinite(loss) else ""
+    measured = event.step >= 2 or event.scale > 1  # the first step also holds the set-up: no pace yet
+    bar.update(event.total_step, text, event.eta if measured else None)
 
 
 PHOTO_SUFFIXES = {".jpg", ".jpeg", ".png", ".webp", ".bmp", ".tif", ".tiff"}
@@ -280,7 +264,7 @@ def _stylize_folder(args: argparse.Namespace, config: StyleConfig) -> int:
             _stylize_one(args, config, str(photo), str(out / f"{photo.stem}.png"), f"[{number}/{len(photos)}] ")
         except StyleCoreError as error:
             failed += 1
-            print(f"\nskipped {photo.name}: {error}", file=sys.stderr)
+            print(f"skipped {photo.name}: {error}", file=sys.stderr)
     return EXIT_USAGE if failed else 0
 
 
@@ -295,12 +279,13 @@ def run_video(args: argparse.Namespace) -> int:
     steps = args.frame_steps or FRAME_STEPS
     events = stylize_video(clip, args.style, config, temporal=not args.frame_by_frame, frame_steps=steps,
                            device=args.device)  # fmt: skip
-    bar = ProgressBar(not args.quiet)
+    bar = ProgressLine(len(clip.frames), "", not args.quiet, pace=False)
     for event in events:
-        if bar.enabled:
-            sys.stderr.write(
-                f"\rframe {event.frame}/{event.frames} step {event.step} {event.elapsed:.0f}s, ~{event.eta:.0f}s left  "
-            )
+        if event.note:
+            bar.note(event.note)
+        finished = event.frame - (event.done_frame is None)
+        measured = event.step >= 2 or event.frame > 1  # the first step also holds the set-up: no pace yet
+        bar.update(finished, f"frame {event.frame}/{event.frames} step {event.step}", event.eta if measured else None)
         if event.done:
             frames = event.result
     bar.close()
@@ -318,14 +303,12 @@ def run_compare(args: argparse.Namespace) -> int:
     base = quick(config_from_args(args).replace(size=size), size)
     kind = args.kind.replace("-", " ")
     plan = plan_grid(kind, base, args.style, [Path(style).stem for style in args.style])
-    bar = ProgressBar(not args.quiet)
+    bar = ProgressLine(len(plan.runs), "", not args.quiet)
     started, cells = time.perf_counter(), []
     for cell in run_grid(args.content, plan, device=args.device):
-        if not isinstance(cell, GridCell):
-            continue
-        cells.append(cell)
-        if bar.enabled:
-            sys.stderr.write(f"\rcell {len(cells)}/{len(plan.runs)} {time.perf_counter() - started:.0f}s  ")
+        if isinstance(cell, GridCell):
+            cells.append(cell)
+            bar.update(len(cells), f"cell {len(cells)}/{len(plan.runs)}")
     bar.close()
     save_png(compose_grid(cells, plan.row_labels, plan.column_labels), args.out)
     if not args.quiet:
@@ -338,14 +321,16 @@ def run_explore(args: argparse.Namespace) -> int:
 
     config = ExploreConfig(kind=args.kind, size=args.size, steps=args.steps, seed=args.seed)
     started, figure, cells = time.perf_counter(), None, len(plan_cells(config))
-    figures = explore_grid(args.image, args.style_image or args.image, config, device=args.device)
-    for done, grid in enumerate(figures, start=1):
+    bar = ProgressLine(cells, "", not args.quiet)
+    for done, grid in enumerate(
+        explore_grid(args.image, args.style_image or args.image, config, device=args.device), 1
+    ):
         figure = grid
-        if not args.quiet:
-            sys.stderr.write(f"\rcell {done}/{cells} {time.perf_counter() - started:.0f}s  ")
+        bar.update(done, f"cell {done}/{cells}")
+    bar.close()
     save_png(figure.image, args.out)
     if not args.quiet:
-        print(f"\nwrote {args.out} in {time.perf_counter() - started:.1f}s")
+        print(f"wrote {args.out} in {time.perf_counter() - started:.1f}s")
     return 0
 
 
@@ -355,10 +340,10 @@ def run_denoise(args: argparse.Namespace) -> int:
 
     config = DenoiseConfig(mode=args.mode, seed=args.seed, **({"steps": args.steps} if args.steps else {}))
     image = load_image(args.input, "input image")
-    bar = ProgressBar(not args.quiet)
-    result = None
+    bar, result = None, None
     for event in denoise(image, config, device=args.device):
-        bar.show_denoise(event)
+        bar = bar or ProgressLine(event.total_steps, "denoise ", not args.quiet)
+        bar.update(event.step, f"step {event.step}/{event.total_steps}")
         if event.done:
             result = event.image
     bar.close()
@@ -388,8 +373,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return run_video(args)
         return run_denoise(args)
     except StyleCoreError as error:
-        print(f"\nerror: {error}", file=sys.stderr)
+        print(f"error: {error}", file=sys.stderr)
         return EXIT_USAGE
     except KeyboardInterrupt:
-        print("\nstopped", file=sys.stderr)
+        print("stopped", file=sys.stderr)
         return 130

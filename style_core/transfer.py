@@ -209,23 +209,28 @@ class Clock:
         self.total_steps = sum(self.steps)
         self.total_step = 0
         self.start = time.perf_counter()
-        self.scale_start = self.start
+        self.scale_start = self.first_step_end = self.start
         self.last_preview = -float("inf")
         self.losses: dict[str, float] = {}
         self.eta = 0.0
 
     def begin_scale(self) -> None:
         self.scale_start = time.perf_counter()
+        self.first_step_end = self.scale_start
 
     def step_done(self, scale_index: int, step: int, losses: dict[str, float]) -> bool:
         """Count a step (`step` counted over the scale's tiles); True when it is time for a preview."""
         self.total_step += 1
         self.losses = losses
         now = time.perf_counter()
-        # Steps left here plus later scales' steps in units of this scale's (cost grows with the pixels).
+        # A step's time as measured after the first (which also holds the scale's set-up), times the steps left
+        # here plus later scales' steps in units of this scale's (cost grows with the pixels).
+        if step == 1:
+            self.first_step_end = now
+        step_seconds = (now - self.first_step_end) / (step - 1) if step > 1 else now - self.scale_start
         pixels = self.pixels
         later = sum(n * p / pixels[scale_index - 1] for n, p in zip(self.steps[scale_index:], pixels[scale_index:]))
-        self.eta = (now - self.scale_start) / step * (self.steps[scale_index - 1] - step + later)
+        self.eta = step_seconds * (self.steps[scale_index - 1] - step + later)
         if step == 1 or now - self.last_preview >= self.preview_every:
             self.last_preview = now
             return True

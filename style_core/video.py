@@ -184,7 +184,7 @@ class VideoProgress:
     frames: int
     step: int  # the optimiser's steps done in this frame
     elapsed: float
-    eta: float  # seconds left, from the frames so far
+    eta: float  # seconds left, at the pace of the work so far (costed in style_core.cost units)
     preview: Image.Image | None = None  # the frame as it forms, every few seconds
     done_frame: Image.Image | None = None  # set when this frame is finished
     result: list[Image.Image] | None = None  # every stylized frame, on the last event
@@ -193,6 +193,31 @@ class VideoProgress:
     @property
     def done(self) -> bool:
         return self.result is not None
+
+
+class ClipClock:
+    """The seconds a clip has left. A later frame is a few steps from the warped result, far cheaper than the
+    first frame's full run: until a later frame is done they are costed in style_core.cost units at the
+    pace of the work so far, then timed as the later frames themselves took."""
+
+    def __init__(self, first: StyleConfig, later: StyleConfig, frames: int, aspect: float):
+        self.first_units, self.later_units = run_units(first, aspect), run_units(later, aspect, warm=True)
+        self.frames, self.starts = frames, [time.perf_counter()]
+
+    def frame_started(self, index: int) -> None:
+        if index:
+            self.starts.append(time.perf_counter())
+
+    def elapsed(self) -> float:
+        return time.perf_counter() - self.starts[0]
+
+    def seconds_left(self, index: int, frame_left: float) -> float:
+        """With frame `index` (0-based) expected to need `frame_left` more seconds (its run's own estimate)."""
+        after = self.frames - index - 1
+        if index >= 2:  # frames 1 .. index-1 are later frames, timed
+            return frame_left + (self.starts[index] - self.starts[1]) / (index - 1) * after
+        units_so_far = self.first_units + index * self.later_units
+        return frame_left + (self.elapsed() + frame_left) / units_so_far * self.later_units * after
 
 
 def stylize_video(
@@ -209,26 +234,27 @@ def stylize_video(
     """Stylize every frame of `clip`: frame 1 with `config`; with `temporal`, each later frame from the previous
     result warped by the flow, held there by the temporal loss, for `frame_steps` steps; without it, each
     frame on its own with `config` (the flickering baseline). Stoppable like stylize: close the generator."""
-    started, results, total, clip = time.perf_counter(), [], len(clip.frames), clip.frames
+    results, total, clip = [], len(clip.frames), clip.frames
     # Every frame at the output size, even-sided for H.264: the flow, the warped start and the result align.
     frames = [even_size(frame.resize(working_size(frame, config.size), Image.Resampling.LANCZOS)) for frame in clip]
     config = config.replace(size=max(frames[0].size))
     later = config.replace(scales=1, iterations=frame_steps, min_change=0.0)
+    clock = ClipClock(config, later if temporal else config, total, min(frames[0].size) / max(frames[0].size))
     for index, frame in enumerate(frames):
+        clock.frame_started(index)
         options: dict = {}
         if index and temporal:
             options = _carried_over(frames[index - 1], frame, results[-1], temporal_weight, pick_device(device))
         events = stylize(frame, styles, later if options else config, device=device, preview_every=preview_every,
                          **options)  # fmt: skip
         for event in events:
-            elapsed = time.perf_counter() - started
-            eta = elapsed / (index + 0.5) * (total - index - 0.5)
+            elapsed, eta = clock.elapsed(), clock.seconds_left(index, event.eta)
             if event.done:
                 results.append(event.image)
                 yield VideoProgress(index + 1, total, event.total_step, elapsed, eta, done_frame=results[-1])
             else:
                 yield VideoProgress(index + 1, total, event.total_step, elapsed, eta, event.preview, note=event.note)
-    yield VideoProgress(total, total, 0, time.perf_counter() - started, 0.0, result=results)
+    yield VideoProgress(total, total, 0, clock.elapsed(), 0.0, result=results)
 
 
 def _carried_over(

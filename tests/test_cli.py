@@ -1,3 +1,4 @@
+import io
 import json
 import subprocess
 import sys
@@ -7,6 +8,7 @@ from PIL import Image
 
 from style_core import StyleConfig, read_png_settings
 from style_core.cli import main
+from style_core.progress_line import ProgressLine
 
 from .conftest import ROOT
 
@@ -33,7 +35,8 @@ def test_stylize_writes_a_png_with_its_settings_and_they_reproduce_it(tmp_path, 
     config = StyleConfig.from_dict(settings)
     assert (config.size, config.iterations, config.seed, config.init) == (64, 3, 5, "noise")
     assert config.style_layers == {"relu1_1": 2.0, "relu3_1": 1.0}
-    assert "scale 1/1" in capsys.readouterr().err  # the progress bar
+    progress = capsys.readouterr().err  # piped (not a terminal): plain lines, no bar redrawn with carriage returns
+    assert "scale 1/1" in progress and "100% scale 1/1 64x" in progress and "\r" not in progress
 
     again = tmp_path / "again.png"
     assert (
@@ -203,3 +206,35 @@ def test_video_writes_an_mp4_and_a_gif_of_every_frame(tmp_path, content_path, st
     (tmp_path / "notes.mov").write_text("not a video")
     assert main(["video", "--input", str(tmp_path / "notes.mov"), "--style", str(style_path), "--out", str(out)]) == 2
     assert "error: notes.mov: not a video" in capsys.readouterr().err
+
+
+class _Log(io.StringIO):
+    def __init__(self, terminal: bool):
+        super().__init__()
+        self.terminal = terminal
+
+    def isatty(self) -> bool:
+        return self.terminal
+
+
+def test_progress_piped_into_a_log_is_a_short_line_every_few_percent():
+    log = _Log(terminal=False)
+    line = ProgressLine(1000, "[1/2] ", stream=log)
+    for step in range(1, 1001):
+        line.update(step, f"scale 1/1 512x384 step {step}/1000 loss {1e6 / step:.3g}")
+    line.close()
+    lines = log.getvalue().splitlines()
+    assert 20 <= len(lines) <= 21 and "\r" not in log.getvalue()
+    assert max(map(len, lines)) <= 200
+    assert lines[-1].startswith("100% [1/2] scale 1/1 512x384 step 1000/1000") and "left" in lines[-1]
+
+
+def test_progress_on_a_terminal_is_a_bar_with_the_engines_estimate():
+    terminal = _Log(terminal=True)
+    line = ProgressLine(10, stream=terminal, pace=False)
+    line.update(1, "step 1/10")  # no estimate given, none made from the first step
+    line.update(5, "step 5/10", seconds_left=125)
+    line.close()
+    shown = terminal.getvalue()
+    assert "\r" in shown and " 50%|############  " in shown  # a bar redrawn in place
+    assert "step 1/10, 00:00 elapsed\r" in shown and "step 5/10, 00:00 elapsed, ~02:05 left" in shown
