@@ -15,7 +15,7 @@ from pathlib import Path
 import torch
 
 from bench.denoise_kodak import KODAK, NOISES, noisy_version
-from bench.doc_tables import write_section
+from bench.doc_tables import heading, write_section
 from style_core.denoise import DenoiseConfig, denoise_tensor, psnr
 from style_core.images import load_image, to_tensor
 
@@ -47,7 +47,7 @@ def main() -> None:
         rows.append(f"| {event.step}{' (final)' if event.done else ''} | {event.elapsed:.0f} | {score:.2f} |")
         print(rows[-1], flush=True)
     body = (
-        f"### Denoising curve: {args.mode} on {args.image}, {NOISES[args.noise][0]} (bench/denoise_curve.py)\n\n"
+        heading(f"Denoising curve: {args.mode} on {args.image}, {NOISES[args.noise][0]}", "denoise_curve") + "\n\n"
         f"Command: `{command}`\n\nSettings: {config.to_dict()}. Best: {best[0]:.2f} dB at step {best[1]}.\n\n"
         + "\n".join(rows)
         + "\n"

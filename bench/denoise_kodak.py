@@ -28,7 +28,7 @@ from pathlib import Path
 
 import numpy as np
 
-from bench.doc_tables import write_section
+from bench.doc_tables import heading, write_section
 from style_core.denoise import DenoiseConfig, add_gaussian_noise, add_poisson_noise, denoise_tensor, psnr
 from style_core.images import load_image, to_tensor
 
@@ -201,7 +201,7 @@ def write_table(commands: list[str], results: dict[tuple[str, str, str], dict], 
     )  # fmt: skip
     what = f"centre {args.crop}x{args.crop} crops" if args.crop else "full-size images (768x512)"
     body = (
-        f"### Denoising, {args.section}: {what} (bench/denoise_kodak.py)\n\n"
+        heading(f"Denoising, {args.section}: {what}", "denoise_kodak") + "\n\n"
         + "".join(f"Command: `{command}`\n\n" for command in commands)
         +
         f"{len(images)} images; the paper recipe on: {', '.join(paper_images) or 'none'}.\n\n"

@@ -4,11 +4,25 @@ into docs/EXPERIMENTS.md (the lab notebook)."""
 
 from __future__ import annotations
 
+import os
+import re
+import time
 from pathlib import Path
 
 DOCS = Path(__file__).resolve().parent.parent / "docs"
 BENCHMARKS = DOCS / "BENCHMARKS.md"
 EXPERIMENTS = DOCS / "EXPERIMENTS.md"
+
+
+def cpu_name() -> str:
+    """This machine's CPU as a table says it, e.g. "2-core AMD EPYC"."""
+    names = re.findall(r"model name\s*:\s*(.+)", Path("/proc/cpuinfo").read_text()) or ["CPU"]
+    return f"{os.cpu_count()}-core {names[0].strip()}"
+
+
+def heading(title: str, script: str, level: int = 3) -> str:
+    """An entry's heading, dated: `### Title (2026-12-06, bench/script.py)`."""
+    return f"{'#' * level} {title} ({time.strftime('%Y-%m-%d')}, bench/{script}.py)"
 
 
 def write_section(tag: str, body: str, doc: Path = EXPERIMENTS) -> None:
@@ -21,7 +35,22 @@ def write_section(tag: str, body: str, doc: Path = EXPERIMENTS) -> None:
     else:
         text = text.rstrip() + "\n\n" + block + "\n"
     doc.parent.mkdir(exist_ok=True)
-    doc.write_text(text)
+    doc.write_text(with_contents(text))
+
+
+def with_contents(text: str) -> str:
+    """`text` with its contents list (between `<!-- contents:start -->` and `<!-- contents:end -->`, where it has
+    them) made again from its `##` and `###` headings, so a rewritten section's new heading is linked."""
+    start, end = "<!-- contents:start -->", "<!-- contents:end -->"
+    if start not in text or end not in text:
+        return text
+    head, rest = text.split(start, 1)
+    body = rest.split(end, 1)[1]
+    entries = []
+    for level, title in re.findall(r"^(##|###) (.+)$", body, flags=re.MULTILINE):
+        anchor = re.sub(r"[^\w\- ]", "", title.strip().lower()).replace(" ", "-")  # as GitHub makes it
+        entries.append(f"{'  ' * (len(level) - 2)}- [{title}](#{anchor})")
+    return f"{head}{start}\n" + "\n".join(entries) + f"\n{end}{body}"
 
 
 def publish_table(name: str, intro: str, columns: list[str], rows: list[str], write: bool = True) -> None:

@@ -17,7 +17,7 @@ from pathlib import Path
 import numpy as np
 from PIL import Image
 
-from bench.doc_tables import write_section
+from bench.doc_tables import heading, write_section
 from style_core import preset, stylize_image
 
 SHARED = Path(__file__).resolve().parent.parent.parent / "shared" / "images"
@@ -66,7 +66,8 @@ def main() -> None:
     rows += [f"| {name} | {value:.1f} s | {value / baseline:.2f} |" for name, value in seconds.items()]
     command = "python -m bench.regions " + " ".join(sys.argv[1:])
     body = (
-        f"## Painted regions ({args.size} px, balanced preset, rocket.jpg, best of {args.repeats})\n\n"
+        heading(f"Painted regions: {args.size} px, balanced preset, rocket.jpg, best of {args.repeats}", "regions")
+        + "\n\n"
         + "\n".join(rows)
         + f"\n\nCommand: `{command.strip()}`"
     )

@@ -21,7 +21,7 @@ import sys
 import time
 from pathlib import Path
 
-from bench.doc_tables import write_section
+from bench.doc_tables import heading, write_section
 from bench.speed import IMAGES, OUT, PAIRS, Evaluator, side_by_side
 from style_core import StyleConfig, stylize
 from style_core.config import named_style_layers
@@ -113,7 +113,7 @@ def main() -> None:
             image.save(OUT / f"schedule_{pair}_{name.replace(' ', '_').replace('/', '-')}.png")
         side_by_side(panels, OUT / f"schedule_{pair}.png")
     command = "python -m bench.schedule " + shlex.join(sys.argv[1:])
-    body = (f"## {args.title} (bench/schedule.py)\n\nCommand: `{command}` ({time.strftime('%Y-%m-%d')}; "
+    body = (f"{heading(args.title, 'schedule')}\n\nCommand: `{command}` ({time.strftime('%Y-%m-%d')}; "
             f"precision {args.precision}; the unit, one float32 VGG19 forward and backward pass at 512x512, "
             f"measured before each pair's runs: {min(units):.2f}-{max(units):.2f} s, median "
             f"{statistics.median(units):.2f} s).\n\n" + "\n".join(rows))  # fmt: skip

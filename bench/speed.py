@@ -5,9 +5,9 @@
 Parts (each prints a table; all tables and this command go into docs/EXPERIMENTS.md):
   precision  seconds per step with the network in float32 and in bfloat16 at 256 and 512 px, interleaved;
            and the default run in each precision: time, the evaluator, PSNR between the two images
-  defaults today's default against the one before issue 11 (float32, zero padding, 80/40/20 steps over
+  defaults this engine's default against the one before issue 11 (float32, zero padding, 80/40/20 steps over
            256/362/512 px), both as it was (the code of FILED_COMMIT, unpacked from git) and its settings
-           run by today's engine, on each pair, interleaved in fresh processes: wall time, first preview,
+           run by this engine, on each pair, interleaved in fresh processes: wall time, first preview,
            the evaluator, the border excess; the images side by side in bench/results/defaults_<pair>.png
   equal    equal work, one 512 px L-BFGS run each, interleaved A B A B in fresh processes:
            seconds per iteration (median) and peak RSS of style_core (default precision and float32)
@@ -32,7 +32,7 @@ import tarfile
 import time
 from pathlib import Path
 
-from bench.doc_tables import EXPERIMENTS, write_section
+from bench.doc_tables import EXPERIMENTS, heading, write_section
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -46,7 +46,7 @@ PAIRS = [
     ("cat", ROOT / "examples" / "contents" / "cat.jpg", IMAGES / "styles" / "matisse_woman_with_a_hat.jpg"),
 ]
 # The default before issue 11 ("Engine v2"), the baseline every new default is measured against: as it was
-# (FILED_COMMIT's code, whose defaults these are) and these settings run by today's engine (which also gets
+# (FILED_COMMIT's code, whose defaults these are) and these settings run by this engine (which also gets
 # the engine's later fixes, so it is the stricter baseline).
 FILED_COMMIT = "73f6be5"
 PREVIOUS_DEFAULT = {"precision": "float32", "padding": "zeros", "frame_weight": 0.0, "scales": 3,
@@ -362,7 +362,7 @@ def part_precision(steps: int) -> str:
 
 
 def part_defaults() -> str:
-    """Today's default against the previous one on every pair, interleaved, each in a fresh process."""
+    """This engine's default against the previous one on every pair, interleaved, each in a fresh process."""
     from PIL import Image
 
     from style_core import StyleConfig
@@ -372,10 +372,10 @@ def part_defaults() -> str:
     previous = schedule(StyleConfig(size=512, **PREVIOUS_DEFAULT))
     runs = {  # label: (engine, settings)
         f"previous, as filed ({FILED_COMMIT}'s code)": (engine_at(FILED_COMMIT), {}),
-        "previous settings, today's engine": (None, PREVIOUS_DEFAULT),
-        "today": (None, {}),
+        "previous settings, this engine": (None, PREVIOUS_DEFAULT),
+        "this engine's default": (None, {}),
     }
-    rows = [f"Previous default: float32, zero padding, no frame term, {previous}. Today's: {now.precision} "
+    rows = [f"Previous default: float32, zero padding, no frame term, {previous}. This engine's: {now.precision} "
             f"precision (bfloat16 on this CPU), {now.padding} padding, frame_weight {now.frame_weight:g}, "
             f"{schedule(now)}.", "",
             "| pair | run | wall s | first preview s | evaluator loss | evaluator, 32 px inside | border excess "
@@ -398,8 +398,8 @@ def part_defaults() -> str:
             scores = f"{evaluate(image):.4g} | {evaluate_inside(image):.4g} | {excess:.1f} | {inside:.1f} | {pieces}"
             rows.append(f"| {name} | {label} | {result['final']:.1f} | {result['first_preview']:.2f} | {scores} |")
         for label in ratios:
-            ratios[label].append(results["today"][0]["final"] / results[label][0]["final"])
-        rows.append(f"| {name} | **time ratio today / as filed, / its settings today** | "
+            ratios[label].append(results["this engine's default"][0]["final"] / results[label][0]["final"])
+        rows.append(f"| {name} | **time ratio this default / as filed, / its settings on this engine** | "
                     + " / ".join(f"**{ratios[label][-1]:.2f}**" for label in ratios) + " | | | | | | |")  # fmt: skip
         side_by_side([(label, image) for label, (_, image) in results.items()], OUT / f"defaults_{name}.png")
     spans = "; ".join(f"to {label}: {min(r):.2f} to {max(r):.2f} (mean {statistics.mean(r):.2f})"
@@ -444,8 +444,8 @@ def write_doc(command: str, sections: dict[str, str]) -> None:
 
     header = (f"Machine: {os.cpu_count()} CPU cores ({platform.processor() or platform.machine()}), "
               f"torch {torch.__version__}, {torch.get_num_threads()} threads.")  # fmt: skip
-    body = f"## Speed (bench/speed.py)\n\nCommand: `{command}`\n\n{header}\n\n" + "\n\n".join(
-        f"### {title}\n\n{table}" for title, table in sections.items()
+    body = f"{heading('Speed', 'speed')}\n\nCommand: `{command}`\n\n{header}\n\n" + "\n\n".join(
+        f"#### {title}\n\n{table}" for title, table in sections.items()
     )
     write_section("speed", body)
 
@@ -469,7 +469,7 @@ def main() -> None:
     sections = {}
     titles = {
         "precision": "Precision (network in float32 and bfloat16, astronaut x Starry Night)",
-        "defaults": "Today's default against the previous one (512 px, every pair)",
+        "defaults": "This engine's default against the previous one (512 px, every pair)",
         "equal": "Equal work (512 px, L-BFGS, same layers)",
         "quality": "Time to quality (astronaut x Starry Night)",
         "feel": "What a user feels (default settings, 512 px)",

@@ -4,7 +4,7 @@
 
 A step is one VGG19 forward and backward pass with the gradient to the image, the work of every L-BFGS step.
 Each variant is timed at size x size (the fastest of `repeats` after untimed passes), as seconds and as a share
-of today's pass ("today": the network and image in channels-last memory, to relu5_1, eager). torch.compile's
+of the default pass ("the default": the network and image in channels-last memory, to relu5_1, eager). torch.compile's
 own compile time is given apart: a run pays it once per process and image size. The table goes into
 docs/EXPERIMENTS.md (section step-cost). Nothing else should run meanwhile.
 """
@@ -19,7 +19,7 @@ from pathlib import Path
 
 import torch
 
-from bench.doc_tables import write_section
+from bench.doc_tables import cpu_name, heading, write_section
 from style_core.cost import NETWORK_LAYERS, timed_passes
 from style_core.device import bfloat16_is_native, network_dtype
 from style_core.vgg import VGG19Features
@@ -28,7 +28,7 @@ ROOT = Path(__file__).resolve().parent.parent
 
 # Name -> (layers the network is cut after, channels-last, compiled).
 VARIANTS = {
-    "today: channels-last, to relu5_1": (NETWORK_LAYERS, True, False),
+    "the default: channels-last, to relu5_1": (NETWORK_LAYERS, True, False),
     "contiguous (NCHW), to relu5_1": (NETWORK_LAYERS, False, False),
     "channels-last, to relu4_1 only": (["relu1_1", "relu2_1", "relu3_1", "relu4_1"], True, False),
     "torch.compile (inductor), to relu5_1": (NETWORK_LAYERS, True, True),
@@ -54,17 +54,21 @@ def main() -> None:
     parser.add_argument("--precision", default="float32,bfloat16")
     args = parser.parse_args()
     precisions = [p for p in args.precision.split(",") if p == "float32" or bfloat16_is_native(torch.device("cpu"))]
-    rows = ["| precision | variant | s per pass | share of today | first pass s (compile) |", "|---|---|---|---|---|"]
+    rows = [
+        "| precision | variant | s per pass | share of the default's | first pass s (compile) |",
+        "|---|---|---|---|---|",
+    ]
     for precision in precisions:
-        today = None
+        default_seconds = None
         for name, (layers, channels_last, compiled) in VARIANTS.items():
             seconds, first = time_variant(layers, channels_last, compiled, args.size, precision, args.repeats)
-            today = today or seconds
-            rows.append(f"| {precision} | {name} | {seconds:.2f} | {seconds / today:.2f} | {first:.1f} |")
+            default_seconds = default_seconds or seconds
+            rows.append(f"| {precision} | {name} | {seconds:.2f} | {seconds / default_seconds:.2f} | {first:.1f} |")
             print(rows[-1], flush=True)
-    cpu = next((line.split(":", 1)[1].strip() for line in open("/proc/cpuinfo") if line.startswith("model name")), "?")
+    cpu = cpu_name()
     command = shlex.join(["python", "-m", "bench.step_cost", *sys.argv[1:]])
-    body = (f"## One step's network pass under each lever (bench/step_cost.py)\n\nCommand: `{command}` "
+    title = heading("One step's network pass under each lever", "step_cost")
+    body = (f"{title}\n\nCommand: `{command}` "
             f"({time.strftime('%Y-%m-%d')}; {cpu}, {torch.get_num_threads()} threads, torch {torch.__version__}; "
             f"{args.size}x{args.size}, forward and backward to the image).\n\n" + "\n".join(rows))  # fmt: skip
     write_section("step-cost", body)
