@@ -7,7 +7,7 @@ one after another until --jobs have been submitted in all. Checks that every job
 result (its settings come back with its own seed and size) or a clear message; reports jobs per minute,
 the median and worst wait (submission to result), the server's memory after 10 jobs and after all of
 them, the result files left, how soon a user who cancels frees the device for the next job, and what a
-client's second job gets while its first runs. The table goes into docs/EXPERIMENTS.md.
+client's second job gets while its first runs. The table goes into docs/BENCHMARKS.md ("Under load").
 """
 
 from __future__ import annotations
@@ -22,7 +22,7 @@ import time
 import urllib.request
 from pathlib import Path
 
-from bench.doc_tables import write_section
+from bench.doc_tables import BENCHMARKS, cpu_name, write_section
 from ui.results import RESULT_MAX_AGE_S, RESULTS_DIR
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -170,10 +170,11 @@ def report(args: argparse.Namespace, load: Load, minutes: float, freed: tuple[fl
         f"| a 64 px job alone; after another user cancels a running 384 px job | {freed[0]:.1f} s; {freed[1]:.1f} s |",
         f"| a second job from the running job's own client | {freed[2]} |",
     ]  # fmt: skip
-    command = "python -m bench.load " + " ".join(sys.argv[1:])
+    command = " ".join(["python -m bench.load", *sys.argv[1:]])
     table = "\n".join(rows)
     print(table)
-    write_section("load", f"## The demo under load (bench/load.py)\n\nCommand: `{command}`\n\n{table}")
+    intro = f"Measured {time.strftime('%Y-%m-%d')}: `{command}`, {cpu_name()}."
+    write_section("load table", f"{intro}\n\n{table}", BENCHMARKS)
 
 
 if __name__ == "__main__":
