@@ -125,7 +125,7 @@ def build_parser() -> argparse.ArgumentParser:
     _add_video_command(commands)
 
     commands.add_parser("presets", help="list the named presets")
-    commands.add_parser("settings", help="print the table of every setting (Markdown, as in README.md)")
+    commands.add_parser("settings", help="print the table of every setting (Markdown, as in docs/USAGE.md)")
 
     _add_denoise_command(commands)
     return parser

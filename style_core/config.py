@@ -2,7 +2,7 @@
 named presets.
 
 Each field carries its `Setting` (label, one-line help, range or choices, tier) as dataclass metadata:
-validation, the CLI's flags, the page's controls and the README's controls table are all made from it.
+validation, the CLI's flags, the page's controls and docs/USAGE.md's settings table are all made from it.
 """
 
 from __future__ import annotations
@@ -347,7 +347,7 @@ def _check_int(name: str, value: Any, low: int, high: int) -> None:
 
 
 def controls_table() -> str:
-    """The README's table of settings, made from SETTINGS (`python -m style_core settings` prints it)."""
+    """docs/USAGE.md's table of settings, made from SETTINGS (`python -m style_core settings` prints it)."""
     defaults = StyleConfig()
     rows = ["| setting | meaning | values | default |", "|---|---|---|---|"]
     for name, spec in SETTINGS.items():

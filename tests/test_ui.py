@@ -48,19 +48,19 @@ def test_the_page_caps_size_and_iterations_but_the_engine_does_not():
         settings_to_config("balanced", ["size", 5])
 
 
-def test_the_readme_controls_table_is_the_one_made_from_the_settings():
-    readme = (ROOT / "README.md").read_text()
-    start = readme.index("<!-- settings table: python -m style_core settings -->\n")
-    end = readme.index("<!-- end of settings table -->")
-    shown = readme[start:end].split("\n", 1)[1].strip()
-    assert shown == controls_table(), "README.md's table drifted: paste `python -m style_core settings` into it"
+def test_the_usage_guides_settings_table_is_the_one_made_from_the_settings():
+    usage = (ROOT / "docs" / "USAGE.md").read_text()
+    start = usage.index("<!-- settings table: python -m style_core settings -->\n")
+    end = usage.index("<!-- end of settings table -->")
+    shown = usage[start:end].split("\n", 1)[1].strip()
+    assert shown == controls_table(), "docs/USAGE.md's table drifted: paste `python -m style_core settings` into it"
 
 
-def test_the_readme_states_the_default_and_thorough_schedules_and_first_step_the_engine_uses():
+def test_the_usage_guide_states_the_default_and_thorough_schedules_and_first_step_the_engine_uses():
     from style_core import preset
     from style_core.transfer import FIRST_STEP_CHANGE
 
-    readme = (ROOT / "README.md").read_text()
+    readme = (ROOT / "docs" / "USAGE.md").read_text()
     default, thorough = StyleConfig(), preset("thorough")
     assert default.init == "feedforward" and default.scale_sizes() == [default.size]
     assert f"then one scale at the output size, {default.iterations} L-BFGS steps" in " ".join(readme.split())
