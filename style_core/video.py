@@ -12,7 +12,7 @@ from __future__ import annotations
 import math
 import os
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -200,16 +200,24 @@ class ClipClock:
     first frame's full run: until a later frame is done they are costed in style_core.cost units at the
     pace of the work so far, then timed as the later frames themselves took."""
 
-    def __init__(self, first: StyleConfig, later: StyleConfig, frames: int, aspect: float):
+    def __init__(
+        self,
+        first: StyleConfig,
+        later: StyleConfig,
+        frames: int,
+        aspect: float,
+        clock: Callable[[], float] = time.perf_counter,
+    ):
         self.first_units, self.later_units = run_units(first, aspect), run_units(later, aspect, warm=True)
-        self.frames, self.starts = frames, [time.perf_counter()]
+        self.frames, self.clock = frames, clock
+        self.starts = [clock()]
 
     def frame_started(self, index: int) -> None:
         if index:
-            self.starts.append(time.perf_counter())
+            self.starts.append(self.clock())
 
     def elapsed(self) -> float:
-        return time.perf_counter() - self.starts[0]
+        return self.clock() - self.starts[0]
 
     def seconds_left(self, index: int, frame_left: float) -> float:
         """With frame `index` (0-based) expected to need `frame_left` more seconds (its run's own estimate)."""
