@@ -52,9 +52,22 @@ class Clip:
     notes: list[str] = field(default_factory=list)  # what was changed on reading, for the user
 
 
-def read_clip(path: str | os.PathLike, max_seconds: float | None = None, max_frames: int | None = None) -> Clip:
-    """Every frame of a video file or animated GIF, as RGB pictures; `max_seconds`/`max_frames` refuse longer
-    clips (the page's limits) with one line."""
+@dataclass(frozen=True)
+class ClipInfo:
+    """What a clip's header says, read without decoding its frames."""
+
+    fps: float
+    duration: float  # seconds
+    size: tuple[int, int]  # (width, height)
+    has_sound: bool
+
+    def frames_at(self, fps: float | None = None) -> int:
+        """How many frames the clip has when read at `fps` (at most its own rate; None: its own rate)."""
+        return max(1, math.ceil(self.duration * min(fps or self.fps, self.fps) - 1e-6))
+
+
+def probe_clip(path: str | os.PathLike) -> ClipInfo:
+    """The clip's rate, duration and size, or VideoError with one line when it is not a readable video."""
     import imageio_ffmpeg
 
     name = os.path.basename(str(path))
@@ -66,24 +79,36 @@ def read_clip(path: str | os.PathLike, max_seconds: float | None = None, max_fra
         probe.close()
     except (OSError, RuntimeError, StopIteration):
         raise VideoError(f"{name}: not a video, or a format that cannot be read (MP4, WebM, MOV or GIF)") from None
-    fps, (width, height) = float(meta.get("fps") or 0) or 25.0, meta["size"]
-    duration = float(meta.get("duration") or 0)
-    if max_seconds is not None and duration > max_seconds + 0.05:
-        raise VideoError(f"{name}: {duration:.1f} s is over this page's limit of {max_seconds:g} s: trim it first")
-    # Frames sampled at the clip's average rate: left to itself, ffmpeg repeats a variable-rate clip's frames up
-    # to its fastest rate, and the result then plays slower than the clip.
-    reader = imageio_ffmpeg.read_frames(str(path), pix_fmt="rgb24", output_params=["-r", f"{fps:.6g}"])
+    fps = float(meta.get("fps") or 0) or 25.0
+    return ClipInfo(fps, float(meta.get("duration") or 0), tuple(meta["size"]), bool(meta.get("audio_codec")))
+
+
+def read_clip(
+    path: str | os.PathLike, max_seconds: float | None = None, max_frames: int | None = None, fps: float | None = None
+) -> Clip:
+    """Every frame of a video file or animated GIF, as RGB pictures, at `fps` frames per second (at most the
+    clip's own rate; None: its own): frames are sampled over the whole clip, so the result lasts as long.
+    `max_seconds`/`max_frames` refuse longer clips (the page's limits) with one line."""
+    import imageio_ffmpeg
+
+    name, info = os.path.basename(str(path)), probe_clip(path)
+    if max_seconds is not None and info.duration > max_seconds + 0.05:
+        raise VideoError(f"{name}: {info.duration:.1f} s is over this page's limit of {max_seconds:g} s: trim it first")
+    rate = min(fps, info.fps) if fps else info.fps
+    # Sampled at `rate` by ffmpeg over the clip's times: left to itself, ffmpeg repeats a variable-rate clip's
+    # frames up to its fastest rate, and the result then plays slower than the clip.
+    reader = imageio_ffmpeg.read_frames(str(path), pix_fmt="rgb24", output_params=["-vf", f"fps={rate:.6g}"])
     next(reader)
     frames = []
     for raw in reader:
-        frames.append(Image.frombytes("RGB", (width, height), raw))
+        frames.append(Image.frombytes("RGB", info.size, raw))
         if max_frames is not None and len(frames) > max_frames:
             reader.close()
             raise VideoError(f"{name}: more than {max_frames} frames, this page's limit: trim it or lower its rate")
     if not frames:
         raise VideoError(f"{name}: the video has no frames")
-    notes = ["its sound was dropped (the result is silent)"] if meta.get("audio_codec") else []
-    return Clip(frames, fps, notes)
+    notes = ["its sound was dropped (the result is silent)"] if info.has_sound else []
+    return Clip(frames, rate, notes)
 
 
 def resample(clip: Clip, fps: float) -> Clip:

@@ -219,6 +219,12 @@ def test_the_video_route_returns_a_playable_mp4_and_a_gif_and_refuses_a_non_vide
     assert status.startswith("Done: 3 frames at 6 fps")
     back = read_clip(mp4)
     assert len(back.frames) == 3 and back.frames[0].size == (64, 42) and Image.open(gif).n_frames == 3
+    write_mp4([photo.crop((2 * k, 0, 2 * k + 96, 64)) for k in range(12)], 12, tmp_path / "fast.mp4")  # 1 s
+    *_, status = client.predict(
+        clip=handle_file(str(tmp_path / "fast.mp4")), style=handle_file(str(style_path)), preset="balanced",
+        settings={"size": 64, "iterations": 2}, fps=4, api_name="/video",
+    )  # fmt: skip
+    assert status.startswith("Done: 4 frames at 4 fps")  # a lower rate, the same second of motion
     (tmp_path / "notes.mp4").write_text("not a video")
     with pytest.raises(AppError, match="notes.mp4: not a video"):
         client.predict(clip=handle_file(str(tmp_path / "notes.mp4")), style=handle_file(str(style_path)),

@@ -140,3 +140,17 @@ def test_the_time_left_counts_later_frames_as_the_short_runs_they_are_then_as_th
     clock.frame_started(2)
     now[0] = 14.0
     assert clock.seconds_left(2, frame_left=2.0) == pytest.approx(2.0 + 7 * 3.0)  # as the later frame took
+
+
+def test_a_clip_read_at_a_lower_rate_keeps_its_length_with_frames_from_all_of_it(tmp_path):
+    """2 s at 30 fps read at 12 fps: 24 frames that still span the 2 s (sampled, not cut off at the end)."""
+    frames = [Image.new("RGB", (64, 48), (4 * k, 4 * k, 4 * k)) for k in range(60)]  # brighter every frame
+    write_mp4(frames, 30, tmp_path / "clip.mp4")
+    clip = read_clip(tmp_path / "clip.mp4", fps=12)
+    assert clip.fps == 12 and len(clip.frames) == 24  # 24 / 12 = 2 s, as long as the clip
+    assert np.asarray(clip.frames[-1]).mean() > 200  # the last frame comes from the clip's end (236 at frame 59)
+    assert len(read_clip(tmp_path / "clip.mp4", fps=60).frames) == 60  # never above the clip's own rate
+    from style_core.video import probe_clip
+
+    info = probe_clip(tmp_path / "clip.mp4")
+    assert info.frames_at(12) == 24 and info.frames_at(None) == 60

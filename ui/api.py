@@ -21,7 +21,7 @@ from style_core.grid import GRID_KINDS
 from .controls import settings_to_config
 from .examples import PAINTINGS
 from .gpu import DENOISE_GPU_S, config_or_none, gpu, gpu_seconds, grid_gpu_seconds, video_gpu_seconds
-from .jobs import VIDEO_SIZE, compare_job, denoise_job, styles_for, stylize_job, user_errors, video_job
+from .jobs import VIDEO_FPS, VIDEO_SIZE, compare_job, denoise_job, styles_for, stylize_job, user_errors, video_job
 from .machine import Machine, photo_aspect
 from .results import result_path, save_result
 from .session_limit import HEAVY_API
@@ -132,14 +132,24 @@ def denoise(image: str) -> Iterator[str]:
             yield path
 
 
-def video_reservation(clip, style, preset, settings) -> float:
-    return video_gpu_seconds(
-        config_or_none(lambda: settings_to_config(preset or DEFAULT_PRESET, {"size": VIDEO_SIZE, **(settings or {})}))
+def video_reservation(clip, style, preset, settings, fps) -> float:
+    config = config_or_none(
+        lambda: settings_to_config(preset or DEFAULT_PRESET, {"size": VIDEO_SIZE, **(settings or {})})
     )
+    return video_gpu_seconds(config, _fps(fps)) if config else 0.0
+
+
+def _fps(fps: float | None) -> float:
+    try:
+        return float(fps or VIDEO_FPS)
+    except (TypeError, ValueError):
+        raise gr.Error(f"fps must be a number of frames per second, not {fps!r}") from None
 
 
 @gpu(video_reservation)
-def video(clip: str, style: str, preset: str, settings: dict | None) -> Iterator[tuple[Any, Any, str]]:
+def video(
+    clip: str, style: str, preset: str, settings: dict | None, fps: float = VIDEO_FPS
+) -> Iterator[tuple[Any, Any, str]]:
     """Stylize a short clip without flicker (each frame starts from the last result moved along the optical
     flow, Ruder et al. 2016). Streams a status line; the last outputs are the MP4 (H.264) and a GIF.
 
@@ -148,11 +158,12 @@ def video(clip: str, style: str, preset: str, settings: dict | None) -> Iterator
         style: the painting whose style is applied (an image file)
         preset: named settings to start from, as for stylize
         settings: settings by name over the preset; size defaults to 256 here, e.g. {"size": 320}
+        fps: frames per second to make, at most the clip's own (default 12); the result lasts as long as the clip
     """
     if not clip or not style:
         raise gr.Error("Give a clip and a style image.")
     config = _config(preset, {"size": VIDEO_SIZE, **(settings or {})})
-    for _, status, files in video_job(clip, style, config):
+    for _, status, files in video_job(clip, style, config, _fps(fps)):
         yield (files[0], files[1], status) if files else (gr.skip(), gr.skip(), status)
 
 
@@ -185,6 +196,7 @@ def render(machine: Machine) -> None:
         status, used = gr.Textbox(label="status"), gr.JSON(label="settings")
         found, all_presets = gr.JSON(label="settings"), gr.JSON(label="presets")
         clip, mp4, gif = gr.File(label="clip"), gr.File(label="mp4"), gr.File(label="gif")
+        fps = gr.Number(VIDEO_FPS, label="fps", minimum=1, maximum=60)
         video_status = gr.Textbox(label="status")
         route = {
             name: gr.Button(visible=False) for name in ("stylize", "compare", "denoise", "png", "presets", "video")
@@ -204,5 +216,5 @@ def render(machine: Machine) -> None:
     route["presets"].click(presets, None, [all_presets], api_name="presets")
     route["video"].click(
         video, None, [mp4, gif, video_status], api_name="video", **HEAVY_API,
-        inputs_kwargs={"clip": clip, "style": style, **common},
+        inputs_kwargs={"clip": clip, "style": style, **common, "fps": fps},
     )  # fmt: skip

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 
 from style_core import StyleConfig, StyleCoreError
 from style_core.cost import run_units
 from style_core.grid import plan_grid, quick
-from style_core.video import PAGE_MAX_FRAMES, video_units
+from style_core.video import PAGE_MAX_FRAMES, PAGE_MAX_SECONDS, video_units
 
 from .examples import PAINTINGS
 from .machine import Machine
@@ -60,9 +61,10 @@ def grid_gpu_seconds(machine: Machine, kind: str, config: StyleConfig | None) ->
     return sum(gpu_seconds(run_config) for _, _, run_config, _ in plan.runs)
 
 
-def video_gpu_seconds(config: StyleConfig | None) -> float:
-    """The GPU time a video call reserves: a third of the most frames, each costed as a fresh run (per-frame
-    work outside the network weighs more on a GPU, and is not measured there)."""
+def video_gpu_seconds(config: StyleConfig | None, fps: float) -> float:
+    """The GPU time a video call reserves: a third of the most frames at `fps`, each costed as a fresh run
+    (per-frame work outside the network weighs more on a GPU, and is not measured there)."""
     if config is None:
         return 0.0
-    return video_units(config, PAGE_MAX_FRAMES // 3, warm=False) * GPU_SECONDS_PER_UNIT
+    most_frames = min(PAGE_MAX_FRAMES, math.ceil(PAGE_MAX_SECONDS * fps))
+    return video_units(config, max(1, most_frames // 3), warm=False) * GPU_SECONDS_PER_UNIT

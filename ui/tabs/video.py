@@ -8,39 +8,40 @@ import functools
 import gradio as gr
 from PIL import Image
 
-from style_core import PRESETS, StyleCoreError
+from style_core import PRESETS, StyleConfig, StyleCoreError
 from style_core.config import DEFAULT_PRESET
-from style_core.video import CLIP_SUFFIXES, PAGE_MAX_FRAMES, PAGE_MAX_SECONDS, video_units
+from style_core.video import CLIP_SUFFIXES, PAGE_MAX_FRAMES, PAGE_MAX_SECONDS, probe_clip, video_units
 
 from ..controls import PhotoInput, make_control, settings_to_config
 from ..examples import CLIP_EXAMPLES, painting_gallery
 from ..gpu import gpu, video_gpu_seconds
-from ..jobs import VIDEO_SIZE, user_errors, video_job
+from ..jobs import VIDEO_FPS, VIDEO_SIZE, user_errors, video_job
 from ..machine import Machine, duration
 from ..session_limit import heavy_click
 
 LIMITS = f"at most {PAGE_MAX_SECONDS} s and {PAGE_MAX_FRAMES} frames"
 
 
-def video_seconds(clip, style, preset_name, size, temporal, progress=None) -> float:
+def _config(preset_name: str, size: float) -> StyleConfig:
+    return settings_to_config(preset_name or DEFAULT_PRESET, {"size": int(size)})
+
+
+def video_seconds(clip, style, preset_name, size, fps, temporal, progress=None) -> float:
     try:
-        config = settings_to_config(preset_name or DEFAULT_PRESET, {"size": int(size)})
+        return video_gpu_seconds(_config(preset_name, size), float(fps))
     except (StyleCoreError, TypeError, ValueError):  # refused at once by the job
         return 0.0
-    return video_gpu_seconds(config)
 
 
 @gpu(video_seconds)
-def video_page(
-    clip: str | None, style: str | None, preset_name: str, size: float, temporal: bool, progress=gr.Progress()
-):  # noqa: E501
+def video_page(clip, style, preset_name, size, fps, temporal, progress=gr.Progress()):
     if not clip:
         raise gr.Error("Upload a clip (MP4, WebM, MOV or GIF) or click the example clip.")
     if not style:
         raise gr.Error("Choose a style image: upload one or click an example painting.")
     with user_errors():
-        config = settings_to_config(preset_name or DEFAULT_PRESET, {"size": int(size)})
-    for frame, status, files in video_job(clip, style, config, temporal, progress):
+        config = _config(preset_name, size)
+    for frame, status, files in video_job(clip, style, config, float(fps), temporal, progress):
         if files is None:
             yield frame if isinstance(frame, Image.Image) else gr.skip(), status, gr.skip(), gr.skip()
         else:
@@ -53,7 +54,7 @@ def render(machine: Machine) -> None:
         "clip's motion (optical flow), and is held there where the motion is clear (Ruder et al. 2016). "
         f"Clips {LIMITS}."
     )
-    inputs, expected = _inputs(expected_line(machine, DEFAULT_PRESET, VIDEO_SIZE))
+    inputs, expected = _inputs(expected_line(machine, None, DEFAULT_PRESET, VIDEO_SIZE, VIDEO_FPS))
     with gr.Row():
         run = gr.Button("Stylize the clip", variant="primary")
         stop = gr.Button("Stop", variant="stop")
@@ -69,11 +70,14 @@ def render(machine: Machine) -> None:
         show_progress="minimal", show_progress_on=[frame],
     )  # fmt: skip
     stop.click(None, None, None, cancels=[event])
-    _wire_expected(machine, inputs[2], inputs[3], expected)
+    clip, _, preset_name, size, fps, _ = inputs
+    shown = [clip, preset_name, size, fps]
+    gr.on([control.change for control in shown], functools.partial(expected_line, machine), shown, [expected],
+          api_visibility="private", queue=False, show_progress="hidden")  # fmt: skip
 
 
 def _inputs(expected_text: str) -> tuple[list[gr.Component], gr.Markdown]:
-    """[clip, style, preset, size, temporal] and the expected-time line."""
+    """[clip, style, preset, size, fps, temporal] and the expected-time line."""
     with gr.Row():
         with gr.Column():
             # A file box, not gr.Video: the browser's video picker leaves out animated GIFs.
@@ -88,23 +92,32 @@ def _inputs(expected_text: str) -> tuple[list[gr.Component], gr.Markdown]:
         with gr.Column(elem_id="video-settings"):
             preset_name = gr.Dropdown(list(PRESETS), value=DEFAULT_PRESET, label="Preset")
             size = make_control("size", VIDEO_SIZE)
+            fps = gr.Slider(
+                1, 30, VIDEO_FPS, step=1, label="Frames per second",
+                info="at most the clip's own: the result lasts as long as the clip, in fewer frames and less time",
+            )  # fmt: skip
             temporal = gr.Checkbox(
                 True, label="Hold the strokes between frames (no flicker)",
                 info="off: every frame on its own, as a plain style transfer tool would",
             )  # fmt: skip
             expected = gr.Markdown(expected_text, elem_id="video-expected")
-    return [clip, style, preset_name, size, temporal], expected
+    return [clip, style, preset_name, size, fps, temporal], expected
 
 
-def expected_line(machine: Machine, preset_name: str, size: float) -> str:
+def expected_line(machine: Machine, clip: str | None, preset_name: str, size: float, fps: float) -> str:
+    """The time the settings take here: for this clip once one is chosen, per second of clip before."""
     try:
-        config = settings_to_config(preset_name or DEFAULT_PRESET, {"size": int(size)})
+        config, fps = _config(preset_name, size), float(fps)
+        info = probe_clip(clip) if clip else None
     except (StyleCoreError, TypeError, ValueError) as error:
         return f"Check the settings: {error}"
-    seconds = (video_units(config, 11) - video_units(config, 1)) * machine.unit_for(config)
-    return f"About {duration(seconds)} per second of a 10 fps clip at {config.size} px on this machine."
-
-
-def _wire_expected(machine: Machine, preset_name: gr.Dropdown, size: gr.Slider, line: gr.Markdown) -> None:
-    gr.on([preset_name.change, size.change], functools.partial(expected_line, machine), [preset_name, size], [line],
-          api_visibility="private", queue=False, show_progress="hidden")  # fmt: skip
+    unit = machine.unit_for(config)
+    if info is None:
+        seconds = (video_units(config, 1 + round(fps)) - video_units(config, 1)) * unit
+        return f"About {duration(seconds)} per second of clip at {fps:g} fps and {config.size} px on this machine."
+    frames, rate = info.frames_at(fps), min(fps, info.fps)
+    seconds = video_units(config, frames) * unit
+    return (
+        f"About {duration(seconds)} for this {info.duration:.1f} s clip on this machine: {frames} frames at "
+        f"{rate:g} fps (the clip has {info.fps:g}), {config.size} px."
+    )
