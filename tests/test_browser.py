@@ -39,13 +39,13 @@ def screenshot(page, name: str, full_page: bool = True) -> None:
 
 
 @contextlib.contextmanager
-def open_page(url: str, height: int) -> Iterator:
-    """The page in headless Chromium, 1400 px wide."""
+def open_page(url: str, height: int, color_scheme: str = "light") -> Iterator:
+    """The page in headless Chromium, 1400 px wide, in the system's light or dark mode."""
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS, headless=True)
-        page = browser.new_page(viewport={"width": 1400, "height": height})
+        page = browser.new_page(viewport={"width": 1400, "height": height}, color_scheme=color_scheme)
         page.goto(url)
         yield page
         browser.close()
@@ -63,8 +63,8 @@ def test_pick_examples_switch_preset_run_and_compare_presets(page_url):
         expect(page.get_by_role("button", name="Run")).to_be_visible(timeout=30_000)
         screenshot(page, "1_empty.png")
 
-        page.get_by_text("Example photos").locator("xpath=..").locator("img").first.click()
-        page.locator("#paintings").get_by_label("Thumbnail 1 of 7").click()
+        page.locator("#photos").get_by_label("Chelsea the cat").click()
+        page.locator("#paintings").get_by_label("The Starry Night, Vincent van Gogh").click()
         expect(page.locator("#content-input img")).to_be_visible(timeout=10_000)
         expect(page.locator("#style-input img")).to_be_visible(timeout=10_000)
         expect(page.locator("#paintings-info")).to_contain_text("The Starry Night, Vincent van Gogh (d. 1890), 1889")
@@ -80,7 +80,9 @@ def test_pick_examples_switch_preset_run_and_compare_presets(page_url):
         expect(page.get_by_text("Scale 1/1")).to_be_visible(timeout=120_000)
         expect(page.locator("#result img")).to_be_visible()  # the streamed preview, not hidden by the progress bar
         expect(page.get_by_text("Done in")).to_be_visible(timeout=240_000)
-        expect(page.locator("#results").get_by_label("Thumbnail 1 of 1")).to_be_visible(timeout=30_000)
+        expect(page.locator("#results .thumbnail-item")).to_have_count(1, timeout=30_000)
+        expect(page.locator("#results .thumbnail-item")).to_have_attribute("aria-label", re.compile("^alpha/beta"))
+        expect(page.locator("#result img")).to_have_attribute("alt", re.compile("^The result: Done in .* alpha/beta"))
         expect(page.locator("#before-after img").first).to_be_visible()
         for image in page.locator("#before-after img").all():  # the whole picture, letterboxed, never cropped
             fit, natural = image.evaluate("e => [getComputedStyle(e).objectFit, [e.naturalWidth, e.naturalHeight]]")
@@ -108,7 +110,7 @@ def test_pick_examples_switch_preset_run_and_compare_presets(page_url):
         run_layers = page.get_by_role("button", name="Run").last
         # The stopped grid holds the tab's one job until its current step ends: a Run pressed before that is
         # refused with the message (what a user sees), and pressing again, as a user would, runs.
-        figure_done = page.locator("#layers-style").get_by_label("Thumbnail 5 of 5")
+        figure_done = page.locator("#layers-style .thumbnail-item").nth(4)
         busy = page.get_by_text("You already have a job queued or running")
         for _ in range(5):
             run_layers.click()
@@ -119,7 +121,7 @@ def test_pick_examples_switch_preset_run_and_compare_presets(page_url):
             expect(busy).not_to_be_visible()
         expect(figure_done).to_be_visible(timeout=120_000)
         expect(page.locator("#layers-content")).to_contain_text("conv5_2")
-        page.locator("#layers-content").get_by_label("Thumbnail 1 of 5").click()  # a cell, large
+        page.locator("#layers-content .thumbnail-item").first.click()  # a cell, large
         expect(page.locator("#layers-content caption")).to_have_text("conv1_2")  # the preview's caption
         screenshot(page, "5_layers.png")
 
@@ -217,12 +219,15 @@ def test_the_video_tab_stylizes_a_clip_and_plays_it(page_url, content_path, tmp_
     with open_page(page_url, height=1300) as page:
         page.get_by_role("tab", name="Video").click()
         page.locator("#video-input input[type=file]").set_input_files(str(tmp_path / "pan.mp4"))
-        page.locator("#video-paintings").get_by_label("Thumbnail 2 of 7").click()
+        page.locator("#video-paintings").get_by_label("The Great Wave off Kanagawa, Katsushika Hokusai").click()
         expect(page.locator("#video-paintings-info")).to_contain_text("The Great Wave")
         field = number_field(page.locator("#video-settings"), "Output size (long side, px)")
         field.fill("64")
         field.press("Enter")
-        expect(page.locator("#video-expected")).to_contain_text("at 64 px on this machine")
+        expect(page.locator("#video-expected")).to_contain_text(
+            "for this 0.5 s clip on this machine: 3 frames at 6 fps"
+        )
+        expect(page.locator("#video-expected")).to_contain_text("64 px")
         page.get_by_role("button", name="Stylize the clip").click()
         expect(page.locator("#video-status")).to_contain_text("Done: 3 frames at 6 fps", timeout=180_000)
         expect(page.locator("#video-result video")).to_have_attribute("src", re.compile(r"\.mp4"))

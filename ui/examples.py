@@ -1,17 +1,38 @@
 """The example photos, paintings and clip shipped in examples/, with each painting's title and artist, and the
-gallery that picks a painting."""
+galleries that pick them (small thumbnails: the full pictures load only when picked)."""
 
 from __future__ import annotations
 
 import json
+import os
+import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
 import gradio as gr
+from PIL import Image
 
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
-CONTENT_EXAMPLES = sorted((EXAMPLES / "contents").glob("*.jpg"))
 CLIP_EXAMPLES = sorted((EXAMPLES / "clips").glob("*.mp4"))
+THUMBNAILS = Path(tempfile.gettempdir()) / "style_transfer_studio_thumbnails"
+THUMBNAIL_SIDE = 192  # px: a gallery tile at twice its size on screen
+
+
+def thumbnail(path: Path) -> str:
+    """A small JPEG of `path` for a gallery tile, made once per file version."""
+    small = THUMBNAILS / f"{path.stem}_{path.stat().st_mtime_ns}.jpg"
+    if not small.is_file():
+        THUMBNAILS.mkdir(exist_ok=True)
+        partial = small.with_name(f"{small.stem}.{os.getpid()}.part.jpg")  # two servers at once never share one
+        with Image.open(path) as image:
+            image.convert("RGB").resize(_fit(image.size), Image.Resampling.LANCZOS).save(partial, quality=85)
+        os.replace(partial, small)
+    return str(small)
+
+
+def _fit(size: tuple[int, int]) -> tuple[int, int]:
+    scale = min(1.0, THUMBNAIL_SIDE / max(size))
+    return max(1, round(size[0] * scale)), max(1, round(size[1] * scale))
 
 
 @dataclass(frozen=True)
@@ -33,13 +54,31 @@ def _paintings() -> list[Painting]:
 
 PAINTINGS = _paintings()
 PAINTINGS_BY_CAPTION = {painting.caption: painting for painting in PAINTINGS}
+# (path, caption): the example photos, named for screen readers and the gallery alike.
+PHOTOS = [
+    (EXAMPLES / "contents" / e["file"], e["caption"])
+    for e in json.loads((EXAMPLES / "contents" / "photos.json").read_text())
+]
+
+
+def photo_gallery(content: gr.Image, elem_id: str) -> None:
+    """The example photos; a click puts one in `content`."""
+    photos = gr.Gallery(
+        [(thumbnail(path), caption) for path, caption in PHOTOS], label="Example photos: click one to use it",
+        columns=4, height=130, allow_preview=False, format="jpeg", elem_id=elem_id, buttons=[],
+    )  # fmt: skip
+
+    def pick(evt: gr.SelectData) -> str:
+        return str(PHOTOS[evt.index][0])
+
+    photos.select(pick, None, [content], api_visibility="private")
 
 
 def painting_gallery(style: gr.Image, elem_id: str) -> gr.Markdown:
     """The example paintings; a click puts one in `style` and says its title and artist (the Markdown returned)."""
     paintings = gr.Gallery(
-        [(str(p.path), p.caption) for p in PAINTINGS], label="Example paintings: click one to use it",
-        columns=4, height=250, allow_preview=False, format="jpeg", elem_id=elem_id,
+        [(thumbnail(p.path), p.caption) for p in PAINTINGS], label="Example paintings: click one to use it",
+        columns=4, height=250, allow_preview=False, format="jpeg", elem_id=elem_id, buttons=[],
     )  # fmt: skip
     info = gr.Markdown("", elem_id=f"{elem_id}-info")
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import gradio as gr
 
 from . import api, share
+from .accessibility import HEAD, THEME
 from .machine import UNMEASURED, Machine
 from .tabs import compare, denoise, layers, stylize, video
 
@@ -14,7 +15,7 @@ CSS = "#results .grid-container { grid-template-columns: repeat(auto-fill, minma
 # What app.py queues and launches the page with, and the tests too: no allowed_paths (the server's files stay
 # unserved).
 QUEUE = {"max_size": 32}
-LAUNCH = {"max_file_size": MAX_UPLOAD, "css": CSS, "theme": gr.themes.Soft()}
+LAUNCH = {"max_file_size": MAX_UPLOAD, "css": CSS, "theme": THEME, "head": HEAD}
 
 
 def build_page(machine: Machine = UNMEASURED) -> gr.Blocks:

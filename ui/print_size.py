@@ -14,7 +14,7 @@ from .gpu import config_or_none, gpu, gpu_seconds
 from .jobs import stylize_job
 from .machine import Machine, duration, photo_aspect
 from .regions import masks_from_editor
-from .result_area import ResultArea
+from .result_area import ResultArea, finished
 from .results import save_result
 from .session_limit import heavy_click
 
@@ -59,8 +59,7 @@ def print_job(item: dict | None, regions: dict | None, history: list[dict], prog
             yield image if image is not None else gr.skip(), status, *[gr.skip()] * 5
         else:
             path, before = save_result(result, item["content"], history, False, styles, regions=masks is not None)
-            gallery = [(entry["path"], entry["caption"]) for entry in history]
-            yield result.image, status, gallery, (before, result.image), str(path), history, history[-1]
+            yield finished(result, status, before, path, history)
 
 
 def wire(

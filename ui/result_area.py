@@ -10,6 +10,7 @@ import gradio as gr
 from PIL import Image
 
 from style_core import StyleConfig
+from style_core.pipeline import Result
 
 from .controls import page_values
 from .results import zip_history
@@ -40,6 +41,13 @@ def render(history: gr.State, status: gr.Markdown) -> tuple[ResultArea, gr.File]
     return ResultArea(result, before_after, download, status, shown), restore
 
 
+def finished(result: Result, status: str, before: Image.Image, path: Path, history: list[dict]) -> tuple:
+    """A finished run's outputs, in the order its events list them: the result, the status, the gallery, the
+    before/after pair, the PNG, the history and the item on view."""
+    gallery = [(item["path"], item["caption"]) for item in history]
+    return result.image, status, gallery, (before, result.image), str(path), history, history[-1]
+
+
 def render_gallery(history: gr.State, area: ResultArea, controls: dict) -> gr.Gallery:
     """This session's results; a click shows one in the area and puts its settings back in the controls."""
     results = gr.Gallery(
@@ -54,9 +62,9 @@ def render_gallery(history: gr.State, area: ResultArea, controls: dict) -> gr.Ga
         image, before = Image.open(item["path"]), Image.open(item["before"])
         values = page_values(StyleConfig.from_dict(item["settings"]), controls)
         shown = {area.image: image, area.before_after: (before, image), area.download: item["path"]}
-        return shown | {area.shown: item, **values}
+        return shown | {area.shown: item, area.status: f"A result of this session: {item['caption']}", **values}
 
-    outputs = [area.image, area.before_after, area.download, area.shown, *controls.values()]
+    outputs = [area.image, area.before_after, area.download, area.shown, area.status, *controls.values()]
     results.select(show_item, [history], outputs, api_visibility="private")
     return results
 

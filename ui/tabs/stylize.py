@@ -11,7 +11,7 @@ from style_core.config import DEFAULT_PRESET, LAYER_WEIGHT_PRESETS, format_style
 
 from .. import print_size, result_area, share
 from ..controls import PhotoInput, make_controls, page_values, values_to_config
-from ..examples import CONTENT_EXAMPLES, painting_gallery
+from ..examples import painting_gallery, photo_gallery
 from ..gpu import DENOISE_GPU_S, config_or_none, gpu, gpu_seconds
 from ..jobs import stylize_job, user_errors
 from ..machine import Machine, photo_aspect
@@ -42,8 +42,7 @@ def stylize(content, style, second_style, clean_up, regions, history, progress=g
             yield image if image is not None else gr.skip(), status, *[gr.skip()] * 5
         else:
             path, before = save_result(result, content, history, clean_up, styles, regions=masks is not None)
-            gallery = [(item["path"], item["caption"]) for item in history]
-            yield result.image, status, gallery, (before, result.image), str(path), history, history[-1]
+            yield result_area.finished(result, status, before, path, history)
 
 
 def render(history: gr.State, machine: Machine) -> StylizeInputs:
@@ -110,7 +109,7 @@ def _image_inputs() -> tuple[gr.Image, gr.Image]:
         content = PhotoInput(
             label="Content photo", type="filepath", image_mode=None, height=260, elem_id="content-input"
         )
-        gr.Examples([[str(p)] for p in CONTENT_EXAMPLES], inputs=[content], label="Example photos")
+        photo_gallery(content, "photos")
     with gr.Column(scale=1):
         style = PhotoInput(label="Style image", type="filepath", image_mode=None, height=260, elem_id="style-input")
         painting_gallery(style, "paintings")
