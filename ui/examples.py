@@ -65,7 +65,7 @@ def photo_gallery(content: gr.Image, elem_id: str) -> None:
     """The example photos; a click puts one in `content`."""
     photos = gr.Gallery(
         [(thumbnail(path), caption) for path, caption in PHOTOS], label="Example photos: click one to use it",
-        columns=4, height=130, allow_preview=False, format="jpeg", elem_id=elem_id, buttons=[],
+        columns=4, height=200, allow_preview=False, format="jpeg", elem_id=elem_id, buttons=[],
     )  # fmt: skip
 
     def pick(evt: gr.SelectData) -> str:

@@ -1,22 +1,20 @@
-"""README's picture of the page, taken from the running app: `python docs/make_screenshot.py`.
+"""README's picture of the page, taken from the running app: `python -m bench.screenshot`.
 
-Starts `python app.py` on a free port, opens it in Debian's Chromium (Playwright, no browser download), picks
-the example cat photo and The Starry Night, runs the default settings, and saves the top of the Stylize tab
-(inputs, settings and the finished result) as docs/page.png, scaled down and palette-quantised to stay small.
+Starts `python app.py` on a free port (as bench/load.py does), opens it in Debian's Chromium (Playwright, no
+browser download), picks the example cat photo and The Starry Night, runs the default settings, and saves the top
+of the Stylize tab (inputs, settings and the finished result) as docs/page.png, scaled down and palette-quantised
+to stay small.
 """
 
 from __future__ import annotations
 
-import os
 import shutil
 import socket
-import subprocess
-import sys
-import time
-import urllib.request
 from pathlib import Path
 
 from PIL import Image
+
+from bench.load import start_server
 
 ROOT = Path(__file__).resolve().parent.parent
 OUT = ROOT / "docs" / "page.png"
@@ -31,19 +29,6 @@ def free_port() -> int:
         return probe.getsockname()[1]
 
 
-def start_app(port: int) -> subprocess.Popen:
-    env = {**os.environ, "GRADIO_ANALYTICS_ENABLED": "False", "GRADIO_SERVER_PORT": str(port)}
-    app = subprocess.Popen([sys.executable, "app.py"], cwd=ROOT, env=env)
-    for _ in range(180):
-        try:
-            urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=1)
-            return app
-        except OSError:
-            time.sleep(1)  # polling the app's start
-    app.kill()
-    raise SystemExit("the app did not start within three minutes")
-
-
 def take(url: str, path: Path) -> None:
     from playwright.sync_api import expect, sync_playwright
 
@@ -52,8 +37,8 @@ def take(url: str, path: Path) -> None:
         page = browser.new_page(viewport={"width": WIDTH, "height": 1400})
         page.goto(url)
         expect(page.get_by_role("button", name="Run")).to_be_visible(timeout=60_000)
-        page.get_by_text("Example photos").locator("xpath=..").locator("img").first.click()
-        page.locator("#paintings").get_by_label("Thumbnail 1 of 7").click()
+        page.locator("#photos").get_by_label("Chelsea the cat").click()
+        page.locator("#paintings").get_by_label("The Starry Night, Vincent van Gogh").click()
         expect(page.locator("#style-input img")).to_be_visible(timeout=10_000)
         page.get_by_role("button", name="Run").click()
         expect(page.get_by_text("Done in")).to_be_visible(timeout=300_000)
@@ -71,7 +56,7 @@ def main() -> None:
     if not shutil.which("chromium"):
         raise SystemExit("needs Debian's chromium: apt-get install chromium")
     port = free_port()
-    app = start_app(port)
+    app = start_server(port)
     try:
         take(f"http://127.0.0.1:{port}/", OUT)
     finally:
