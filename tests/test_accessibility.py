@@ -68,9 +68,12 @@ def test_the_page_works_from_the_keyboard_alone(page_url, content_path):
     from playwright.sync_api import expect
 
     with open_page(page_url, height=1200) as page:
+        # Playwright starts intercepting file choosers when the first listener is added, without waiting: added
+        # here, well before the Enter below, so the chooser cannot open before the interception is on.
+        page.on("filechooser", lambda chooser: None)
         expect(page.get_by_role("button", name="Run")).to_be_visible(timeout=30_000)
         _tab_to(page, "Drop an image file here to upload")  # the photo's upload box
-        with page.expect_file_chooser() as chooser:
+        with page.expect_file_chooser(timeout=5000) as chooser:
             page.keyboard.press("Enter")
         chooser.value.set_files(str(content_path))
         expect(page.locator("#content-input img")).to_be_visible(timeout=10_000)
