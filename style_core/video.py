@@ -91,6 +91,8 @@ def read_clip(
     `max_seconds`/`max_frames` refuse longer clips (the page's limits) with one line."""
     import imageio_ffmpeg
 
+    if fps is not None and not fps > 0:
+        raise VideoError(f"fps must be above 0, not {fps:g}")
     name, info = os.path.basename(str(path)), probe_clip(path)
     if max_seconds is not None and info.duration > max_seconds + 0.05:
         raise VideoError(f"{name}: {info.duration:.1f} s is over this page's limit of {max_seconds:g} s: trim it first")

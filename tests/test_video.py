@@ -154,3 +154,5 @@ def test_a_clip_read_at_a_lower_rate_keeps_its_length_with_frames_from_all_of_it
 
     info = probe_clip(tmp_path / "clip.mp4")
     assert info.frames_at(12) == 24 and info.frames_at(None) == 60
+    with pytest.raises(VideoError, match="fps must be above 0, not -1"):
+        read_clip(tmp_path / "clip.mp4", fps=-1)
