@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import io
 import json
@@ -13,22 +14,25 @@ from typing import IO, Any
 import numpy as np
 import torch
 import torch.nn.functional as F
-from PIL import Image, ImageOps, PngImagePlugin, UnidentifiedImageError
+from PIL import Image, ImageCms, ImageOps, PngImagePlugin, UnidentifiedImageError
 
 from .errors import ConfigError, ImageError
+from .files import written_whole
 
 MAX_PIXELS = 50_000_000  # larger images are refused (decompression-bomb guard): 50 MP covers any camera photo
 MAX_FILE_BYTES = 100 * 1024 * 1024
 MIN_SIDE = 16
 SETTINGS_KEY = "style_core:settings"
 NOTES_KEY = "style_core:notes"
+LOAD_NOTE_KEY = "style_core:load_note"  # in a loaded image's .info: a line the user should read (see load_note)
 
 ImageSource = str | os.PathLike | bytes | IO[bytes] | Image.Image
 
 
 def load_image(source: ImageSource, name: str | None = None) -> Image.Image:
-    """Open anything PIL reads as an 8-bit RGB image: EXIF orientation applied, alpha flattened on white,
-    greyscale / palette / CMYK / 16-bit / float converted. Raises ImageError with a one-line reason."""
+    """Open anything PIL reads as an 8-bit sRGB image: an embedded colour profile converted to sRGB, EXIF
+    orientation applied, alpha flattened on white, greyscale / palette / CMYK / 16-bit / float converted.
+    Raises ImageError with a one-line reason; a profile that cannot be used leaves a `load_note`."""
     label = name or (os.fspath(source) if isinstance(source, (str, os.PathLike)) else "image")
     if isinstance(source, Image.Image):
         image = source
@@ -44,7 +48,7 @@ def load_image(source: ImageSource, name: str | None = None) -> Image.Image:
     try:
         image.load()
         image = ImageOps.exif_transpose(image) or image
-        return _to_rgb(image)
+        return _to_srgb(image, label)
     except (OSError, SyntaxError, ValueError, EOFError) as error:
         raise ImageError(f"{label}: cannot decode the image, it is truncated or corrupt ({error})") from None
 
@@ -86,6 +90,37 @@ def _to_rgb(image: Image.Image) -> Image.Image:
         background = Image.new("RGBA", rgba.size, (255, 255, 255, 255))
         return Image.alpha_composite(background, rgba).convert("RGB")
     return image.convert("RGB")
+
+
+def load_note(image: Image.Image) -> str | None:
+    """What load_image had to say about an image it read anyway (a colour profile it could not use), or None."""
+    return image.info.get(LOAD_NOTE_KEY)
+
+
+@functools.cache
+def _srgb() -> ImageCms.ImageCmsProfile:
+    return ImageCms.ImageCmsProfile(ImageCms.createProfile("sRGB"))
+
+
+def _to_srgb(image: Image.Image, label: str) -> Image.Image:
+    """8-bit RGB in sRGB: through the image's ICC profile where it has one (phones save Display P3, cameras
+    Adobe RGB; read as sRGB they look washed out), as the numbers stand otherwise."""
+    icc = image.info.get("icc_profile")
+    if not icc:
+        return _to_rgb(image)
+    try:
+        profile = ImageCms.ImageCmsProfile(io.BytesIO(icc))
+        space = profile.profile.xcolor_space.strip()
+        # CMYK and greyscale go through the profile as they are; everything else as RGB (alpha flattened).
+        source = image if (space, image.mode) in (("CMYK", "CMYK"), ("GRAY", "L")) else _to_rgb(image)
+        if space != {"CMYK": "CMYK", "L": "GRAY"}.get(source.mode, "RGB"):
+            raise ImageCms.PyCMSError(f"a {space} profile on a {image.mode} image")
+        intent = ImageCms.Intent.RELATIVE_COLORIMETRIC
+        return ImageCms.profileToProfile(source, profile, _srgb(), renderingIntent=intent, outputMode="RGB")
+    except (ImageCms.PyCMSError, OSError, ValueError, TypeError) as error:
+        image = _to_rgb(image)
+        image.info[LOAD_NOTE_KEY] = f"{label}: its colour profile cannot be used ({error}); read as sRGB"
+        return image
 
 
 def fingerprint_image(image: Image.Image) -> str:
@@ -190,7 +225,12 @@ def save_png(
         info.add_text(SETTINGS_KEY, json.dumps(settings))
     if notes is not None:
         info.add_text(NOTES_KEY, json.dumps(notes))
-    image.save(path, format="PNG", pnginfo=info)
+    options = {"format": "PNG", "pnginfo": info, "icc_profile": _srgb().tobytes()}  # the colours it holds
+    if isinstance(path, (str, os.PathLike)):
+        with written_whole(path) as partial:
+            image.save(partial, **options)
+    else:
+        image.save(path, **options)
 
 
 def read_png_settings(source: ImageSource) -> dict[str, Any]:

@@ -23,6 +23,7 @@ from .config import StyleConfig
 from .cost import run_units
 from .device import pick_device
 from .errors import StyleCoreError
+from .files import written_whole
 from .images import ImageSource, to_tensor
 from .transfer import TemporalHold, stylize, working_size
 
@@ -133,19 +134,24 @@ def write_mp4(frames: Sequence[Image.Image], fps: float, path: str | os.PathLike
     import imageio_ffmpeg
 
     size = even_size(frames[0]).size
-    writer = imageio_ffmpeg.write_frames(
-        str(path), size, fps=fps, codec="libx264", pix_fmt_out="yuv420p", macro_block_size=2, quality=None,
-        output_params=["-crf", "18", "-movflags", "+faststart"],
-    )  # fmt: skip
-    writer.send(None)
-    for frame in frames:
-        writer.send(np.ascontiguousarray(np.asarray(even_size(frame.convert("RGB")).resize(size))))
-    writer.close()
+    with written_whole(path) as partial:
+        writer = imageio_ffmpeg.write_frames(
+            str(partial), size, fps=fps, codec="libx264", pix_fmt_out="yuv420p", macro_block_size=2, quality=None,
+            output_params=["-crf", "18", "-movflags", "+faststart"],
+        )  # fmt: skip
+        writer.send(None)
+        for frame in frames:
+            writer.send(np.ascontiguousarray(np.asarray(even_size(frame.convert("RGB")).resize(size))))
+        writer.close()
 
 
 def write_gif(frames: Sequence[Image.Image], fps: float, path: str | os.PathLike) -> None:
     frames = [frame.convert("RGB") for frame in frames]
-    frames[0].save(path, save_all=True, append_images=frames[1:], duration=round(1000 / fps), loop=0, optimize=False)
+    with written_whole(path) as partial:
+        frames[0].save(
+            partial, format="GIF", save_all=True, append_images=frames[1:], duration=round(1000 / fps), loop=0,
+            optimize=False,
+        )  # fmt: skip
 
 
 # ---- optical flow (OpenCV) -------------------------------------------------------------------------

@@ -1,13 +1,15 @@
 import io
+from pathlib import Path
 
 import numpy as np
 import pytest
 import torch
-from PIL import Image
+from PIL import Image, ImageCms
 
 from style_core import ImageError, load_image
 from style_core.errors import ConfigError
 from style_core.images import (
+    load_note,
     luminance_transfer,
     match_color_statistics,
     read_png_settings,
@@ -113,3 +115,47 @@ def test_png_carries_settings(tmp_path):
     Image.new("RGB", (20, 20)).save(plain)
     with pytest.raises(ConfigError, match="carries no style_core settings"):
         read_png_settings(plain)
+
+
+PROFILES = Path("/usr/share/color/icc/colord")  # Debian's colord-data (.ci/run installs it)
+
+
+@pytest.mark.parametrize("profile", ["ProPhotoRGB", "AdobeRGB1998"])
+def test_a_photo_in_a_wide_gamut_profile_loads_with_its_real_colours(content_path, profile):
+    if not (PROFILES / f"{profile}.icc").is_file():
+        pytest.skip("Debian's colour profiles are not installed (apt-get install colord-data)")
+    photo = Image.open(content_path).convert("RGB")
+    wide = ImageCms.ImageCmsProfile(str(PROFILES / f"{profile}.icc"))
+    intent = ImageCms.Intent.RELATIVE_COLORIMETRIC
+    converted = ImageCms.profileToProfile(photo, ImageCms.createProfile("sRGB"), wide, intent, outputMode="RGB")
+    data = _png(converted, icc_profile=wide.tobytes())  # what a camera or an editor saves
+
+    def error(image: Image.Image) -> float:
+        return float(np.abs(np.asarray(image, np.float64) - np.asarray(photo, np.float64)).mean())
+
+    assert error(Image.open(io.BytesIO(data)).convert("RGB")) > 3  # read as sRGB: visibly washed out
+    assert error(load_image(data)) < 2
+
+
+def test_a_broken_colour_profile_loads_as_srgb_with_a_note():
+    photo = Image.new("RGB", (40, 30), (200, 100, 50))
+    image = load_image(_png(photo, format="JPEG", quality=100, icc_profile=b"not a profile" * 20), "holiday.jpg")
+    assert image.mode == "RGB" and np.abs(np.asarray(image, int) - (200, 100, 50)).max() <= 2
+    assert load_note(image).startswith("holiday.jpg: its colour profile cannot be used")
+    assert load_note(load_image(_png(photo))) is None
+
+
+def test_results_are_tagged_srgb_and_written_whole(tmp_path, monkeypatch):
+    path = tmp_path / "result.png"
+    save_png(Image.new("RGB", (20, 20)), path)
+    profile = ImageCms.ImageCmsProfile(io.BytesIO(Image.open(path).info["icc_profile"]))
+    assert "sRGB" in ImageCms.getProfileDescription(profile)
+
+    def full_disk(*args, **kwargs):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(Image.Image, "save", full_disk)
+    with pytest.raises(OSError, match="No space left"):
+        save_png(Image.new("RGB", (20, 20), "red"), path)
+    assert Image.open(path).getpixel((0, 0)) == (0, 0, 0)  # the earlier file, whole
+    assert [p.name for p in tmp_path.iterdir()] == ["result.png"]  # nothing half-written left behind
