@@ -9,7 +9,9 @@ from __future__ import annotations
 import argparse
 import math
 import os
+import signal
 import sys
+import threading
 import time
 from collections.abc import Sequence
 from pathlib import Path
@@ -216,23 +218,48 @@ def run_stylize(args: argparse.Namespace) -> int:
 
 
 def _stylize_one(args: argparse.Namespace, config: StyleConfig, content: str, out: str, label: str = "") -> None:
-    bar, cleaning = None, None
+    bar, cleaning, reached = None, None, None
     options = {"masks": args.mask, "clean_up": args.denoise, "device": args.device, "start": args.start}
-    for event in run(content, args.style, config, **options):
-        if isinstance(event, Progress):
-            bar = bar or ProgressLine(event.total_steps, label, not args.quiet, pace=False)
-            _show_step(bar, event)
-        elif isinstance(event, Result):
-            result = event
-        else:
-            cleaning = cleaning or ProgressLine(event.total_steps, f"{label}denoise ", not args.quiet)
-            cleaning.update(event.step, f"step {event.step}/{event.total_steps}")
-    for line in (bar, cleaning):
-        if line:
-            line.close()
+    try:
+        for event in run(content, args.style, config, **options):
+            if isinstance(event, Progress):
+                reached = event
+                bar = bar or ProgressLine(event.total_steps, label, not args.quiet, pace=False)
+                _show_step(bar, event)
+            elif isinstance(event, Result):
+                result = event
+            else:
+                cleaning = cleaning or ProgressLine(event.total_steps, f"{label}denoise ", not args.quiet)
+                cleaning.update(event.step, f"step {event.step}/{event.total_steps}")
+    except KeyboardInterrupt:  # Ctrl-C, or SIGTERM (see main): keep what the run had reached
+        _keep_partial(reached, config, out)
+        raise
+    finally:
+        for line in (bar, cleaning):
+            if line:
+                line.close()
     result.save(out)
     if not args.quiet:
         print(f"wrote {out} ({result.image.width}x{result.image.height}) in {result.seconds:.1f}s")
+
+
+def partial_path(out: str | os.PathLike) -> Path:
+    """Where a stopped run's picture goes: out.png -> out.partial.png."""
+    return Path(out).with_name(Path(out).stem + ".partial.png")
+
+
+def _keep_partial(reached: Progress | None, config: StyleConfig, out: str) -> None:
+    picture = reached.current() if reached and reached.current else None
+    if picture is None:
+        return
+    where = partial_path(out)
+    stopped = {"step": reached.total_step, "of": reached.total_steps}
+    save_png(picture, where, config.to_dict(), {"stopped": stopped})
+    print(
+        f"\nstopped at step {stopped['step']} of {stopped['of']}: wrote {where} (its settings inside); "
+        f"to go on from it, run the same command with --start {where}",
+        file=sys.stderr,
+    )
 
 
 def _show_step(bar: ProgressLine, event: Progress) -> None:
@@ -354,8 +381,22 @@ def run_denoise(args: argparse.Namespace) -> int:
     return 0
 
 
+def _stop(signum: int, frame: Any) -> None:
+    raise KeyboardInterrupt  # a SIGTERM (a killed job, a stopped container) stops like Ctrl-C: output kept
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    if threading.current_thread() is not threading.main_thread():  # signals can only be handled there
+        return _main(args)
+    previous = signal.signal(signal.SIGTERM, _stop)
+    try:
+        return _main(args)
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
+def _main(args: argparse.Namespace) -> int:
     try:
         if args.command == "presets":
             for name, config in PRESETS.items():

@@ -27,6 +27,7 @@ from .images import (
     ImageSource,
     fingerprint_image,
     load_image,
+    load_note,
     luminance_transfer,
     match_color_statistics,
     resize_long_side,
@@ -65,6 +66,8 @@ class Progress:
     done: bool = False
     config: StyleConfig | None = field(default=None, repr=False)
     note: str | None = None  # a line the user should read, e.g. which start a run fell back to
+    # The picture the run has reached, made when called (a stopped run keeps it); valid while the run is alive.
+    current: Callable[[], Image.Image] | None = field(default=None, repr=False)
 
 
 def working_size(image: Image.Image, long_side: int) -> tuple[int, int]:
@@ -177,6 +180,9 @@ def stylize(
     run.hold = hold
     start_image = None if start is None else load_image(start, "start image")
     clock = Clock(run, preview_every)
+    for picture in [run.content, *run.styles]:
+        if load_note(picture):
+            yield clock.progress(1, run.size_at(run.config.scale_sizes()[0]), 0, note=load_note(picture))
     image: torch.Tensor | None = None
     ran_out = False
     try:
@@ -237,13 +243,14 @@ class Clock:
         return False
 
     def progress(
-        self, scale_index: int, size: tuple[int, int], step: int, preview=None, image=None, note=None
+        self, scale_index: int, size: tuple[int, int], step: int, preview=None, image=None, note=None, current=None
     ) -> Progress:
         return Progress(
             scale=scale_index, scales=len(self.sizes), size=size, step=step, total_step=self.total_step,
             total_steps=self.total_steps, losses=dict(self.losses), elapsed=time.perf_counter() - self.start,
             eta=0.0 if image is not None else self.eta, preview=preview if image is None else image, image=image,
             done=image is not None, config=self.run.config, note=note,
+            current=current or (lambda shown=image or preview: shown),
         )  # fmt: skip
 
 
@@ -310,8 +317,12 @@ def _refine(
                 "the optimisation diverged (the loss became NaN or infinite): lower the learning rate or the weights"
             )
         show = clock.step_done(scale_index, tile_index * steps + step, losses)
-        preview = to_pil(finish(run, whole(image.detach()))) if show else None
-        yield clock.progress(scale_index, size, tile_index * steps + step, preview=preview)
+
+        def current() -> Image.Image:
+            return to_pil(finish(run, whole(image.detach())))
+
+        step_done = tile_index * steps + step
+        yield clock.progress(scale_index, size, step_done, preview=current() if show else None, current=current)
         if stop_rule.settled(image):
             clock.total_steps -= steps - step  # the bar's total shrinks to what will really run
             break

@@ -1,5 +1,6 @@
 import io
 import json
+import signal
 import subprocess
 import sys
 
@@ -238,3 +239,26 @@ def test_progress_on_a_terminal_is_a_bar_with_the_engines_estimate():
     shown = terminal.getvalue()
     assert "\r" in shown and " 50%|############  " in shown  # a bar redrawn in place
     assert "step 1/10, 00:00 elapsed\r" in shown and "step 5/10, 00:00 elapsed, ~02:05 left" in shown
+
+
+def test_a_stopped_run_keeps_its_picture_and_can_go_on_from_it(tmp_path, content_path, style_path):
+    out = tmp_path / "out.png"
+    command = [sys.executable, "-m", "style_core", "stylize", "--content", str(content_path), "--style",
+               str(style_path), "--out", str(out), "--size", "96", "--scales", "1", "--iterations", "5000",
+               "--min-change", "0", "--init", "content"]  # fmt: skip
+    run = subprocess.Popen(command, cwd=ROOT, stderr=subprocess.PIPE, text=True)
+    for line in run.stderr:  # piped: a line every 5% of the steps
+        if "step" in line:
+            break
+    run.send_signal(signal.SIGTERM)  # as a stopped container or a killed job gets
+    said = run.stderr.read()
+    assert run.wait(timeout=60) == 130
+    partial = tmp_path / "out.partial.png"
+    assert not out.exists() and sorted(p.name for p in tmp_path.iterdir()) == ["out.partial.png"]
+    stopped = json.loads(Image.open(partial).text["style_core:notes"])["stopped"]
+    assert 1 <= stopped["step"] < 5000 and stopped["of"] == 5000
+    assert f"stopped at step {stopped['step']} of 5000" in said and f"--start {partial}" in said
+    assert StyleConfig.from_dict(read_png_settings(partial)).iterations == 5000
+    go_on = ["stylize", "--content", str(content_path), "--style", str(style_path), "--out", str(out),
+             "--config", str(partial), "--iterations", "3", "--start", str(partial), "--quiet"]  # fmt: skip
+    assert main(go_on) == 0 and Image.open(out).size == Image.open(partial).size
