@@ -2,12 +2,14 @@
 
     python -m bench.load [--users 20] [--jobs 100] [--port 7870]
 
-Starts the app in its own process, then each user submits small /stylize jobs (128-192 px, a few steps)
-one after another until --jobs have been submitted in all. Checks that every job ends with its own
-result (its settings come back with its own seed and size) or a clear message; reports jobs per minute,
-the median and worst wait (submission to result), the server's memory after 10 jobs and after all of
-them, the result files left, how soon a user who cancels frees the device for the next job, and what a
-client's second job gets while its first runs. The table goes into docs/BENCHMARKS.md ("Under load").
+Starts the app in its own process on a fresh data folder, then each user submits small jobs (128-192 px, a
+few steps) one after another until --jobs have been submitted in all, half to the /stylize route and half as
+the page's Run button does (/stylize_page, whose results are kept in the data folder). Checks that every
+job ends with its own result (its settings come back with its own seed and size) or a clear message;
+reports jobs per minute, the median and worst wait (submission to result), the server's memory after 10
+jobs and after all of them, the result files left, the kept results (each whole), how soon a user who
+cancels frees the device for the next job, and what a client's second job gets while its first runs. The
+table goes into docs/BENCHMARKS.md ("Under load").
 """
 
 from __future__ import annotations
@@ -17,13 +19,18 @@ import os
 import statistics
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 import urllib.request
 from pathlib import Path
 
+from PIL import Image
+
 from bench.doc_tables import BENCHMARKS, cpu_name, write_section
-from ui.results import RESULT_MAX_AGE_S, RESULTS_DIR
+from style_core import read_png_settings
+from ui.data import DATA_ENV
+from ui.results import RESULT_MAX_AGE_S, RESULTS_DIR, kept_result
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -38,8 +45,9 @@ def rss_mb(pid: int) -> float:
     return float("nan")
 
 
-def start_server(port: int) -> subprocess.Popen:
-    env = {**os.environ, "GRADIO_ANALYTICS_ENABLED": "False"}
+def start_server(port: int, env: dict[str, str] | None = None) -> subprocess.Popen:
+    """`python app.py` on `port`, with `env` added to this process's environment, once it answers."""
+    env = {**os.environ, "GRADIO_ANALYTICS_ENABLED": "False", **(env or {})}
     server = subprocess.Popen([sys.executable, "app.py", "--port", str(port)], cwd=ROOT, env=env)
     for _ in range(120):
         try:
@@ -81,18 +89,34 @@ def user(url: str, load: Load) -> None:
         submitted = time.perf_counter()
         record = {"number": number, "size": size, "seed": seed}
         try:
-            image, status, used = client.predict(
-                content=handle_file(str(CONTENT)), style=handle_file(str(STYLE)), settings=settings,
-                api_name="/stylize",
-            )  # fmt: skip
-            from PIL import Image
-
+            if number % 2:  # as the page's Run button: the result kept in the data folder, with its inputs
+                image, status, _, _, png = client.predict(*page_inputs(settings), api_name="/stylize_page")
+                used = read_png_settings(png)
+            else:
+                image, status, used = client.predict(
+                    content=handle_file(str(CONTENT)), style=handle_file(str(STYLE)), settings=settings,
+                    api_name="/stylize",
+                )  # fmt: skip
             record["ok"] = used["seed"] == seed and used["size"] == size and max(Image.open(image).size) == size
             record["outcome"] = "result" if record["ok"] else "MIXED UP"
         except Exception as error:  # a clear message is an acceptable outcome; record which
             record["ok"], record["outcome"] = False, f"message: {str(error).splitlines()[0][:90]}"
         record["wait"] = time.perf_counter() - submitted
         load.done(record)
+
+
+def page_inputs(settings: dict) -> list:
+    """The page's Run inputs as a browser sends them: photo, painting, no second one, no clean-up, no
+    regions, then every control's value."""
+    from gradio_client import handle_file
+
+    from style_core import SETTINGS
+    from ui.controls import config_to_values
+    from ui.machine import UNMEASURED
+
+    values = config_to_values(UNMEASURED.default_config().replace(**settings))
+    images = [handle_file(str(CONTENT)), handle_file(str(STYLE)), None, False, None]
+    return [*images, *(values[name] for name in SETTINGS)]
 
 
 def cancel_frees_the_device(url: str) -> tuple[float, float, str]:
@@ -129,7 +153,8 @@ def main() -> None:
     parser.add_argument("--jobs", type=int, default=100)
     parser.add_argument("--port", type=int, default=7870)
     args = parser.parse_args()
-    server = start_server(args.port)
+    data = Path(tempfile.mkdtemp(prefix="load_data_"))  # a fresh data folder: what the run leaves is its own
+    server = start_server(args.port, {DATA_ENV: str(data)})
     url = f"http://127.0.0.1:{args.port}/"
     try:
         load = Load(args.jobs, server)
@@ -145,16 +170,19 @@ def main() -> None:
     finally:
         server.terminate()
         server.wait(timeout=30)
-    report(args, load, minutes, freed)
+    report(args, load, minutes, freed, data)
 
 
-def report(args: argparse.Namespace, load: Load, minutes: float, freed: tuple[float, float, str]) -> None:
+def report(args: argparse.Namespace, load: Load, minutes: float, freed: tuple[float, float, str], data: Path) -> None:
     waits = [r["wait"] for r in load.records]
     outcomes: dict[str, int] = {}
     for record in load.records:
         outcomes[record["outcome"]] = outcomes.get(record["outcome"], 0) + 1
     files = list(RESULTS_DIR.glob("*"))
     too_old = [f for f in files if time.time() - f.stat().st_mtime > RESULT_MAX_AGE_S]
+    os.environ[DATA_ENV] = str(data)  # kept_result reads the folder the server wrote
+    kept = sorted((data / "results").iterdir()) if (data / "results").is_dir() else []
+    whole = all(kept_result(folder.name) for folder in kept)
     memory = sorted(load.memory.items())
     (first_n, first_mb), (last_n, last_mb) = memory[0], memory[-1]
     rows = [
@@ -167,6 +195,7 @@ def report(args: argparse.Namespace, load: Load, minutes: float, freed: tuple[fl
         f"({(last_mb / first_mb - 1) * 100:+.1f}%) |",
         f"| server memory along the way (jobs: MB) | {', '.join(f'{n}: {mb:.0f}' for n, mb in memory)} |",
         f"| result files left, older than the cleanup age | {len(files)}, {len(too_old)} |",
+        f"| results kept in the data folder (the page's half of the jobs) | {len(kept)}, all whole: {whole} |",
         f"| a 64 px job alone; after another user cancels a running 384 px job | {freed[0]:.1f} s; {freed[1]:.1f} s |",
         f"| a second job from the running job's own client | {freed[2]} |",
     ]  # fmt: skip

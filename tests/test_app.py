@@ -229,3 +229,16 @@ def test_the_video_route_returns_a_playable_mp4_and_a_gif_and_refuses_a_non_vide
     with pytest.raises(AppError, match="notes.mp4: not a video"):
         client.predict(clip=handle_file(str(tmp_path / "notes.mp4")), style=handle_file(str(style_path)),
                        preset="balanced", settings={"size": 64}, api_name="/video")  # fmt: skip
+
+
+def test_a_full_disk_gives_one_line_and_the_page_keeps_working(client, content_path, style_path, monkeypatch):
+    from style_core.pipeline import Result
+
+    def full_disk(self, path):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(Result, "save", full_disk)
+    with pytest.raises(AppError, match=r"^The server could not save the result \(No space left on device\)"):
+        client.predict(*page_args(content_path, style_path), api_name="/stylize_page")
+    monkeypatch.undo()
+    assert client.predict(*page_args(content_path, style_path), api_name="/stylize_page")[1].startswith("Done")

@@ -233,3 +233,43 @@ def test_the_video_tab_stylizes_a_clip_and_plays_it(page_url, content_path, tmp_
         expect(page.locator("#video-result video")).to_have_attribute("src", re.compile(r"\.mp4"))
         expect(page.locator("#video-files")).to_contain_text(".gif")
         screenshot(page, "10_video.png")
+
+
+def test_stop_keeps_the_picture_and_a_reload_brings_every_result_back(page_url, content_path, style_path):
+    from playwright.sync_api import expect, sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS, headless=True)
+        page = browser.new_context(viewport={"width": 1400, "height": 1500}).new_page()
+        page.goto(page_url)
+        page.locator("#content-input input[type=file]").set_input_files(str(content_path))
+        page.locator("#style-input input[type=file]").set_input_files(str(style_path))
+        for size, steps in ((96, 3), (256, 500)):  # a quick run, then a long one, stopped
+            for label, value in (("Output size (long side, px)", size), ("Iterations", steps)):
+                field = number_field(page, label)
+                field.fill(str(value))
+                field.press("Enter")
+            page.get_by_role("button", name="Run").first.click()
+            expect(page.locator("#status")).to_contain_text("Done in" if steps == 3 else "Scale 1/1", timeout=240_000)
+        page.get_by_role("button", name="Stop").first.click()
+        expect(page.locator("#status")).to_contain_text(re.compile(r"Stopped at step \d+ of 500"), timeout=60_000)
+        expect(page.locator("#results .thumbnail-item")).to_have_count(2)
+        expect(page.locator("#results .thumbnail-item").last).to_have_attribute("aria-label", re.compile("^stopped at"))
+        png = page.request.get(page.locator("#download a").first.get_attribute("href")).body()
+        assert Image.open(io.BytesIO(png)).size[0] == 256  # the picture it had reached, its settings inside
+        assert json.loads(Image.open(io.BytesIO(png)).text["style_core:settings"])["iterations"] == 500
+
+        page.reload()
+        expect(page.locator("#results .thumbnail-item")).to_have_count(2, timeout=30_000)
+        expect(page.locator("#status")).to_contain_text("Your results from earlier are back (2 in the gallery)")
+        for shown in ("#result img", "#content-input img", "#style-input img", "#before-after img"):
+            expect(page.locator(shown).first).to_be_visible()
+        expect(number_field(page, "Output size (long side, px)")).to_have_value("256")
+        screenshot(page, "11_reloaded.png")
+
+        stranger = browser.new_context(viewport={"width": 1400, "height": 1500}).new_page()  # another browser
+        stranger.goto(page_url)
+        expect(stranger.locator("#status")).to_be_empty(timeout=30_000)
+        expect(stranger.get_by_role("button", name="Run").first).to_be_enabled()
+        expect(stranger.locator("#results .thumbnail-item")).to_have_count(0)
+        browser.close()

@@ -9,8 +9,9 @@ import pytest
 from gradio_client import Client, handle_file
 from PIL import Image
 
+from ui.data import data_folder
 from ui.results import RESULTS_DIR
-from ui.share import SHARES_DIR, save_share
+from ui.share import save_share
 
 from .conftest import ROOT
 
@@ -66,7 +67,8 @@ def test_a_share_link_opens_only_through_the_page_never_its_files_by_path(url, t
     item = {"path": str(image), "before": str(image), "content": str(image), "styles": [str(image)]}
     name = save_share(item | {"settings": {}, "caption": "", "clean_up": False, "regions": False})
     stranger = httpx.Client(base_url=url)
-    for path in [SHARES_DIR, SHARES_DIR / name, *sorted((SHARES_DIR / name).iterdir())]:
+    shares = data_folder("shares")
+    for path in [shares, shares / name, *sorted((shares / name).iterdir())]:
         answer = stranger.get(f"gradio_api/file={path}")
         assert answer.status_code in (403, 404), (path, answer.status_code)
     assert stranger.get(f"?share={name}").status_code == 200  # the page itself, which then loads the share

@@ -9,13 +9,14 @@ from PIL import Image
 
 from style_core import StyleConfig
 from ui import share
+from ui.data import DATA_ENV
 from ui.share import EXPIRED, NOT_A_LINK, ShareError, open_share, save_share
 
 
 @pytest.fixture
 def shares(tmp_path, monkeypatch):
-    monkeypatch.setattr(share, "SHARES_DIR", tmp_path / "shares")
-    return tmp_path / "shares"
+    monkeypatch.setenv(DATA_ENV, str(tmp_path / "data"))
+    return tmp_path / "data" / "shares"
 
 
 @pytest.fixture
@@ -69,6 +70,17 @@ def test_an_unknown_old_or_damaged_share_says_it_has_expired(shares, item):
     (shares / damaged / json.loads((shares / damaged / "share.json").read_text())["result"]).unlink()
     with pytest.raises(ShareError) as error:
         open_share(damaged)
+    assert str(error.value) == EXPIRED
+
+
+@pytest.mark.parametrize("part", ["result", "content", "share.json"])
+def test_a_share_with_a_corrupt_file_says_it_has_expired(shares, item, part):
+    name = save_share(item)
+    record = json.loads((shares / name / "share.json").read_text())
+    damaged = shares / name / record.get(part, part)
+    damaged.write_bytes(damaged.read_bytes()[: damaged.stat().st_size // 3])  # a disk that filled up, say
+    with pytest.raises(ShareError) as error:
+        open_share(name)
     assert str(error.value) == EXPIRED
 
 

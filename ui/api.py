@@ -23,7 +23,7 @@ from .examples import PAINTINGS
 from .gpu import DENOISE_GPU_S, config_or_none, gpu, gpu_seconds, grid_gpu_seconds, video_gpu_seconds
 from .jobs import VIDEO_FPS, VIDEO_SIZE, compare_job, denoise_job, styles_for, stylize_job, user_errors, video_job
 from .machine import Machine, photo_aspect
-from .results import result_path, save_result
+from .results import result_path
 from .session_limit import HEAVY_API
 
 
@@ -74,7 +74,8 @@ def stylize(
             image.save(path)
             yield str(path), status, gr.skip()
         else:
-            path, _ = save_result(result, content, [], bool(denoise))
+            path = result_path()
+            result.save(path)
             yield str(path), status, result.config.to_dict()
 
 

@@ -17,6 +17,7 @@ from style_core.pipeline import Result, run
 from style_core.transfer import Progress
 from style_core.video import PAGE_MAX_FRAMES, PAGE_MAX_SECONDS, read_clip, stylize_video, write_gif, write_mp4
 
+from . import stopped
 from .engine_thread import on_engine_thread
 from .examples import PAINTINGS_BY_CAPTION
 from .results import caption, result_path
@@ -53,17 +54,22 @@ def stylize_job(
     progress: Any = None,
     masks: Any = None,
     start: str | None = None,
+    session: str | None = None,
 ) -> Iterator[tuple[Image.Image | None, str, Result | None]]:
-    """Yields (preview or None, status, None) after every optimiser step, then (image, status, result).
+    """Yields (preview or None, status, None) after every optimiser step, then (image, status, result). A run
+    stopped on the page (`session` given) leaves the picture it reached for Stop's event (ui.stopped).
 
     A yield per step, even without a preview, is what lets Stop (or a client's cancel) end the run within
     one step: Gradio can only stop a generator between two of its yields."""
-    with user_errors():
+    made_of = {"content": content, "styles": list(styles), "regions": masks is not None}
+    with user_errors(), stopped.watch(session, made_of) as watch:
         events = run(content, styles, config, masks=masks, clean_up=clean_up, preview_every=2.0, start=start)
         for event in on_engine_thread(events):
             if isinstance(event, Result):
+                watch.reached = None  # finished: nothing for Stop to keep
                 yield event.image, f"Done in {event.seconds:.0f} s. {caption(config, clean_up)}", event
             elif isinstance(event, Progress):
+                watch.reached = event
                 if event.note:
                     gr.Warning(event.note)
                 if progress:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import gradio as gr
 
-from . import api, share
+from . import api, reload, share
 from .accessibility import HEAD, THEME
 from .machine import UNMEASURED, Machine
 from .tabs import compare, denoise, layers, stylize, video
@@ -39,4 +39,5 @@ def build_page(machine: Machine = UNMEASURED) -> gr.Blocks:
             denoise.render()
         api.render(machine)
         share.open_on_load(page, stylize_tab)
+        reload.wire(page, stylize_tab, history)
     return page

@@ -35,14 +35,17 @@ def render() -> tuple[gr.Button, gr.Markdown]:
     return button, line
 
 
-def print_seconds(item, regions, history, progress=None) -> float:
+def print_seconds(item, regions, history, request=None, progress=None) -> float:
     settings = (item or {}).get("settings")
     return gpu_seconds(config_or_none(lambda: print_settings(StyleConfig.from_dict(settings))))
 
 
 @gpu(print_seconds)
-def print_job(item: dict | None, regions: dict | None, history: list[dict], progress=gr.Progress()):
-    """Stream previews of the print, then the print, a gallery entry, a before/after pair and its PNG."""
+def print_job(
+    item: dict | None, regions: dict | None, history: list[dict], request: gr.Request, progress=gr.Progress()
+):
+    """Stream previews of the print, then the print, a gallery entry, a before/after pair and its PNG; a
+    stopped print leaves its picture for Stop (ui.stopped), from which a later print goes on."""
     if not item:
         raise gr.Error("Run first: Print size enlarges a finished result.")
     styles = item.get("styles") or []
@@ -53,7 +56,8 @@ def print_job(item: dict | None, regions: dict | None, history: list[dict], prog
         raise gr.Error("This result was made with painted regions: paint them again, then press Print size.")
     config = print_settings(StyleConfig.from_dict(item["settings"]), PRINT_SIZE)
     history = list(history or [])
-    job = stylize_job(item["content"], styles, config, False, progress, masks, start=item["path"])
+    session = request.session_hash
+    job = stylize_job(item["content"], styles, config, False, progress, masks, start=item["path"], session=session)
     for image, status, result in job:
         if result is None:
             yield image if image is not None else gr.skip(), status, *[gr.skip()] * 5
@@ -70,25 +74,27 @@ def wire(
     history: gr.State,
     results: gr.Gallery,
     regions: gr.ImageEditor,
-    stop: gr.Button,
-) -> None:
-    """`button` (from `render`) enabled, with its expected time in `line`, while a result smaller than a print is
-    on view in `area`; its job adds the print to `history` and `results`."""
+    running: gr.BrowserState,
+) -> gr.events.Dependency:
+    """`button` (from `render`) enabled, with its expected time in `line`, while a result smaller than a print
+    (or a stopped print) is on view in `area`; its job (returned, for Stop) adds the print to `history` and
+    `results`."""
 
     def on_view(item: dict | None) -> tuple:
         if not item:
             return gr.Button(interactive=False), gr.skip()
         made = StyleConfig.from_dict(item["settings"])
-        if made.size >= PRINT_SIZE:
+        if made.size >= PRINT_SIZE and not item.get("stopped"):
             return gr.Button(interactive=False), f"This result is already {made.size} px."
         seconds = machine.seconds(print_settings(made), aspect=photo_aspect(item.get("path")))
         line = f"Takes this result to {PRINT_SIZE} px for printing, tile by tile: about {duration(seconds)} here."
+        if made.size >= PRINT_SIZE:  # a stopped print
+            line = f"Goes on with this stopped print, tile by tile: about {duration(seconds)} here."
         return gr.Button(interactive=True), line
 
     area.shown.change(on_view, [area.shown], [button, line], api_visibility="private", queue=False)
     outputs = [area.image, area.status, results, area.before_after, area.download, history, area.shown]
-    event = heavy_click(
-        button, print_job, [area.shown, regions, history], outputs, api_visibility="private",
+    return heavy_click(
+        button, print_job, [area.shown, regions, history], outputs, running, api_visibility="private",
         show_progress="minimal", show_progress_on=[area.image],
     )  # fmt: skip
-    stop.click(None, None, None, cancels=[event])

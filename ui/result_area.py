@@ -13,7 +13,7 @@ from style_core import StyleConfig
 from style_core.pipeline import Result
 
 from .controls import page_values
-from .results import zip_history
+from .results import servable, zip_history
 
 
 @dataclass
@@ -44,15 +44,18 @@ def render(history: gr.State, status: gr.Markdown) -> tuple[ResultArea, gr.File]
 def finished(result: Result, status: str, before: Image.Image, path: Path, history: list[dict]) -> tuple:
     """A finished run's outputs, in the order its events list them: the result, the status, the gallery, the
     before/after pair, the PNG, the history and the item on view."""
-    gallery = [(item["path"], item["caption"]) for item in history]
-    return result.image, status, gallery, (before, result.image), str(path), history, history[-1]
+    return result.image, status, gallery_of(history), (before, result.image), servable(path), history, history[-1]
+
+
+def gallery_of(history: list[dict]) -> list[tuple[str, str]]:
+    return [(servable(item["path"]), item["caption"]) for item in history]
 
 
 def render_gallery(history: gr.State, area: ResultArea, controls: dict) -> gr.Gallery:
-    """This session's results; a click shows one in the area and puts its settings back in the controls."""
+    """This browser's results; a click shows one in the area and puts its settings back in the controls."""
     results = gr.Gallery(
-        label="This session's results: click one to see it and restore its settings", columns=6, height=220,
-        format="png", elem_id="results", object_fit="contain", preview=False,
+        label="Your results (kept for two hours, through a reload): click one to see it and restore its settings",
+        columns=6, height=220, format="png", elem_id="results", object_fit="contain", preview=False,
     )  # fmt: skip
 
     def show_item(history: list[dict], evt: gr.SelectData) -> dict:
@@ -61,8 +64,8 @@ def render_gallery(history: gr.State, area: ResultArea, controls: dict) -> gr.Ga
             raise gr.Error("This result has expired (results are kept for two hours): run it again.")
         image, before = Image.open(item["path"]), Image.open(item["before"])
         values = page_values(StyleConfig.from_dict(item["settings"]), controls)
-        shown = {area.image: image, area.before_after: (before, image), area.download: item["path"]}
-        return shown | {area.shown: item, area.status: f"A result of this session: {item['caption']}", **values}
+        shown = {area.image: image, area.before_after: (before, image), area.download: servable(item["path"])}
+        return shown | {area.shown: item, area.status: f"One of your results: {item['caption']}", **values}
 
     outputs = [area.image, area.before_after, area.download, area.shown, area.status, *controls.values()]
     results.select(show_item, [history], outputs, api_visibility="private")

@@ -8,6 +8,9 @@ from typing import Any
 
 import gradio as gr
 
+# Whether a browser has a job under way, as ui.reload's BrowserState holds it (see heavy_click).
+RUNNING, IDLE = {"running": True}, {"running": False}
+
 # One heavy job per device at a time; the queue shows each user their place.
 HEAVY = {"concurrency_limit": 1, "concurrency_id": "device"}
 BUSY = "You already have a job queued or running: wait for it to finish (or press Stop), then try again."
@@ -42,7 +45,20 @@ def one_job_per_client(request: gr.Request, **inputs: Any) -> dict | tuple[dict,
 HEAVY_API = {**HEAVY, "validator": one_job_per_client}
 
 
-def heavy_click(button: gr.Button, job: Callable, inputs: Any, outputs: Any, **options: Any) -> Any:
-    """A page button's heavy job, refused with a message while its session has another queued or running."""
-    check = button.click(one_job_per_session, None, None, concurrency_limit=None, api_visibility="private")
-    return check.success(job, inputs, outputs, **HEAVY, **options)
+def heavy_click(
+    button: gr.Button, job: Callable, inputs: Any, outputs: Any, running: gr.BrowserState | None = None, **options: Any
+) -> Any:
+    """A page button's heavy job, refused with a message while its session has another queued or running.
+    `running` (ui.reload), if given, says RUNNING in the browser from the job's start until it ends however it
+    ends, so a page that reloads while it still says so knows its last job was lost."""
+
+    def check(request: gr.Request) -> dict | None:
+        one_job_per_session(request)
+        return RUNNING if running else None
+
+    marked = [running] if running else None
+    started = button.click(check, None, marked, concurrency_limit=None, api_visibility="private")
+    event = started.success(job, inputs, outputs, **HEAVY, **options)
+    if running:  # .then runs after a success, an error and a Stop alike
+        event.then(lambda: IDLE, None, [running], api_visibility="private", queue=False)
+    return event

@@ -12,7 +12,6 @@ import json
 import re
 import secrets
 import shutil
-import tempfile
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -21,18 +20,17 @@ import gradio as gr
 from PIL import Image
 
 from style_core import StyleConfig
+from style_core.files import written_whole
 
 from .controls import page_values
+from .data import data_folder, remove_older_than
+from .results import servable
 from .stylize_inputs import StylizeInputs
 
-SHARES_DIR = Path(tempfile.gettempdir()) / "style_transfer_studio_shares"
 SHARE_MAX_AGE_S = 24 * 3600
 MAX_SHARES = 300  # the oldest go first beyond this: each holds a photo, one or two paintings and a result
 NAME = re.compile(r"[A-Za-z0-9_-]{22}")  # secrets.token_urlsafe(16)
-EXPIRED = (
-    "This shared result has expired (shared results are kept for 24 hours, and a restart of the server clears "
-    "them): ask for a new link, or run it again."
-)
+EXPIRED = "This shared result has expired (shared results are kept for 24 hours): ask for a new link, or run it again."
 NOT_A_LINK = "This share link is not valid: check that the whole link was copied."
 # The link is made in the browser from the address it shows (a Space's own address, a --share link, localhost):
 # the server cannot know the public address it is reached by.
@@ -64,10 +62,10 @@ class Share:
 
 def save_share(item: dict) -> str:
     """Copy one history item's files (see ui.results.save_result) into a new share; its name for the link."""
-    _remove_old_shares()
+    remove_older_than(data_folder("shares"), SHARE_MAX_AGE_S, keep_newest=MAX_SHARES)
     name = secrets.token_urlsafe(16)
-    folder = SHARES_DIR / name
-    folder.mkdir(parents=True)
+    folder = data_folder("shares") / name
+    folder.mkdir()
     # The upload itself may be gone from Gradio's cache: then the photo at the result's size stands in.
     content = item.get("content") if Path(item.get("content") or "").is_file() else item["before"]
     files = {"content": content, "result": item["path"], "before": item["before"]}
@@ -76,7 +74,8 @@ def save_share(item: dict) -> str:
         shutil.copyfile(path, folder / f"{key}{Path(path).suffix.lower()}")
     record = {key: f"{key}{Path(path).suffix.lower()}" for key, path in files.items()}
     record |= {key: item.get(key) for key in ("settings", "caption", "clean_up", "regions")}
-    (folder / "share.json").write_text(json.dumps(record))
+    with written_whole(folder / "share.json") as partial:  # written last: a folder without it is no share
+        partial.write_text(json.dumps(record))
     return name
 
 
@@ -84,30 +83,22 @@ def open_share(name: str) -> Share:
     """The share called `name`, or ShareError with the reason a user can act on."""
     if not NAME.fullmatch(name or ""):
         raise ShareError(NOT_A_LINK)
-    folder = SHARES_DIR / name
+    folder = data_folder("shares") / name
     try:
         record = json.loads((folder / "share.json").read_text())
-    except (OSError, ValueError):
+        if time.time() - (folder / "share.json").stat().st_mtime > SHARE_MAX_AGE_S:
+            raise ShareError(EXPIRED)
+        styles = [folder / record[key] for key in sorted(record) if key.startswith("style_")]
+        share = Share(
+            folder / record["content"], styles, folder / record["result"], folder / record["before"],
+            record["settings"], bool(record["clean_up"]), record["caption"], bool(record["regions"]),
+        )  # fmt: skip
+        for path in (share.content, share.result, share.before, *share.styles):
+            with Image.open(path) as image:
+                image.verify()  # a missing or damaged file: the share cannot be shown
+    except (OSError, ValueError, KeyError, TypeError, SyntaxError):
         raise ShareError(EXPIRED) from None
-    if time.time() - (folder / "share.json").stat().st_mtime > SHARE_MAX_AGE_S:
-        raise ShareError(EXPIRED)
-    styles = [folder / record[key] for key in sorted(record) if key.startswith("style_")]
-    share = Share(
-        folder / record["content"], styles, folder / record["result"], folder / record["before"],
-        record["settings"], bool(record["clean_up"]), record["caption"], bool(record["regions"]),
-    )  # fmt: skip
-    if not all(path.is_file() for path in (share.content, share.result, share.before, *share.styles)):
-        raise ShareError(EXPIRED)
     return share
-
-
-def _remove_old_shares() -> None:
-    if not SHARES_DIR.is_dir():
-        return
-    shares = sorted(SHARES_DIR.iterdir(), key=lambda path: path.stat().st_mtime, reverse=True)
-    for number, folder in enumerate(shares):
-        if number >= MAX_SHARES or time.time() - folder.stat().st_mtime > SHARE_MAX_AGE_S:
-            shutil.rmtree(folder, ignore_errors=True)
 
 
 def render(shown: gr.State) -> gr.Button:
@@ -152,14 +143,14 @@ def open_on_load(page: gr.Blocks, tab: StylizeInputs) -> None:
             gr.Warning(str(error))
             return {area.status: str(error)}
         result, before = Image.open(shared.result), Image.open(shared.before)
-        second = str(shared.styles[1]) if len(shared.styles) > 1 else None
+        second = servable(shared.styles[1]) if len(shared.styles) > 1 else None
         status = f"A shared result: {shared.caption}. Press Run to make it again, or change the settings first."
         if shared.regions:
             status += " It was made with painted regions, which a link does not carry: paint them again."
         return {
-            tab.content: str(shared.content), tab.style: str(shared.styles[0]), tab.second_style: second,
+            tab.content: servable(shared.content), tab.style: servable(shared.styles[0]), tab.second_style: second,
             tab.clean_up: shared.clean_up, area.image: result, area.before_after: (before, result),
-            area.download: str(shared.result), area.status: status, area.shown: history_item(shared),
+            area.download: servable(shared.result), area.status: status, area.shown: history_item(shared),
             tab.share: gr.Button(interactive=True),
         } | page_values(StyleConfig.from_dict(shared.settings), tab.controls)  # fmt: skip
 

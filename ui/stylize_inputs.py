@@ -21,3 +21,6 @@ class StylizeInputs:
     stop: gr.Button
     result: ResultArea
     share: gr.Button  # under the result: enabled while a result is on view
+    gallery: gr.Gallery  # the results this browser made (ui.reload brings them back)
+    kept: gr.BrowserState  # their names, in the browser
+    running: gr.BrowserState  # True while a job of this browser is under way

@@ -9,7 +9,7 @@ import gradio as gr
 from style_core import PRESETS, SETTINGS, StyleConfig, StyleCoreError, preset, read_png_settings
 from style_core.config import DEFAULT_PRESET, LAYER_WEIGHT_PRESETS, format_style_layers, named_style_layers
 
-from .. import print_size, result_area, share
+from .. import print_size, reload, result_area, share
 from ..controls import PhotoInput, make_controls, page_values, values_to_config
 from ..examples import painting_gallery, photo_gallery
 from ..gpu import DENOISE_GPU_S, config_or_none, gpu, gpu_seconds
@@ -18,16 +18,22 @@ from ..machine import Machine, photo_aspect
 from ..regions import LEGEND, make_editor, masks_from_editor
 from ..results import save_result
 from ..session_limit import heavy_click
+from ..stopped import put_in_gallery
 from ..stylize_inputs import StylizeInputs
 
 
-def stylize_seconds(content, style, second_style, clean_up, regions, history, progress=None, **settings) -> float:
+def stylize_seconds(
+    content, style, second_style, clean_up, regions, history, request=None, progress=None, **settings
+) -> float:
     return gpu_seconds(config_or_none(lambda: values_to_config(settings))) + DENOISE_GPU_S * bool(clean_up)
 
 
 @gpu(stylize_seconds)
-def stylize(content, style, second_style, clean_up, regions, history, progress=gr.Progress(), **settings):
-    """Stream previews, then the final image, a gallery entry, a before/after pair and the PNG."""
+def stylize(
+    content, style, second_style, clean_up, regions, history, request: gr.Request, progress=gr.Progress(), **settings
+):
+    """Stream previews, then the final image, a gallery entry, a before/after pair and the PNG; a stopped run
+    leaves its picture for Stop (ui.stopped)."""
     if not content:
         raise gr.Error("Upload a content photo first.")
     styles = [s for s in (style, second_style) if s]
@@ -37,7 +43,8 @@ def stylize(content, style, second_style, clean_up, regions, history, progress=g
         config = values_to_config(settings)
     masks = masks_from_editor(regions, len(styles))
     history = list(history or [])
-    for image, status, result in stylize_job(content, styles, config, clean_up, progress, masks):
+    job = stylize_job(content, styles, config, clean_up, progress, masks, session=request.session_hash)
+    for image, status, result in job:
         if result is None:
             yield image if image is not None else gr.skip(), status, *[gr.skip()] * 5
         else:
@@ -90,17 +97,21 @@ def render(history: gr.State, machine: Machine) -> StylizeInputs:
     share_button = share.render(area.shown)
     print_button, print_line = print_size.render()
     results = result_area.render_gallery(history, area, controls)
+    kept, running = reload.render()
+    outputs = [area.image, status, results, area.before_after, area.download, history, area.shown]
     run_event = heavy_click(
-        run, stylize, [content, style, second_style, clean_up, regions, history],
-        [area.image, status, results, area.before_after, area.download, history, area.shown],
+        run, stylize, [content, style, second_style, clean_up, regions, history], outputs, running,
         inputs_kwargs=controls, api_visibility="undocumented", api_name="stylize_page",
         show_progress="minimal", show_progress_on=[area.image],
     )  # fmt: skip
-    stop.click(None, None, None, cancels=[run_event])
-    print_size.wire(machine, print_button, print_line, area, history, results, regions, stop)
+    print_event = print_size.wire(machine, print_button, print_line, area, history, results, regions, running)
+    # Gradio runs one click's events in turn, each to its end: the cancel first, then what it leaves behind.
+    stopping = stop.click(None, None, None, cancels=[run_event, print_event])
+    stopping.then(put_in_gallery, [history], outputs, api_visibility="private")
     _wire_settings(controls, preset_name, layer_weighting, restore, defaults.size)
     _wire_expected(machine, expected, content, clean_up, controls)
-    return StylizeInputs(content, style, second_style, clean_up, controls, run, stop, area, share_button)
+    made = (content, style, second_style, clean_up, controls, run, stop, area, share_button)
+    return StylizeInputs(*made, results, kept, running)
 
 
 def _image_inputs() -> tuple[gr.Image, gr.Image]:

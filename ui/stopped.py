@@ -1,0 +1,110 @@
+"""What Stop keeps: the picture a stopped run had reached, with its settings, put in the gallery like a result.
+
+Gradio stops a job by closing its generator, after which the job can show nothing more; so the closing job
+leaves its picture in the data folder under its session's name (`watch`), and Stop's own event, which runs
+once the job is closed, puts it in the gallery (`take`). A file, not memory: on a ZeroGPU Space the job runs
+in another process than Stop's event.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import re
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+
+import gradio as gr
+from PIL import Image
+
+from style_core import StyleConfig, read_png_settings, save_png
+from style_core.images import NOTES_KEY
+from style_core.pipeline import Result
+from style_core.transfer import Progress
+
+from .data import data_folder, remove_older_than
+from .result_area import finished
+from .results import save_result
+
+SESSION = re.compile(r"[A-Za-z0-9_-]{1,64}")
+CLOSE_WAIT_S = 60  # the longest a step takes at the page's sizes, with room
+KEEP_S = 600  # what no Stop event took in this time is gone (a client that cancelled, a tab that closed)
+
+
+def _path(session: str) -> Path | None:
+    return data_folder("stopped") / f"{session}.png" if SESSION.fullmatch(session or "") else None
+
+
+class Watch:
+    """One page run's watch (`watch`): the last event it reached."""
+
+    def __init__(self, session: str | None, made_of: dict):
+        self.session, self.made_of = session, made_of
+        self.reached: Progress | None = None  # set by the job at each step; None again once it has finished
+
+
+@contextlib.contextmanager
+def watch(session: str | None, made_of: dict) -> Iterator[Watch]:
+    """Around a page run for `session`: if Gradio closes it (Stop), the picture it reached and what made it
+    (`made_of`: content, styles, regions) are left for `take`, which waits for that."""
+    run = Watch(session, made_of)
+    with _ended:
+        _running.add(session)
+    try:
+        yield run
+    except GeneratorExit:
+        _keep(session, run.reached, made_of)
+        raise
+    finally:
+        with _ended:
+            _running.discard(session)
+            _ended.notify_all()
+
+
+_running: set[str | None] = set()  # sessions with a page run under way in this process
+_ended = threading.Condition()
+
+
+def _keep(session: str | None, reached: Progress | None, made_of: dict) -> None:
+    path = _path(session or "")
+    picture = reached.current() if reached and reached.current else None
+    if path is None or picture is None:
+        return
+    remove_older_than(path.parent, KEEP_S)
+    notes = {"stopped": {"step": reached.total_step, "of": reached.total_steps}, "made_of": made_of}
+    save_png(picture, path, reached.config.to_dict(), notes)
+
+
+def take(session: str) -> tuple[Result, dict] | None:
+    """The stopped run's picture as a Result (its notes say where it stopped) and what made it; None if the
+    session's run left none (it was stopped before its first step, or had finished). Waits for a run of the
+    session still under way here to be closed: Gradio closes it after the step it is in."""
+    with _ended:
+        _ended.wait_for(lambda: session not in _running, timeout=CLOSE_WAIT_S)
+    path = _path(session)
+    if path is None or not path.is_file():
+        return None
+    with Image.open(path) as image:
+        image.load()
+    config = StyleConfig.from_dict(read_png_settings(image))
+    notes = json.loads(image.text[NOTES_KEY])
+    path.unlink(missing_ok=True)
+    return Result(image.convert("RGB"), config, {"stopped": notes["stopped"]}, 0.0), notes["made_of"]
+
+
+def put_in_gallery(history: list[dict], request: gr.Request) -> tuple:
+    """Stop's event, after Gradio has closed the job: the picture it reached into the gallery and the result
+    area, captioned with where it stopped (outputs as ui.result_area.finished's)."""
+    taken = take(request.session_hash)
+    if taken is None:
+        return gr.skip(), "Stopped.", *[gr.skip()] * 5
+    result, made_of = taken
+    stopped = result.notes["stopped"]
+    label = f"stopped at step {stopped['step']} of {stopped['of']}, "
+    history = list(history or [])
+    path, before = save_result(
+        result, made_of["content"], history, False, made_of["styles"], made_of["regions"], label=label
+    )
+    status = f"Stopped at step {stopped['step']} of {stopped['of']}: the picture so far is in the gallery."
+    return finished(result, status, before, path, history)
