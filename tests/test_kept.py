@@ -112,3 +112,12 @@ def test_old_outputs_are_removed_when_new_ones_are_made(tmp_path, monkeypatch):
     os.utime(old, (long_ago, long_ago))
     fresh = results.result_path()
     assert not old.exists() and fresh.exists()
+
+
+def test_a_stopped_print_can_go_on_and_a_finished_one_cannot(launched_page):
+    on_view = next(fn for fn in launched_page.fns.values() if fn.name == "on_view")
+    settings = StyleConfig(size=2048, scales=1, iterations=4).to_dict()
+    button, line = on_view.fn({"settings": settings, "path": None, "stopped": {"step": 8, "of": 24}})
+    assert button.interactive and line.startswith("Goes on with this stopped print")
+    button, line = on_view.fn({"settings": settings, "path": None, "stopped": None})
+    assert not button.interactive and line == "This result is already 2048 px."
