@@ -11,6 +11,7 @@ from style_core.transfer import warm_up
 from ui import LAUNCH, QUEUE, build_page
 from ui.engine_thread import engine_thread
 from ui.machine import measure
+from ui.preview import warm_up as warm_previews
 
 
 def main() -> None:
@@ -25,6 +26,7 @@ def main() -> None:
     )  # fmt: skip
     args = parser.parse_args()
     engine_thread().submit(warm_up).result()  # the first visitor's run then previews as fast as everyone else's
+    engine_thread().submit(warm_previews).result()  # and the first instant preview with each example painting
     machine = engine_thread().submit(measure).result()  # the default size and expected times follow this machine
     page = build_page(machine)
     page.queue(**QUEUE)

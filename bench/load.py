@@ -33,6 +33,7 @@ from ui.data import DATA_ENV
 from ui.results import RESULT_MAX_AGE_S, RESULTS_DIR, kept_result
 
 ROOT = Path(__file__).resolve().parent.parent
+PREVIEW_EVERY_S = 2.0
 
 CONTENT = ROOT / "examples" / "contents" / "cat.jpg"
 STYLE = ROOT / "examples" / "styles" / "vangogh_starry_night.jpg"
@@ -63,7 +64,8 @@ class Load:
     """Shared counters: which job numbers are left, and each finished job's record."""
 
     def __init__(self, jobs: int, server: subprocess.Popen):
-        self.left, self.server = list(range(jobs)), server
+        self.left, self.server, self.total = list(range(jobs)), server, jobs
+        self.previews = self.previews_refused = 0
         self.records: list[dict] = []
         self.memory: dict[int, float] = {}
         self.lock = threading.Lock()
@@ -103,6 +105,27 @@ def user(url: str, load: Load) -> None:
             record["ok"], record["outcome"] = False, f"message: {str(error).splitlines()[0][:90]}"
         record["wait"] = time.perf_counter() - submitted
         load.done(record)
+
+
+def previewer(url: str, load: Load, number: int) -> None:
+    """Someone choosing: an instant preview every PREVIEW_EVERY_S seconds, a new strength each, until the
+    jobs are all done."""
+    from gradio_client import Client
+
+    client = Client(url, verbose=False)
+    inputs = page_inputs({"strength": 1.0})[:3]  # photo, painting, no second painting
+    count = refused = 0
+    while load.left or len(load.records) < load.total:
+        strength = round(0.2 + (0.37 * number + 0.013 * count) % 9.5, 3)  # each preview its own picture
+        try:
+            client.predict(*inputs, *page_inputs({"strength": strength})[5:], api_name="/preview_page")
+            count += 1
+        except Exception:  # refused (a full queue): counted, as a person would see it
+            refused += 1
+        time.sleep(PREVIEW_EVERY_S)  # a person's pace, not a wait for a result
+    with load.lock:
+        load.previews += count
+        load.previews_refused += refused
 
 
 def page_inputs(settings: dict) -> list:
@@ -152,6 +175,7 @@ def main() -> None:
     parser.add_argument("--users", type=int, default=20)
     parser.add_argument("--jobs", type=int, default=100)
     parser.add_argument("--port", type=int, default=7870)
+    parser.add_argument("--previewers", type=int, default=0, help="people choosing meanwhile: instant previews")
     args = parser.parse_args()
     data = Path(tempfile.mkdtemp(prefix="load_data_"))  # a fresh data folder: what the run leaves is its own
     server = start_server(args.port, {DATA_ENV: str(data)})
@@ -160,6 +184,7 @@ def main() -> None:
         load = Load(args.jobs, server)
         started = time.perf_counter()
         threads = [threading.Thread(target=user, args=(url, load)) for _ in range(args.users)]
+        threads += [threading.Thread(target=previewer, args=(url, load, n)) for n in range(args.previewers)]
         for thread in threads:
             thread.start()
         for thread in threads:
@@ -188,6 +213,8 @@ def report(args: argparse.Namespace, load: Load, minutes: float, freed: tuple[fl
     rows = [
         "| measure | value |", "|---|---|",
         f"| users at once, jobs | {args.users}, {len(load.records)} (128-192 px, 12 L-BFGS steps each) |",
+        f"| people choosing meanwhile; instant previews they saw, refused | {args.previewers}; {load.previews}, "
+        f"{load.previews_refused} |",
         f"| outcomes | {', '.join(f'{n} x {name}' for name, n in outcomes.items())} |",
         f"| jobs per minute | {len(load.records) / minutes:.1f} |",
         f"| wait, submission to result: median, worst | {statistics.median(waits):.1f} s, {max(waits):.1f} s |",
@@ -203,7 +230,8 @@ def report(args: argparse.Namespace, load: Load, minutes: float, freed: tuple[fl
     table = "\n".join(rows)
     print(table)
     intro = f"Measured {time.strftime('%Y-%m-%d')}: `{command}`, {cpu_name()}."
-    write_section("load table", f"{intro}\n\n{table}", BENCHMARKS)
+    tag = "load with previews table" if args.previewers else "load table"
+    write_section(tag, f"{intro}\n\n{table}", BENCHMARKS)
 
 
 if __name__ == "__main__":

@@ -11,7 +11,7 @@ from .test_browser import CHROMIUM, open_page
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 AXE = ROOT / "tests" / "a11y" / "node_modules" / "axe-core" / "axe.min.js"
-TABS = ("Stylize", "Compare", "Layers", "Video", "Denoise")
+TABS = ("Stylize", "Live", "Compare", "Layers", "Video", "Denoise")
 # Rules left to Gradio's own components, each with why: none at present.
 ALLOWED: dict[str, str] = {}
 
@@ -43,7 +43,7 @@ def test_every_tab_passes_axe_wcag_a_and_aa(page_url, scheme):
     from playwright.sync_api import expect
 
     with open_page(page_url, height=1200, color_scheme=scheme) as page:
-        expect(page.get_by_role("button", name="Run")).to_be_visible(timeout=30_000)
+        expect(page.get_by_role("button", name="Run", exact=True)).to_be_visible(timeout=30_000)
         found = {}
         for tab in TABS:
             page.get_by_role("tab", name=tab).click()
@@ -71,7 +71,7 @@ def test_the_page_works_from_the_keyboard_alone(page_url, content_path):
         # Playwright starts intercepting file choosers when the first listener is added, without waiting: added
         # here, well before the Enter below, so the chooser cannot open before the interception is on.
         page.on("filechooser", lambda chooser: None)
-        expect(page.get_by_role("button", name="Run")).to_be_visible(timeout=30_000)
+        expect(page.get_by_role("button", name="Run", exact=True)).to_be_visible(timeout=30_000)
         _tab_to(page, "Drop an image file here to upload")  # the photo's upload box
         with page.expect_file_chooser(timeout=5000) as chooser:
             page.keyboard.press("Enter")

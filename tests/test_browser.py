@@ -60,7 +60,7 @@ def test_pick_examples_switch_preset_run_and_compare_presets(page_url):
     from playwright.sync_api import expect
 
     with open_page(page_url, height=1300) as page:
-        expect(page.get_by_role("button", name="Run")).to_be_visible(timeout=30_000)
+        expect(page.get_by_role("button", name="Run", exact=True)).to_be_visible(timeout=30_000)
         screenshot(page, "1_empty.png")
 
         page.locator("#photos").get_by_label("Chelsea the cat").click()
@@ -76,7 +76,7 @@ def test_pick_examples_switch_preset_run_and_compare_presets(page_url):
         screenshot(page, "2_ready.png")
 
         expect(page.locator("#expected")).to_contain_text("at 256 px on this machine")  # said before the run
-        page.get_by_role("button", name="Run").click()
+        page.get_by_role("button", name="Run", exact=True).click()
         expect(page.get_by_text("Scale 1/1")).to_be_visible(timeout=120_000)
         expect(page.locator("#result img")).to_be_visible()  # the streamed preview, not hidden by the progress bar
         expect(page.get_by_text("Done in")).to_be_visible(timeout=240_000)
@@ -94,7 +94,9 @@ def test_pick_examples_switch_preset_run_and_compare_presets(page_url):
         expect(page.locator("#grid img")).to_be_visible(timeout=120_000)  # the first cell, labelled
         screenshot(page, "4_first_cell.png")
         page.get_by_role("tab", name="Stylize").click()
-        page.get_by_role("button", name="Run").first.click()  # a second heavy job while the grid runs: refused
+        page.get_by_role(
+            "button", name="Run", exact=True
+        ).first.click()  # a second heavy job while the grid runs: refused
         expect(page.get_by_text("You already have a job queued or running")).to_be_visible(timeout=10_000)
         expect(page.get_by_text("Done in")).to_be_visible()  # the earlier result is still there
         screenshot(page, "4b_busy.png", full_page=False)  # the viewport, where the message shows
@@ -107,7 +109,7 @@ def test_pick_examples_switch_preset_run_and_compare_presets(page_url):
             field = number_field(page, label)
             field.fill(str(value))
             field.press("Enter")
-        run_layers = page.get_by_role("button", name="Run").last
+        run_layers = page.get_by_role("button", name="Run", exact=True).last
         # The stopped grid holds the tab's one job until its current step ends: a Run pressed before that is
         # refused with the message (what a user sees), and pressing again, as a user would, runs.
         figure_done = page.locator("#layers-style .thumbnail-item").nth(4)
@@ -157,7 +159,7 @@ def test_paint_two_regions_with_two_paintings_and_run(page_url, content_path, st
                 page.mouse.move(box["x"] + box["width"] * (0.15 + 0.7 * step / 3), y)
             page.mouse.up()
         screenshot(page, "6_painted.png")
-        page.get_by_role("button", name="Run").first.click()
+        page.get_by_role("button", name="Run", exact=True).first.click()
         expect(page.get_by_text("Done in")).to_be_visible(timeout=240_000)
         screenshot(page, "7_regions_result.png")
         png = page.request.get(page.locator("#download a").first.get_attribute("href")).body()
@@ -178,7 +180,7 @@ def test_a_share_link_opens_the_result_and_settings_in_another_browser(page_url,
             field = number_field(sharer, label)
             field.fill(str(value))
             field.press("Enter")
-        sharer.get_by_role("button", name="Run").first.click()
+        sharer.get_by_role("button", name="Run", exact=True).first.click()
         expect(sharer.get_by_text("Done in")).to_be_visible(timeout=240_000)
         expect(sharer.locator("#print-expected")).to_contain_text("min here")  # a print's time, said before
         sharer.get_by_role("button", name="Share this result").click()
@@ -198,12 +200,12 @@ def test_a_share_link_opens_the_result_and_settings_in_another_browser(page_url,
         expect(friend.get_by_role("button", name="Print size (2048 px)")).to_be_enabled()  # the result can go on
         expect(friend.locator("#print-expected")).to_contain_text("to 2048 px for printing")
         screenshot(friend, "8_shared.png")
-        friend.get_by_role("button", name="Run").first.click()  # ready to run again, as it was made
+        friend.get_by_role("button", name="Run", exact=True).first.click()  # ready to run again, as it was made
         expect(friend.get_by_text("Done in")).to_be_visible(timeout=240_000)
 
         friend.goto(re.sub(r"share=[\w-]+", "share=" + "x" * 22, link))  # a link whose share is gone
         expect(friend.locator("#status")).to_contain_text("This shared result has expired", timeout=30_000)
-        expect(friend.get_by_role("button", name="Run").first).to_be_enabled()  # the page itself works
+        expect(friend.get_by_role("button", name="Run", exact=True).first).to_be_enabled()  # the page itself works
         screenshot(friend, "9_expired.png", full_page=False)
         browser.close()
 
@@ -249,7 +251,7 @@ def test_stop_keeps_the_picture_and_a_reload_brings_every_result_back(page_url, 
                 field = number_field(page, label)
                 field.fill(str(value))
                 field.press("Enter")
-            page.get_by_role("button", name="Run").first.click()
+            page.get_by_role("button", name="Run", exact=True).first.click()
             expect(page.locator("#status")).to_contain_text("Done in" if steps == 3 else "Scale 1/1", timeout=240_000)
         page.get_by_role("button", name="Stop").first.click()
         expect(page.locator("#status")).to_contain_text(re.compile(r"Stopped at step \d+ of 500"), timeout=60_000)
@@ -270,6 +272,51 @@ def test_stop_keeps_the_picture_and_a_reload_brings_every_result_back(page_url, 
         stranger = browser.new_context(viewport={"width": 1400, "height": 1500}).new_page()  # another browser
         stranger.goto(page_url)
         expect(stranger.locator("#status")).to_be_empty(timeout=30_000)
-        expect(stranger.get_by_role("button", name="Run").first).to_be_enabled()
+        expect(stranger.get_by_role("button", name="Run", exact=True).first).to_be_enabled()
         expect(stranger.locator("#results .thumbnail-item")).to_have_count(0)
         browser.close()
+
+
+def test_the_instant_preview_follows_the_painting_drops_stale_requests_and_the_sheet_picks(page_url, monkeypatch):
+    import threading
+
+    from playwright.sync_api import expect
+
+    import ui.preview
+    from style_core.preview import instant_preview
+
+    colours, entered, gate = [], threading.Event(), threading.Event()
+    gate.set()
+
+    def watched(content, styles, config):
+        colours.append(config.color)
+        entered.set()
+        gate.wait(timeout=60)
+        return instant_preview(content, styles, config)
+
+    monkeypatch.setattr(ui.preview, "instant_preview", watched)
+    with open_page(page_url, height=1500) as page:
+        page.locator("#photos").get_by_label("Chelsea the cat").click()
+        expect(page.locator("#content-input img")).to_be_visible(timeout=10_000)
+        page.locator("#paintings").get_by_label("The Starry Night, Vincent van Gogh").click()
+        expect(page.locator("#status")).to_contain_text("Instant preview", timeout=30_000)  # no Run pressed
+        first = page.locator("#result img").get_attribute("src")
+        page.locator("#paintings").get_by_label("The Great Wave off Kanagawa, Katsushika Hokusai").click()
+        expect(page.locator("#result img")).not_to_have_attribute("src", first, timeout=30_000)
+
+        gate.clear()
+        entered.clear()
+        del colours[:]
+        for colour in ("luminance", "match", "off", "match", "luminance"):  # faster than previews are made
+            page.get_by_label(colour, exact=True).check()
+        assert entered.wait(timeout=30)
+        gate.set()
+        expect(page.locator("#result img")).to_be_visible()
+        page.get_by_role("button", name="Try every painting on this photo").click()  # queued after the previews
+        expect(page.locator("#sheet .thumbnail-item")).to_have_count(7, timeout=60_000)
+        assert colours[:2] == ["luminance", "luminance"]  # the first, then only the newest of the four after it
+        assert len(colours) == 2 + 7  # and the sheet's cells
+
+        page.locator("#sheet").get_by_label("The Cliff Walk at Pourville, Claude Monet").click()
+        expect(page.locator("#paintings-info")).to_contain_text("The Cliff Walk at Pourville")
+        screenshot(page, "13_sheet.png")

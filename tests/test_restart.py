@@ -42,7 +42,7 @@ def test_a_server_killed_mid_job_comes_back_with_the_results_and_shares(tmp_path
                     field = number_field(page, label)
                     field.fill(str(value))
                     field.press("Enter")
-                page.get_by_role("button", name="Run").first.click()
+                page.get_by_role("button", name="Run", exact=True).first.click()
                 running = "Done in" if steps == 3 else "Scale 1/1"
                 expect(page.locator("#status")).to_contain_text(running, timeout=240_000)
                 if steps == 3:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import threading
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from typing import TypeVar
@@ -27,8 +28,24 @@ def engine_thread() -> ThreadPoolExecutor:
 def on_engine_thread(events: Iterator[T]) -> Iterator[T]:
     """`events` with every step (each `next`) taken on the one engine thread."""
     done = object()
+    _jobs_running(+1)
     try:
         while (event := engine_thread().submit(next, events, done).result()) is not done:
             yield event
     finally:  # a stopped job: close the engine's generator there too, after the step it is in
         engine_thread().submit(events.close)
+        _jobs_running(-1)
+
+
+def engine_busy() -> bool:
+    """Whether a job is running on the engine now (ui.preview then paces the previews)."""
+    return _running[0] > 0
+
+
+_running = [0]
+_count_lock = threading.Lock()
+
+
+def _jobs_running(change: int) -> None:
+    with _count_lock:
+        _running[0] += change

@@ -3,6 +3,8 @@ galleries that pick them (small thumbnails: the full pictures load only when pic
 
 from __future__ import annotations
 
+import functools
+import hashlib
 import json
 import os
 import tempfile
@@ -46,6 +48,10 @@ class Painting:
     def caption(self) -> str:
         return f"{self.title}, {self.artist.split(' (')[0]}"
 
+    @property
+    def credit(self) -> str:
+        return f"*{self.title}*, {self.artist}, {self.year}"
+
 
 def _paintings() -> list[Painting]:
     entries = json.loads((EXAMPLES / "styles" / "paintings.json").read_text())
@@ -54,6 +60,20 @@ def _paintings() -> list[Painting]:
 
 PAINTINGS = _paintings()
 PAINTINGS_BY_CAPTION = {painting.caption: painting for painting in PAINTINGS}
+
+
+def example_painting(path: str | None) -> Painting | None:
+    """The example painting a file is (the page holds a copy of it in Gradio's cache, under another name)."""
+    if not path or not Path(path).is_file():
+        return None
+    return _by_digest().get(hashlib.blake2b(Path(path).read_bytes(), digest_size=16).hexdigest())
+
+
+@functools.cache
+def _by_digest() -> dict[str, Painting]:
+    return {hashlib.blake2b(p.path.read_bytes(), digest_size=16).hexdigest(): p for p in PAINTINGS}
+
+
 # (path, caption): the example photos, named for screen readers and the gallery alike.
 PHOTOS = [
     (EXAMPLES / "contents" / e["file"], e["caption"])
@@ -61,8 +81,8 @@ PHOTOS = [
 ]
 
 
-def photo_gallery(content: gr.Image, elem_id: str) -> None:
-    """The example photos; a click puts one in `content`."""
+def photo_gallery(content: gr.Image, elem_id: str) -> gr.events.Dependency:
+    """The example photos; a click puts one in `content` (the event returned, to chain on)."""
     photos = gr.Gallery(
         [(thumbnail(path), caption) for path, caption in PHOTOS], label="Example photos: click one to use it",
         columns=4, height=200, allow_preview=False, format="jpeg", elem_id=elem_id, buttons=[],
@@ -71,11 +91,12 @@ def photo_gallery(content: gr.Image, elem_id: str) -> None:
     def pick(evt: gr.SelectData) -> str:
         return str(PHOTOS[evt.index][0])
 
-    photos.select(pick, None, [content], api_visibility="private")
+    return photos.select(pick, None, [content], api_visibility="private")
 
 
-def painting_gallery(style: gr.Image, elem_id: str) -> gr.Markdown:
-    """The example paintings; a click puts one in `style` and says its title and artist (the Markdown returned)."""
+def painting_gallery(style: gr.Image, elem_id: str) -> tuple[gr.Markdown, gr.events.Dependency]:
+    """The example paintings; a click puts one in `style` and says its title and artist (the Markdown returned,
+    and the click's event, to chain on)."""
     paintings = gr.Gallery(
         [(thumbnail(p.path), p.caption) for p in PAINTINGS], label="Example paintings: click one to use it",
         columns=4, height=250, allow_preview=False, format="jpeg", elem_id=elem_id, buttons=[],
@@ -84,7 +105,7 @@ def painting_gallery(style: gr.Image, elem_id: str) -> gr.Markdown:
 
     def pick(evt: gr.SelectData) -> tuple[str, str]:
         painting = PAINTINGS[evt.index]
-        return str(painting.path), f"*{painting.title}*, {painting.artist}, {painting.year}"
+        return str(painting.path), painting.credit
 
-    paintings.select(pick, None, [style, info], api_visibility="private")
-    return info
+    picked = paintings.select(pick, None, [style, info], api_visibility="private")
+    return info, picked

@@ -7,14 +7,16 @@ import gradio as gr
 from . import api, reload, share
 from .accessibility import HEAD, THEME
 from .machine import UNMEASURED, Machine
-from .tabs import compare, denoise, layers, stylize, video
+from .tabs import compare, denoise, layers, live, stylize, video
 
 MAX_UPLOAD = "20mb"
 # Gradio stretches a lone gallery tile to the full width; keep result tiles thumbnail-sized.
 CSS = "#results .grid-container { grid-template-columns: repeat(auto-fill, minmax(160px, 180px)) !important; }"
 # What app.py queues and launches the page with, and the tests too: no allowed_paths (the server's files stay
 # unserved).
-QUEUE = {"max_size": 32}
+# The queue holds the heavy jobs (one per browser tab or client) and the instant previews, which pass through
+# it too: room for 32 people waiting on jobs while as many choose paintings.
+QUEUE = {"max_size": 64}
 LAUNCH = {"max_file_size": MAX_UPLOAD, "css": CSS, "theme": THEME, "head": HEAD}
 
 
@@ -27,16 +29,19 @@ def build_page(machine: Machine = UNMEASURED) -> gr.Blocks:
             "Drop in a photo and a painting: the photo is redrawn with the painting's textures "
             "(Gatys et al., *A Neural Algorithm of Artistic Style*). Watch it form, compare presets, download."
         )
-        with gr.Tab("Stylize"):
-            stylize_tab = stylize.render(history, machine)
-        with gr.Tab("Compare"):
-            compare.render(stylize_tab, machine)
-        with gr.Tab("Layers"):
-            layers.render(stylize_tab)
-        with gr.Tab("Video"):
-            video.render(machine)
-        with gr.Tab("Denoise"):
-            denoise.render()
+        with gr.Tabs() as tabs:
+            with gr.Tab("Stylize", id="stylize"):
+                stylize_tab = stylize.render(history, machine)
+            with gr.Tab("Live", id="live"):
+                live.render(stylize_tab, tabs)
+            with gr.Tab("Compare", id="compare"):
+                compare.render(stylize_tab, machine)
+            with gr.Tab("Layers", id="layers"):
+                layers.render(stylize_tab)
+            with gr.Tab("Video", id="video"):
+                video.render(machine)
+            with gr.Tab("Denoise", id="denoise"):
+                denoise.render()
         api.render(machine)
         share.open_on_load(page, stylize_tab)
         reload.wire(page, stylize_tab, history)

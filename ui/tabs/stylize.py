@@ -9,7 +9,7 @@ import gradio as gr
 from style_core import PRESETS, SETTINGS, StyleConfig, StyleCoreError, preset, read_png_settings
 from style_core.config import DEFAULT_PRESET, LAYER_WEIGHT_PRESETS, format_style_layers, named_style_layers
 
-from .. import print_size, reload, result_area, share
+from .. import preview, print_size, reload, result_area, share
 from ..controls import PhotoInput, make_controls, page_values, values_to_config
 from ..examples import painting_gallery, photo_gallery
 from ..gpu import DENOISE_GPU_S, config_or_none, gpu, gpu_seconds
@@ -55,7 +55,7 @@ def stylize(
 def render(history: gr.State, machine: Machine) -> StylizeInputs:
     defaults = machine.default_config()
     with gr.Row():
-        content, style = _image_inputs()
+        content, style, painting_info, picks = _image_inputs()
         with gr.Column(scale=1):
             with gr.Accordion("Blend a second style", open=False):
                 second_style = PhotoInput(
@@ -73,6 +73,7 @@ def render(history: gr.State, machine: Machine) -> StylizeInputs:
             )  # fmt: skip
             controls |= make_controls("everyday", defaults)
             clean_up = gr.Checkbox(False, label="Clean up the result with the denoiser (ZS-N2N, 10-25 s on a CPU)")
+    sheet = preview.render_sheet()
     with gr.Accordion("Paint regions (optional)", open=False):
         gr.Markdown(LEGEND)
         with gr.Row():
@@ -108,23 +109,27 @@ def render(history: gr.State, machine: Machine) -> StylizeInputs:
     # Gradio runs one click's events in turn, each to its end: the cancel first, then what it leaves behind.
     stopping = stop.click(None, None, None, cancels=[run_event, print_event])
     stopping.then(put_in_gallery, [history], outputs, api_visibility="private")
+    picks.append(preview.wire_sheet(sheet, content, style, painting_info, controls))
+    uploads = [content.upload, style.upload, second_style.upload]
+    preview.wire(uploads, picks, [content, style, second_style], controls, [area.image, status])
     _wire_settings(controls, preset_name, layer_weighting, restore, defaults.size)
     _wire_expected(machine, expected, content, clean_up, controls)
     made = (content, style, second_style, clean_up, controls, run, stop, area, share_button)
     return StylizeInputs(*made, results, kept, running)
 
 
-def _image_inputs() -> tuple[gr.Image, gr.Image]:
-    """The photo with its examples, the painting with the example paintings (title and artist on a pick)."""
+def _image_inputs() -> tuple[gr.Image, gr.Image, gr.Markdown, list]:
+    """The photo with its examples, the painting with the example paintings (title and artist on a pick, in
+    the Markdown returned); the example clicks' events."""
     with gr.Column(scale=1):
         content = PhotoInput(
             label="Content photo", type="filepath", image_mode=None, height=260, elem_id="content-input"
         )
-        photo_gallery(content, "photos")
+        photo_picked = photo_gallery(content, "photos")
     with gr.Column(scale=1):
         style = PhotoInput(label="Style image", type="filepath", image_mode=None, height=260, elem_id="style-input")
-        painting_gallery(style, "paintings")
-    return content, style
+        info, painting_picked = painting_gallery(style, "paintings")
+    return content, style, info, [photo_picked, painting_picked]
 
 
 def _wire_expected(

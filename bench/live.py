@@ -1,0 +1,135 @@
+"""The page while you choose, in headless Chromium against the page served here: the instant preview's latency
+from a change (colour preservation clicked) to the new picture on screen at 384, 512, 768 and 1024 px; the
+sheet of the photo in the seven example paintings, from the click to the last cell on screen; and the Live
+tab's frames per second at 256 and 384 px with Chromium's fake camera (the example clip).
+
+    python -m bench.live [--repeats 5]
+
+The feed-forward network runs in float32 on every CPU (it has no bfloat16 path): one table. The table goes into
+docs/BENCHMARKS.md ("Live").
+"""
+
+from __future__ import annotations
+
+import argparse
+import re
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import imageio_ffmpeg
+
+import ui.tabs.live
+from bench.doc_tables import cpu_name, publish_table
+from ui import LAUNCH, QUEUE, build_page
+from ui.preview import warm_up
+
+ROOT = Path(__file__).resolve().parent.parent
+FLAGS = ["--no-sandbox", "--disable-gpu", "--no-first-run", "--use-fake-device-for-media-stream",
+         "--use-fake-ui-for-media-stream"]  # fmt: skip
+
+
+def fake_camera() -> Path:
+    y4m = Path(tempfile.mkdtemp()) / "camera.y4m"
+    clip = ROOT / "examples" / "clips" / "cat_pan.mp4"
+    command = [imageio_ffmpeg.get_ffmpeg_exe(), "-loglevel", "error", "-i", str(clip), "-vf", "scale=480:-2",
+               "-pix_fmt", "yuv420p", str(y4m)]  # fmt: skip
+    subprocess.run(command, check=True)
+    return y4m
+
+
+def set_size(page, size: int) -> None:
+    box = page.get_by_label("Output size (long side, px)").first.locator(
+        "xpath=ancestor::div[contains(@class,'block')][1]"
+    )
+    field = box.locator("input[type=number]").first
+    field.fill(str(size))
+    field.press("Enter")
+
+
+SHOWN = "s => { const i = document.querySelector('#result img'); return i && i.src !== s && i.complete }"
+
+
+def preview_latency(page, repeats: int) -> list[float]:
+    """Seconds from a click on a colour preservation choice to the new preview on screen."""
+    seconds = []
+    for _ in range(repeats):
+        source = page.locator("#result img").get_attribute("src")
+        other = "off" if page.get_by_label("luminance", exact=True).is_checked() else "luminance"
+        started = page.evaluate("() => performance.now()")
+        page.get_by_label(other, exact=True).check()
+        page.wait_for_function(SHOWN, arg=source)
+        seconds.append((page.evaluate("() => performance.now()") - started) / 1000)
+    return seconds
+
+
+def sheet_seconds(page) -> float:
+    started = time.perf_counter()
+    page.get_by_role("button", name="Try every painting on this photo").click()
+    page.locator("#sheet .thumbnail-item").nth(6).wait_for(timeout=60_000)
+    return time.perf_counter() - started
+
+
+def live_rate(page, size: int) -> float:
+    """The Live tab's frames per second at `size` px after 10 s of streaming (its own line)."""
+    ui.tabs.live.LIVE_SIZE = size
+    page.get_by_role("tab", name="Live").click()
+    if page.get_by_text("Click to Access Webcam").is_visible():
+        page.get_by_text("Click to Access Webcam").click()
+    record = page.locator("#live-camera").get_by_role("button", name="capture photo")
+    record.click()
+    page.locator("#live-rate").get_by_text(f"at {size} px").wait_for(timeout=30_000)
+    page.wait_for_timeout(10_000)  # a benchmark's measuring window: the rate over the last frames
+    rate = float(re.search(r"([\d.]+) frames per second", page.locator("#live-rate").inner_text()).group(1))
+    record.click()  # the same button stops the stream
+    return rate
+
+
+def main() -> None:
+    from playwright.sync_api import sync_playwright
+
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--repeats", type=int, default=5)
+    parser.add_argument("--no-write", action="store_true", help="print the table only")
+    args = parser.parse_args()
+    warm_up()  # as app.py does
+    app = build_page()
+    app.queue(**QUEUE)
+    app.launch(prevent_thread_lock=True, quiet=True, **LAUNCH)
+    rows = []
+    flags = [*FLAGS, f"--use-file-for-fake-video-capture={fake_camera()}"]
+    try:
+        with sync_playwright() as playwright:
+            browser = playwright.chromium.launch(executable_path=shutil.which("chromium"), args=flags)
+            page = browser.new_context(viewport={"width": 1400, "height": 1400}, permissions=["camera"]).new_page()
+            page.goto(app.local_url)
+            page.locator("#photos").get_by_label("Chelsea the cat").click()
+            page.locator("#paintings").get_by_label("The Starry Night, Vincent van Gogh").click()
+            page.locator("#status").get_by_text("Instant preview").wait_for(timeout=30_000)
+            for size in (384, 512, 768, 1024):
+                set_size(page, size)
+                times = preview_latency(page, args.repeats)
+                rows.append(f"| instant preview at {size} px, change to picture | {statistics.median(times):.2f} s |")
+            rows.append(f"| the sheet: seven paintings at 256 px, click to last cell | {sheet_seconds(page):.2f} s |")
+            for size in (256, 384):
+                rate = live_rate(page, size)
+                rows.append(
+                    f"| Live at {size} px (fake camera, 10 s; the stream asks for 10 at most) | {rate:.1f} /s |"
+                )
+            browser.close()
+    finally:
+        app.close()
+    command = " ".join(["python -m bench.live", *sys.argv[1:]])
+    intro = (
+        f"Measured {time.strftime('%Y-%m-%d')}: `{command}`, {cpu_name()}, headless Chromium on the same machine, "
+        f"medians of {args.repeats}; the network in float32."
+    )
+    publish_table("live", intro, ["what", "time"], rows, write=not args.no_write)
+
+
+if __name__ == "__main__":
+    main()

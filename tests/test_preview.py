@@ -1,0 +1,46 @@
+"""The instant preview: the feed-forward network's picture at the output size, following the strength and
+colour controls, in a fraction of a full run's time."""
+
+import numpy as np
+import pytest
+from PIL import Image
+
+from style_core import StyleConfig
+from style_core.feedforward import unavailable
+from style_core.images import rgb_to_yuv, to_tensor
+from style_core.preview import instant_preview, style_weight_for
+
+pytestmark = pytest.mark.skipif(unavailable() is not None, reason=str(unavailable()))
+
+
+def difference(a: Image.Image, b: Image.Image) -> float:
+    return float(np.abs(np.asarray(a, np.float64) - np.asarray(b, np.float64)).mean())
+
+
+def test_the_preview_is_at_the_output_size_and_follows_the_strength(content_path, style_path):
+    pictures = {s: instant_preview(content_path, [style_path], StyleConfig(size=192, strength=s)) for s in (0.1, 1, 10)}
+    photo = Image.open(content_path).convert("RGB").resize(pictures[1].size)
+    assert max(pictures[1].size) == 192
+    assert difference(pictures[0.1], pictures[10]) > 20  # mostly photo against mostly painting
+    assert difference(pictures[0.1], photo) < difference(pictures[1], photo) < difference(pictures[10], photo)
+    assert style_weight_for(1) == 1 and style_weight_for(0) == 0
+
+
+def test_colour_preservation_keeps_the_photos_colours(content_path, style_path):
+    photo = Image.open(content_path).convert("RGB")
+    kept, painted = (
+        instant_preview(content_path, [style_path], StyleConfig(size=128, color=c)) for c in ("luminance", "off")
+    )
+    colours = rgb_to_yuv(to_tensor(photo.resize(kept.size)))[:, 1:]
+
+    def colour_error(picture):
+        return float((rgb_to_yuv(to_tensor(picture))[:, 1:] - colours).abs().mean())
+
+    assert colour_error(kept) < colour_error(painted) / 3
+
+
+def test_two_paintings_blend_by_their_weights(content_path, style_path, second_style_path):
+    styles = [style_path, second_style_path]
+    first, second = (instant_preview(content_path, [s], StyleConfig(size=128)) for s in styles)
+    mostly_first = instant_preview(content_path, styles, StyleConfig(size=128, style_blend=[0.9, 0.1]))
+    assert difference(mostly_first, first) < difference(mostly_first, second)
