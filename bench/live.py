@@ -25,6 +25,7 @@ import imageio_ffmpeg
 
 import ui.tabs.live
 from bench.doc_tables import cpu_name, publish_table
+from style_core.cost import measure_unit
 from ui import LAUNCH, QUEUE, build_page
 from ui.preview import warm_up
 
@@ -96,6 +97,7 @@ def main() -> None:
     parser.add_argument("--repeats", type=int, default=5)
     parser.add_argument("--no-write", action="store_true", help="print the table only")
     args = parser.parse_args()
+    unit = measure_unit()  # one float32 VGG19 forward and backward at 512 px here: the figures' yardstick
     warm_up()  # as app.py does
     app = build_page()
     app.queue(**QUEUE)
@@ -113,8 +115,14 @@ def main() -> None:
             for size in (384, 512, 768, 1024):
                 set_size(page, size)
                 times = preview_latency(page, args.repeats)
-                rows.append(f"| instant preview at {size} px, change to picture | {statistics.median(times):.2f} s |")
-            rows.append(f"| the sheet: seven paintings at 256 px, click to last cell | {sheet_seconds(page):.2f} s |")
+                median = statistics.median(times)
+                rows.append(
+                    f"| instant preview at {size} px, change to picture | {median:.2f} s ({median / unit:.2f} u) |"
+                )
+            sheet = sheet_seconds(page)
+            rows.append(
+                f"| the sheet: seven paintings at 256 px, click to last cell | {sheet:.2f} s ({sheet / unit:.2f} u) |"
+            )
             for size in (256, 384):
                 rate = live_rate(page, size)
                 rows.append(
@@ -126,7 +134,8 @@ def main() -> None:
     command = " ".join(["python -m bench.live", *sys.argv[1:]])
     intro = (
         f"Measured {time.strftime('%Y-%m-%d')}: `{command}`, {cpu_name()}, headless Chromium on the same machine, "
-        f"medians of {args.repeats}; the network in float32."
+        f"medians of {args.repeats}; the network in float32. u: one float32 VGG19 forward and backward at 512 px, "
+        f"{unit:.2f} s in this run (style_core.cost)."
     )
     publish_table("live", intro, ["what", "time"], rows, write=not args.no_write)
 

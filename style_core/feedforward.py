@@ -95,10 +95,14 @@ def stylize(content: torch.Tensor, vector: torch.Tensor) -> torch.Tensor:
     return out.permute(0, 3, 1, 2)[..., :height, :width].contiguous()
 
 
-def blended_vector(styles: Sequence[torch.Tensor], blend: Sequence[float]) -> torch.Tensor:
-    """The blend-weighted mean of several paintings' style vectors (the network interpolates between styles)."""
+def blended_vector(
+    styles: Sequence[Any], blend: Sequence[float], vector: Callable[[Any], torch.Tensor] | None = None
+) -> torch.Tensor:
+    """The blend-weighted mean of several paintings' style vectors (the network interpolates between styles);
+    `vector` makes one painting's (by default `style_vector` of a 1x3xHxW tensor)."""
+    vector = vector or style_vector
     total = sum(blend)
-    return sum(weight / total * style_vector(style) for style, weight in zip(styles, blend) if weight > 0)
+    return sum(weight / total * vector(style) for style, weight in zip(styles, blend) if weight > 0)
 
 
 class OnnxGraph:

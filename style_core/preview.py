@@ -68,8 +68,7 @@ def _blended_vector(paintings: list[Image.Image], config: StyleConfig, photo: to
     if config.color == "match":  # the network then paints with the photo's colours, as the full run does
         tensors = [to_tensor(resize_long_side(p, feedforward.STYLE_LONG_SIDE), photo.device) for p in paintings]
         return feedforward.blended_vector([match_color_statistics(t, photo) for t in tensors], blend)
-    total = sum(blend)
-    return sum(w / total * _style_vector(p, photo.device) for p, w in zip(paintings, blend) if w > 0)
+    return feedforward.blended_vector(paintings, blend, lambda painting: _style_vector(painting, photo.device))
 
 
 def _style_vector(image: Image.Image, device: str | torch.device) -> torch.Tensor:

@@ -51,6 +51,19 @@ def open_page(url: str, height: int, color_scheme: str = "light") -> Iterator:
         browser.close()
 
 
+def upload_photo_and_painting(page, content, style) -> None:
+    page.locator("#content-input input[type=file]").set_input_files(str(content))
+    page.locator("#style-input input[type=file]").set_input_files(str(style))
+
+
+def set_numbers(page, values: dict[str, float]) -> None:
+    """Type each value into the number box of the control labelled by its key, as a user would."""
+    for label, value in values.items():
+        field = number_field(page, label)
+        field.fill(str(value))
+        field.press("Enter")
+
+
 def number_field(page, label: str):
     box = page.get_by_label(label, exact=False).first.locator("xpath=ancestor::div[contains(@class,'block')][1]")
     return box.locator("input[type=number]").first
@@ -105,10 +118,7 @@ def test_pick_examples_switch_preset_run_and_compare_presets(page_url):
         page.get_by_role("button", name="Stop").last.click()
 
         page.get_by_role("tab", name="Layers").click()  # the Stylize tab's photo and painting, small and quick
-        for label, value in (("Cell size (long side, px)", 64), ("Steps per cell", 5)):
-            field = number_field(page, label)
-            field.fill(str(value))
-            field.press("Enter")
+        set_numbers(page, {"Cell size (long side, px)": 64, "Steps per cell": 5})
         run_layers = page.get_by_role("button", name="Run", exact=True).last
         # The stopped grid holds the tab's one job until its current step ends: a Run pressed before that is
         # refused with the message (what a user sees), and pressing again, as a user would, runs.
@@ -132,14 +142,10 @@ def test_paint_two_regions_with_two_paintings_and_run(page_url, content_path, st
     from playwright.sync_api import expect
 
     with open_page(page_url, height=1500) as page:
-        page.locator("#content-input input[type=file]").set_input_files(str(content_path))
-        page.locator("#style-input input[type=file]").set_input_files(str(style_path))
+        upload_photo_and_painting(page, content_path, style_path)
         page.get_by_text("Blend a second style").click()
         page.locator("#second-style-input input[type=file]").set_input_files(str(second_style_path))
-        for label, value in (("Output size (long side, px)", 96), ("Iterations", 4)):
-            field = number_field(page, label)
-            field.fill(str(value))
-            field.press("Enter")
+        set_numbers(page, {"Output size (long side, px)": 96, "Iterations": 4})
         page.get_by_text("Paint regions (optional)").click()
         editor = page.locator("#regions")
         expect(editor.locator("canvas").first).to_be_visible(timeout=10_000)
@@ -174,12 +180,8 @@ def test_a_share_link_opens_the_result_and_settings_in_another_browser(page_url,
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS, headless=True)
         sharer = browser.new_context(viewport={"width": 1400, "height": 1500}).new_page()
         sharer.goto(page_url)
-        sharer.locator("#content-input input[type=file]").set_input_files(str(content_path))
-        sharer.locator("#style-input input[type=file]").set_input_files(str(style_path))
-        for label, value in (("Output size (long side, px)", 128), ("Iterations", 3), ("Style strength", 2.5)):
-            field = number_field(sharer, label)
-            field.fill(str(value))
-            field.press("Enter")
+        upload_photo_and_painting(sharer, content_path, style_path)
+        set_numbers(sharer, {"Output size (long side, px)": 128, "Iterations": 3, "Style strength": 2.5})
         sharer.get_by_role("button", name="Run", exact=True).first.click()
         expect(sharer.get_by_text("Done in")).to_be_visible(timeout=240_000)
         expect(sharer.locator("#print-expected")).to_contain_text("min here")  # a print's time, said before
@@ -244,13 +246,9 @@ def test_stop_keeps_the_picture_and_a_reload_brings_every_result_back(page_url, 
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS, headless=True)
         page = browser.new_context(viewport={"width": 1400, "height": 1500}).new_page()
         page.goto(page_url)
-        page.locator("#content-input input[type=file]").set_input_files(str(content_path))
-        page.locator("#style-input input[type=file]").set_input_files(str(style_path))
+        upload_photo_and_painting(page, content_path, style_path)
         for size, steps in ((96, 3), (256, 500)):  # a quick run, then a long one, stopped
-            for label, value in (("Output size (long side, px)", size), ("Iterations", steps)):
-                field = number_field(page, label)
-                field.fill(str(value))
-                field.press("Enter")
+            set_numbers(page, {"Output size (long side, px)": size, "Iterations": steps})
             page.get_by_role("button", name="Run", exact=True).first.click()
             expect(page.locator("#status")).to_contain_text("Done in" if steps == 3 else "Scale 1/1", timeout=240_000)
         page.get_by_role("button", name="Stop").first.click()

@@ -11,7 +11,7 @@ from gradio_client import Client, handle_file
 
 from bench.load import start_server
 
-from .test_browser import CHROMIUM, CHROMIUM_FLAGS, number_field, screenshot
+from .test_browser import CHROMIUM, CHROMIUM_FLAGS, screenshot, set_numbers, upload_photo_and_painting
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 PORT = 7897
@@ -35,13 +35,9 @@ def test_a_server_killed_mid_job_comes_back_with_the_results_and_shares(tmp_path
             browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS, headless=True)
             page = browser.new_context(viewport={"width": 1400, "height": 1500}).new_page()
             page.goto(url)
-            page.locator("#content-input input[type=file]").set_input_files(str(content_path))
-            page.locator("#style-input input[type=file]").set_input_files(str(style_path))
+            upload_photo_and_painting(page, content_path, style_path)
             for size, steps in ((96, 3), (256, 500)):  # a result to share, then a run the restart cuts short
-                for label, value in (("Output size (long side, px)", size), ("Iterations", steps)):
-                    field = number_field(page, label)
-                    field.fill(str(value))
-                    field.press("Enter")
+                set_numbers(page, {"Output size (long side, px)": size, "Iterations": steps})
                 page.get_by_role("button", name="Run", exact=True).first.click()
                 running = "Done in" if steps == 3 else "Scale 1/1"
                 expect(page.locator("#status")).to_contain_text(running, timeout=240_000)

@@ -98,17 +98,20 @@ def wire(
         pick.then(preview, inputs, outputs, inputs_kwargs=controls, api_visibility="private", **options)
 
 
-def sheet_cells(content: str | None, style: str | None, settings: dict) -> list[tuple]:
-    """(picture, caption) of the photo in each example painting, and in the painting in use if it is not one."""
+def sheet_paintings(style: str | None) -> list[tuple[str, str]]:
+    """(path, caption) of each example painting, after the painting in use if it is not one of them."""
+    paintings = [(str(p.path), p.caption) for p in PAINTINGS]
+    return ([(style, "Your painting")] if style and example_painting(style) is None else []) + paintings
+
+
+def sheet_cells(content: str | None, paintings: list[tuple[str, str]], settings: dict) -> list[tuple]:
+    """(picture, caption) of the photo in each of `paintings`."""
     if not content:
         raise gr.Error("Upload a content photo first (or click an example photo).")
     try:
         config = values_to_config(settings).replace(size=SHEET_CELL)
     except StyleCoreError as error:
         raise gr.Error(str(error)) from None
-    paintings = [(str(p.path), p.caption) for p in PAINTINGS]
-    if style and example_painting(style) is None:
-        paintings.insert(0, (style, "Your painting"))
     return paced(lambda: [(instant_preview(content, [path], config), caption) for path, caption in paintings])
 
 
@@ -136,15 +139,13 @@ def wire_sheet(
     shown = gr.State([])  # the sheet's paintings, in its order
 
     def make(content: str | None, style: str | None, **settings) -> tuple:
-        cells = sheet_cells(content, style, settings)
-        paths = [str(p.path) for p in PAINTINGS]
-        chosen = ([style] if len(cells) > len(paths) else []) + paths
-        return gr.Gallery(cells, visible=True), chosen
+        paintings = sheet_paintings(style)
+        cells = sheet_cells(content, paintings, settings)
+        return gr.Gallery(cells, visible=True), [path for path, _ in paintings]
 
     def choose(chosen: list[str], evt: gr.SelectData) -> tuple:
-        path = chosen[evt.index]
-        credit = next((p.credit for p in PAINTINGS if str(p.path) == path), "")
-        return path, credit
+        painting = example_painting(chosen[evt.index])
+        return chosen[evt.index], painting.credit if painting else ""
 
     button.click(make, [content, style], [sheet, shown], inputs_kwargs=controls, api_visibility="private")
     return sheet.select(choose, [shown], [style, info], api_visibility="private")

@@ -56,23 +56,7 @@ def render(history: gr.State, machine: Machine) -> StylizeInputs:
     defaults = machine.default_config()
     with gr.Row():
         content, style, painting_info, picks = _image_inputs()
-        with gr.Column(scale=1):
-            with gr.Accordion("Blend a second style", open=False):
-                second_style = PhotoInput(
-                    label="Second style image",
-                    type="filepath",
-                    image_mode=None,
-                    height=160,
-                    elem_id="second-style-input",
-                )
-                controls = make_controls("styles", defaults)
-            preset_name = gr.Dropdown(
-                list(PRESETS), value=DEFAULT_PRESET, label="Preset",
-                info="Named settings: the 2015 paper's, balanced, strong style, keep colours, fast preview, "
-                "thorough (about three times slower: the painting's largest shapes)",
-            )  # fmt: skip
-            controls |= make_controls("everyday", defaults)
-            clean_up = gr.Checkbox(False, label="Clean up the result with the denoiser (ZS-N2N, 10-25 s on a CPU)")
+        second_style, preset_name, controls, clean_up = _everyday_column(defaults)
     sheet = preview.render_sheet()
     with gr.Accordion("Paint regions (optional)", open=False):
         gr.Markdown(LEGEND)
@@ -116,6 +100,25 @@ def render(history: gr.State, machine: Machine) -> StylizeInputs:
     _wire_expected(machine, expected, content, clean_up, controls)
     made = (content, style, second_style, clean_up, controls, run, stop, area, share_button)
     return StylizeInputs(*made, results, kept, running)
+
+
+def _everyday_column(defaults: StyleConfig) -> tuple[gr.Image, gr.Dropdown, dict, gr.Checkbox]:
+    """The second painting (folded away), the preset, the everyday controls and the clean-up box."""
+    with gr.Column(scale=1):
+        with gr.Accordion("Blend a second style", open=False):
+            second_style = PhotoInput(
+                label="Second style image", type="filepath", image_mode=None, height=160,
+                elem_id="second-style-input",
+            )  # fmt: skip
+            controls = make_controls("styles", defaults)
+        preset_name = gr.Dropdown(
+            list(PRESETS), value=DEFAULT_PRESET, label="Preset",
+            info="Named settings: the 2015 paper's, balanced, strong style, keep colours, fast preview, "
+            "thorough (about three times slower: the painting's largest shapes)",
+        )  # fmt: skip
+        controls |= make_controls("everyday", defaults)
+        clean_up = gr.Checkbox(False, label="Clean up the result with the denoiser (ZS-N2N, 10-25 s on a CPU)")
+    return second_style, preset_name, controls, clean_up
 
 
 def _image_inputs() -> tuple[gr.Image, gr.Image, gr.Markdown, list]:
