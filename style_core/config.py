@@ -108,10 +108,7 @@ def named_style_layers(name: str) -> dict[str, float]:
 
 
 def _default_style_layers() -> dict[str, float]:
-    # Departs from the paper's equal weights (each layer's loss here is relative to its target, see StyleLoss):
-    # relu4_1 carries the painting's mid-scale shapes, which the default's few steps from the feed-forward start
-    # form least; weighting it 4 of 8 lowers the paper's own loss on most pairs (docs/EXPERIMENTS.md).
-    return named_style_layers("relu4_1 heavier")
+    return named_style_layers("equal")  # the paper's
 
 
 @dataclass
@@ -185,18 +182,17 @@ class StyleConfig:
     )
     lbfgs_history: int = setting(50, label="L-BFGS history", low=1, high=1000, help="L-BFGS curvature history length")
     iterations: int = setting(
-        8, label="Iterations", tier="everyday", low=1, high=100_000, step=1, page_high=500,
+        48, label="Iterations", tier="everyday", low=1, high=100_000, step=1, page_high=500,
         help="steps at the coarsest scale (the only one when scales is 1); each finer scale runs fewer",
     )  # fmt: skip
-    # One scale by default: the feed-forward start already holds the painting's palette and texture at full
-    # size, and the few steps that fit a finer scale after upsampling leave colour speckle (bench/schedule.py).
+    # Five scales from a quarter of the size: a step at 128 px costs a sixteenth of one at 512, so the painting's
+    # large strokes form where they are cheap, and the controls change them there (bench/quality.py).
     scales: int = setting(
-        1, label="Scales (coarse to fine)", low=1, high=8, step=1,
+        5, label="Scales (coarse to fine)", low=1, high=8, step=1,
         help="start small and grow: faster, and larger brush strokes; sizes shrink by scale_factor from size",
     )  # fmt: skip
-    # With several scales (the thorough preset: four from half size up), each jump is small (1.26x), so a finer
-    # scale starts near its optimum. Starting below half the output size lets the style swamp the photo's layout.
-    scale_factor: float = setting(1.26, label="Scale factor", low=1.05, high=4, help="size ratio between scales")
+    # Each jump is small (1.41x), so a finer scale starts near its optimum (see transfer.grown).
+    scale_factor: float = setting(2**0.5, label="Scale factor", low=1.05, high=4, help="size ratio between scales")
     # Each finer scale runs this fraction of the previous scale's steps: the look forms at the coarse,
     # cheap scales and a warm-started finer scale only sharpens it (bench/schedule.py measures the trade).
     fine_steps_ratio: float = setting(
@@ -405,10 +401,11 @@ PRESETS: dict[str, StyleConfig] = {
     "balanced": StyleConfig(),
     "strong_style": StyleConfig(style_weight=1e4),  # alpha/beta = 1e-4
     "keep_colors": StyleConfig(color="luminance"),
-    "fast_preview": StyleConfig(size=256, iterations=4),
-    # The default until 2026-12: from the photo, four scales from half size up, 40/22/12/7 steps, equal layer
-    # weights. About three times the default's time, for the painting's largest shapes.
-    "thorough": StyleConfig(init="content", scales=4, iterations=40, style_layers=named_style_layers("equal")),
+    # Speed: the feed-forward picture at 256 px with a few steps at that size only.
+    "fast_preview": StyleConfig(size=256, scales=1, iterations=4),
+    # Twice the steps at every scale, more of them at the fine scales: the painting's texture matched further
+    # at full size, for about three times the default's time.
+    "thorough": StyleConfig(iterations=96, fine_steps_ratio=0.65),
 }
 DEFAULT_PRESET = "balanced"
 

@@ -17,16 +17,21 @@ from .config import StyleConfig
 from .device import autocast, network_dtype, pick_device
 from .vgg import CANVAS_MARGIN, VGG19Features
 
+FEEDFORWARD_MAX_SIDE = 1024  # the network paints at most this long a side; a larger output is enlarged from it
+
 UNIT_SIZE = 512
 NETWORK_LAYERS = ("relu1_1", "relu2_1", "relu3_1", "relu4_1", "relu4_2", "relu5_1")  # the default losses' layers
-# A step's cost beyond the network's forward and backward pass (Gram matrices, losses, L-BFGS), and a
-# forward pass alone, each as a share of one forward and backward pass (bench/speed.py --parts unit).
-STEP_SHARE = 0.85
-FORWARD_SHARE = 0.3
-FEEDFORWARD_UNITS = 0.1  # the feed-forward start, at any size a run uses
-RUN_SETUP_UNITS = 0.4  # loading the images and building the network, whatever the size
-# A pixel costs more in a larger image (the feature maps outgrow the caches): cost grows as pixels**1.15,
-# fitted to default runs at 256, 512 and 1024 px (bench/machine.py, 2026-12-01).
+# A step's cost (the network's forward and backward pass, Gram matrices, losses, L-BFGS) per 512x512 of pixels,
+# what any step costs beyond its pixels (small scales are dominated by it), and a forward pass per 512x512
+# (each scale's photo and painting targets), each in units; fitted per scale to the default schedule in float32
+# (bench/quality.py time, 2026-12-06).
+STEP_SHARE = 0.93
+STEP_OVERHEAD_UNITS = 0.007
+FORWARD_SHARE = 0.45
+FEEDFORWARD_SHARE = 0.25  # the feed-forward start, per 512x512 of the output (the network paints at full size)
+RUN_SETUP_UNITS = 0.6  # loading the images and building the network, whatever the size
+# A pixel costs more in an image larger than 512x512 (the feature maps outgrow the caches): past that, cost grows
+# as pixels**1.15, fitted to default runs at 512 and 1024 px (bench/machine.py, 2026-12-01).
 PIXEL_EXPONENT = 1.15
 
 
@@ -77,14 +82,21 @@ def run_units(config: StyleConfig, aspect: float = 0.75, styles: int = 1, warm: 
     """The most a run with `config` costs, in units (every scale runs all its steps), for a photo whose short
     side is `aspect` times its long side. `warm`: a run right after one with the same painting and sizes (a
     video's next frame), whose network is built and whose painting's targets are kept (STYLE_MOMENTS)."""
-    units = (0.0 if warm else RUN_SETUP_UNITS) + (FEEDFORWARD_UNITS if config.init == "feedforward" else 0.0)
+    units = 0.0 if warm else RUN_SETUP_UNITS
+    if config.init == "feedforward":
+        painted = min(config.size, FEEDFORWARD_MAX_SIDE)
+        units += FEEDFORWARD_SHARE * painted**2 * aspect / UNIT_SIZE**2
     for long_side, steps in zip(config.scale_sizes(), config.scale_iterations()):
-        style_share = ((long_side * config.style_scale) ** 2 * aspect / UNIT_SIZE**2) ** PIXEL_EXPONENT
-        units += 0.0 if warm else FORWARD_SHARE * styles * style_share
+        style_share = (long_side * config.style_scale) ** 2 * aspect / UNIT_SIZE**2
+        units += 0.0 if warm else FORWARD_SHARE * styles * _grown(style_share)
         for part in _parts(long_side, aspect, config):
-            share = part**PIXEL_EXPONENT
-            units += steps * STEP_SHARE * share + FORWARD_SHARE * share
+            units += steps * (STEP_SHARE * _grown(part) + STEP_OVERHEAD_UNITS) + FORWARD_SHARE * _grown(part)
     return units
+
+
+def _grown(share: float) -> float:
+    """A pixel share's cost: in proportion up to 512x512, growing faster past it (PIXEL_EXPONENT)."""
+    return share if share <= 1 else share**PIXEL_EXPONENT
 
 
 def size_for_seconds(

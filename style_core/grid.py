@@ -20,7 +20,7 @@ from .transfer import Progress, stylize
 GRID_KINDS = ("presets", "styles", "strength x layers")
 GRID_SIZE = 192  # long side of a cell on the command line (the page fits it to its machine: cell_size_for_seconds)
 CELL_SIZES = range(128, 384 + 1, 32)
-MAX_CELL_STEPS = 16  # the most steps at a cell's first scale (gatys2015 asks for 500)
+MAX_CELL_STEPS = 48  # the most steps at a cell's first scale: the default's (thorough asks for 96, gatys2015 500)
 STRENGTHS = (0.1, 1.0, 10.0)
 LAYER_DEPTHS = (1, 3, 5)  # rows: relu1_1 only; relu1_1..relu3_1; relu1_1..relu5_1
 
@@ -40,8 +40,19 @@ class GridPlan:
 
 
 def quick(config: StyleConfig, size: int = GRID_SIZE) -> StyleConfig:
-    """A cell's settings: small, with the steps capped; the look of each setting survives, the wait does not."""
-    return config.replace(size=size, iterations=min(config.iterations, MAX_CELL_STEPS))
+    """A cell's settings: small, with the steps capped; the look of each setting survives, the wait does not.
+    A single long scale (gatys2015's 500 steps from noise) cut to a few steps would still be noise: it runs
+    over the default's scales instead, where a few steps at the coarse sizes form the picture."""
+    cell = config.replace(size=size, iterations=min(config.iterations, MAX_CELL_STEPS))
+    if config.scales == 1 and config.iterations > MAX_CELL_STEPS:
+        default = StyleConfig()
+        cell = cell.replace(scales=default.scales, scale_factor=default.scale_factor)
+    return cell
+
+
+def is_short(config: StyleConfig) -> bool:
+    """Whether `quick` runs fewer steps than `config`'s own schedule (a grid's label then says so)."""
+    return config.iterations > MAX_CELL_STEPS
 
 
 def plan_grid(kind: str, base: StyleConfig, styles: Sequence[ImageSource], style_names: Sequence[str]) -> GridPlan:
@@ -52,7 +63,8 @@ def plan_grid(kind: str, base: StyleConfig, styles: Sequence[ImageSource], style
             (0, column, quick(preset(name), base.size).replace(seed=base.seed), list(styles[:1]))
             for column, name in enumerate(names)
         ]
-        return GridPlan([""], names, runs)
+        labels = [f"{name} (short)" if is_short(preset(name)) else name for name in names]
+        return GridPlan([""], labels, runs)
     if kind == "strength x layers":
         runs = []
         for row, depth in enumerate(LAYER_DEPTHS):

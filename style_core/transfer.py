@@ -20,6 +20,7 @@ from PIL import Image
 
 from . import feedforward, tiles
 from .config import StyleConfig
+from .cost import FEEDFORWARD_MAX_SIDE
 from .device import autocast, cudnn_benchmark, is_out_of_memory, network_dtype, out_of_memory, pick_device
 from .errors import ConfigError, ImageError, StyleCoreError
 from .images import (
@@ -39,13 +40,12 @@ from .losses import ContentLoss, FrameLoss, GuidedStyleLoss, StyleLoss, StyleLos
 from .masks import at_layer, load_masks, mask_tensor
 from .vgg import CANVAS_MARGIN, VGG19Features, mirror_out
 
-# Our per-layer losses are relative errors (see losses.py), about 100x the paper's content/style balance;
-# scaling the style term by 1e-2 makes the paper's alpha/beta values (1e-3 balanced, 1e-4 strong) look
-# as they do in its Figure 3.
-STYLE_TERM_SCALE = 1e-2
+# Our per-layer losses are relative errors (see losses.py), far from the paper's content/style balance; this
+# scale makes the paper's alpha/beta 1e-3 (its Figure 2) keep the photo as recognisable as neural-style's
+# published Figure 2 outputs do, measured as their relu4_2 content error (bench/quality.py look).
+STYLE_TERM_SCALE = 3.5e-3
 FIRST_STEP_CHANGE = 3 / 255  # how far (0-1) L-BFGS's first step at each scale moves a pixel on average
 FRAME_BAND = 1 / 32  # the frame term's band, as a fraction of the long side
-FEEDFORWARD_MAX_SIDE = 1024
 
 
 @dataclass
@@ -268,7 +268,7 @@ def _optimise_scale(
     if image is None:
         image = _initial_image(config, canvas_t, run.styles[0], run.generator)
     else:
-        image = mirror_out(resize_tensor(image.detach(), *content_t.shape[-2:]).clamp(0, 1), margin)
+        image = mirror_out(grown(image.detach(), content_t), margin)
     tile_plan = scale_tiles(run, long_side)
     hold = run.hold.at(*content_t.shape[-2:], margin) if run.hold else None
     steps = config.scale_iterations()[scale_index - 1]
@@ -281,6 +281,17 @@ def _optimise_scale(
             objective = Objective(run, canvas_t, regions, margin, hold=hold)
         image = yield from refine(objective, image, lambda current: _crop(current, margin))
     return _crop(image, margin)
+
+
+def grown(image: torch.Tensor, content: torch.Tensor) -> torch.Tensor:
+    """A smaller scale's picture enlarged to `content`'s size, plus the photo's detail the smaller scale could not
+    hold (a Laplacian pyramid level of the photo). Not in the paper: an enlarged picture is blurred, and the few
+    steps a finer scale runs would spend themselves restoring the photo's edges instead of painting."""
+    height, width = content.shape[-2:]
+    if image.shape[-2:] == (height, width):
+        return image.clamp(0, 1)
+    detail = content - resize_tensor(resize_tensor(content, *image.shape[-2:]), height, width)
+    return (resize_tensor(image, height, width) + detail).clamp(0, 1)
 
 
 def canvas_margin(config: StyleConfig, long_side: int) -> int:
@@ -318,8 +329,8 @@ def _refine(
             )
         show = clock.step_done(scale_index, tile_index * steps + step, losses)
 
-        def current() -> Image.Image:
-            return to_pil(finish(run, whole(image.detach())))
+        def current() -> Image.Image:  # at the output size, as the next scales would start from it
+            return to_pil(finish(run, grown(whole(image.detach()), run.content_full)))
 
         step_done = tile_index * steps + step
         yield clock.progress(scale_index, size, step_done, preview=current() if show else None, current=current)
@@ -359,9 +370,10 @@ LOSS_TERMS = ("content", "style", "tv", "frame", "total")
 
 
 def _first_pass(run: Run, clock: Clock) -> Iterator[Progress]:
-    """With init "feedforward": the photo redrawn by the feed-forward network at the first scale's size, shown
-    at once as a full-size preview (an event at step 0); returns it as the start. Where the network cannot
-    run, an event at step 0 with a note says so, and None is returned (the content start)."""
+    """With init "feedforward": the photo redrawn by the feed-forward network at the output size, shown at once
+    as the first preview (an event at step 0); returns it shrunk to the first scale's size as the start (its
+    palette and the painting's shapes, its fine strokes averaged away). Where the network cannot run, an event
+    at step 0 with a note says so, and None is returned (the content start)."""
     config = run.config
     if config.init != "feedforward":
         return None
@@ -372,16 +384,14 @@ def _first_pass(run: Run, clock: Clock) -> Iterator[Progress]:
         note = f"{reason}; starting from the content image instead"
         yield clock.progress(1, run.size_at(first), 0, note=note)
         return None
-    content_t = run.content_at(first)
     # Past FEEDFORWARD_MAX_SIDE the network paints at that size and its picture is enlarged: its memory stays
     # bounded, and its strokes keep their size relative to the picture (they are a fixed number of pixels).
-    small = run.content_at(min(first, FEEDFORWARD_MAX_SIDE))
-    start = resize_tensor(_feedforward_start(run, small), *content_t.shape[-2:]).clamp(0, 1)
+    painted = _feedforward_start(run, run.content_at(min(config.size, FEEDFORWARD_MAX_SIDE)))
+    full = resize_tensor(painted, *run.content_full.shape[-2:]).clamp(0, 1)
     if config.frame_weight:  # the network's picture may be lighter or darker along an edge: level it at once
-        start = FrameLoss(content_t, 0, frame_band(content_t)).level(start)
-    preview = to_pil(finish(run, resize_tensor(start, *run.content_full.shape[-2:]).clamp(0, 1)))
-    yield clock.progress(1, run.size_at(first), 0, preview=preview)
-    return start
+        full = FrameLoss(run.content_full, 0, frame_band(run.content_full)).level(full)
+    yield clock.progress(1, run.size_at(first), 0, preview=to_pil(finish(run, full)))
+    return resize_tensor(full, *run.content_at(first).shape[-2:]).clamp(0, 1)
 
 
 def _given_start(run: Run, clock: Clock, start: Image.Image) -> Iterator[Progress]:

@@ -90,7 +90,7 @@ def test_pick_examples_switch_preset_run_and_compare_presets(page_url):
 
         expect(page.locator("#expected")).to_contain_text("at 256 px on this machine")  # said before the run
         page.get_by_role("button", name="Run", exact=True).click()
-        expect(page.get_by_text("Scale 1/1")).to_be_visible(timeout=120_000)
+        expect(page.get_by_text(re.compile(r"Scale 1/\d"))).to_be_visible(timeout=120_000)
         expect(page.locator("#result img")).to_be_visible()  # the streamed preview, not hidden by the progress bar
         expect(page.get_by_text("Done in")).to_be_visible(timeout=240_000)
         expect(page.locator("#results .thumbnail-item")).to_have_count(1, timeout=30_000)
@@ -250,9 +250,9 @@ def test_stop_keeps_the_picture_and_a_reload_brings_every_result_back(page_url, 
         for size, steps in ((96, 3), (256, 500)):  # a quick run, then a long one, stopped
             set_numbers(page, {"Output size (long side, px)": size, "Iterations": steps})
             page.get_by_role("button", name="Run", exact=True).first.click()
-            expect(page.locator("#status")).to_contain_text("Done in" if steps == 3 else "Scale 1/1", timeout=240_000)
+            expect(page.locator("#status")).to_contain_text("Done in" if steps == 3 else "Scale 1/", timeout=240_000)
         page.get_by_role("button", name="Stop").first.click()
-        expect(page.locator("#status")).to_contain_text(re.compile(r"Stopped at step \d+ of 500"), timeout=60_000)
+        expect(page.locator("#status")).to_contain_text(re.compile(r"Stopped at step \d+ of \d+"), timeout=60_000)
         expect(page.locator("#results .thumbnail-item")).to_have_count(2)
         expect(page.locator("#results .thumbnail-item").last).to_have_attribute("aria-label", re.compile("^stopped at"))
         png = page.request.get(page.locator("#download a").first.get_attribute("href")).body()

@@ -6,7 +6,6 @@ import torch
 from PIL import Image
 
 from style_core import ConfigError, ImageError, StyleConfig, stylize, stylize_image, transfer
-from style_core.config import named_style_layers
 from style_core.images import load_image, resize_long_side, rgb_to_yuv, to_tensor
 from style_core.losses import gram_matrix
 from style_core.vgg import VGG19Features
@@ -90,21 +89,6 @@ def test_style_only_run_moves_the_grams_toward_the_style(content_path, style_pat
     events = _run(content_path, style_path, config)
     start, end = to_tensor(events[0].preview), to_tensor(events[-1].image)
     assert gram_error(end) < 0.3 * gram_error(start)
-
-
-def test_the_defaults_heavier_relu4_1_matches_the_paintings_mid_scale_shapes_more_closely(content_path, style_path):
-    model = VGG19Features(["relu4_1"])
-    with torch.no_grad():
-        target = gram_matrix(model(to_tensor(resize_long_side(load_image(style_path), 96)))["relu4_1"])
-
-    def relu4_1_error(style_layers: dict[str, float]) -> float:
-        result = stylize_image(content_path, style_path, StyleConfig(size=96, iterations=6, style_layers=style_layers))
-        with torch.no_grad():
-            ours = gram_matrix(model(to_tensor(result))["relu4_1"])
-        return float((ours - target).pow(2).sum() / target.pow(2).sum())
-
-    assert StyleConfig().style_layers["relu4_1"] > 1
-    assert relu4_1_error(StyleConfig().style_layers) < relu4_1_error(named_style_layers("equal"))
 
 
 @pytest.mark.parametrize("size", [64, 100])

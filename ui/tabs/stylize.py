@@ -68,7 +68,7 @@ def render(history: gr.State, machine: Machine) -> StylizeInputs:
     with gr.Accordion("Advanced settings", open=False):
         layer_weighting = gr.Radio(
             list(LAYER_WEIGHT_PRESETS), value=None, label="Style layer weighting",
-            info="Fills the style layers below (the default weighs relu4_1 heavier, the paper all equally): deeper "
+            info="Fills the style layers below (the default and the paper weigh them equally): deeper "
             "layers carry larger shapes, earlier ones fine texture",
         )  # fmt: skip
         controls |= make_controls("advanced", defaults, columns=3)
@@ -114,7 +114,7 @@ def _everyday_column(defaults: StyleConfig) -> tuple[gr.Image, gr.Dropdown, dict
         preset_name = gr.Dropdown(
             list(PRESETS), value=DEFAULT_PRESET, label="Preset",
             info="Named settings: the 2015 paper's, balanced, strong style, keep colours, fast preview, "
-            "thorough (about three times slower: the painting's largest shapes)",
+            "thorough (about three times slower: the painting's texture matched further at full size)",
         )  # fmt: skip
         controls |= make_controls("everyday", defaults)
         clean_up = gr.Checkbox(False, label="Clean up the result with the denoiser (ZS-N2N, 10-25 s on a CPU)")

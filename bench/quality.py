@@ -1,0 +1,267 @@
+"""How good a schedule looks, and whether its controls matter: scores at three resolutions and the controls' effect.
+
+    python -m bench.quality look [--candidates a,b] [--neural-style DIR]
+    python -m bench.quality controls [--candidates a,b] [--pairs astronaut,coffee,...]
+    python -m bench.quality grids [--pairs ...]
+
+look      on neural-style's Figure 2 pairs (Gatys et al.'s Tubingen with four paintings, the Golden Gate with The
+          Scream), each candidate schedule against neural-style's published 512 px output (1000 L-BFGS steps on a
+          GPU): the relative Gram error against the painting (the mean over relu1_1..relu5_1 of
+          |G - G_painting|^2 / |G_painting|^2, both pictures shrunk to 512, 256 and 128 px long side; the large
+          strokes live at the small sizes, where a network's fine texture averages away) and the content error
+          against the photo (relu4_2: |F - F_photo|^2 / |F_photo|^2 at 512 px; lower keeps the photo more
+          recognisable). DIR is a clone of github.com/jcjohnson/neural-style (its examples/ folder is enough).
+controls  on eight pairs from ../shared/images: each candidate's mean pixel difference (0-255) between style
+          strength 0.1 and 10, and between style layers relu1_1 alone and relu1_1..relu5_1.
+grids     the Compare tab's grids at the cell size the page gives them here: every two presets' mean pixel
+          difference, and the Figure 3 grid's rows and columns against each other.
+
+Runs one after another in this process (nothing else should run meanwhile); time in units, one float32 VGG19
+forward and backward pass at 512x512 measured in the same run. Pictures side by side and 2x crops go to
+bench/results/quality_*.png, to look at. Tables go into docs/BENCHMARKS.md.
+"""
+
+from __future__ import annotations
+
+import argparse
+import itertools
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+import torch
+from PIL import Image
+
+from bench.doc_tables import cpu_name, publish_table
+from bench.speed import IMAGES, OUT, side_by_side
+from style_core import StyleConfig, preset, stylize_image
+from style_core.config import STYLE_LAYERS
+from style_core.cost import measure_unit
+from style_core.grid import plan_grid, quick, run_grid
+from style_core.images import load_image, resize_long_side, to_tensor
+from style_core.losses import gram_matrix
+from style_core.vgg import VGG19Features
+
+ROOT = Path(__file__).resolve().parent.parent
+KODAK = IMAGES / "kodak24"
+SCORE_SIDES = (512, 256, 128)
+# neural-style's Figure 2 pairs: (name, photo, painting, its published output), under its examples/ folder.
+FIGURE2 = [
+    ("tubingen x shipwreck", "inputs/tubingen.jpg", "inputs/shipwreck.jpg", "outputs/tubingen_shipwreck.png"),
+    ("tubingen x starry night", "inputs/tubingen.jpg", "inputs/starry_night.jpg", "outputs/tubingen_starry.png"),
+    ("tubingen x scream", "inputs/tubingen.jpg", "inputs/the_scream.jpg", "outputs/tubingen_scream.png"),
+    ("tubingen x seated nude", "inputs/tubingen.jpg", "inputs/seated-nude.jpg", "outputs/tubingen_seated_nude.png"),
+    ("golden gate x scream", "inputs/golden_gate.jpg", "inputs/the_scream.jpg", "outputs/golden_gate_scream.png"),
+]
+STYLES = IMAGES / "styles"
+# Square and 3:2 photos, the seven example paintings, and Turner's blocky low-quality JPEG scan.
+CONTROL_PAIRS = [
+    ("astronaut", IMAGES / "contents" / "astronaut.png", STYLES / "vangogh_starry_night.jpg"),
+    ("coffee", IMAGES / "contents" / "coffee.png", STYLES / "hokusai_great_wave.jpg"),
+    ("chelsea", IMAGES / "contents" / "chelsea.png", STYLES / "kandinsky_composition_vii.jpg"),
+    ("rocket", IMAGES / "contents" / "rocket.jpg", STYLES / "monet_cliff_walk_at_pourville.jpg"),
+    ("cat", ROOT / "examples" / "contents" / "cat.jpg", STYLES / "matisse_woman_with_a_hat.jpg"),
+    ("kodim16", KODAK / "kodim16.png", STYLES / "turner_wreck_of_a_transport_ship.jpg"),
+    ("kodim23", KODAK / "kodim23.png", STYLES / "picabia_udnie.jpg"),
+    ("kodim04", KODAK / "kodim04.png", STYLES / "vangogh_starry_night.jpg"),
+]
+EQUAL = dict.fromkeys(STYLE_LAYERS, 1.0)
+# Name -> settings over StyleConfig(size=512), spelled out in full so a name keeps its meaning when the default
+# changes. "default" is whatever the engine's default is now.
+CANDIDATES: dict[str, dict] = {
+    "default": {},
+    "thorough": preset("thorough").to_dict(),
+    # The default before 2026-12-06: the feed-forward picture at 512 px refined by 8 steps there.
+    "feedforward 512 8": {
+        "init": "feedforward",
+        "scales": 1,
+        "iterations": 8,
+        "style_layers": {**EQUAL, "relu4_1": 4.0},
+    },  # fmt: skip
+    "content 128..512 60/30/15/8/4": {
+        "init": "content",
+        "scales": 5,
+        "scale_factor": 2**0.5,
+        "iterations": 60,
+        "fine_steps_ratio": 0.5,
+        "style_layers": EQUAL,
+    },  # fmt: skip
+    "feedforward 128..512 48/26/15/8/4": {
+        "init": "feedforward",
+        "scales": 5,
+        "scale_factor": 2**0.5,
+        "iterations": 48,
+        "fine_steps_ratio": 0.55,
+        "style_layers": EQUAL,
+    },  # fmt: skip
+    "feedforward 128..512 40/20/10/5/3": {
+        "init": "feedforward",
+        "scales": 5,
+        "scale_factor": 2**0.5,
+        "iterations": 40,
+        "fine_steps_ratio": 0.5,
+        "style_layers": EQUAL,
+    },  # fmt: skip
+}
+
+
+class Scorer:
+    """The relative Gram error against a painting at several sizes, and the content error against a photo."""
+
+    def __init__(self) -> None:
+        self.network = VGG19Features([*STYLE_LAYERS, "relu4_2"])
+
+    @torch.no_grad()
+    def features(self, image: Image.Image, side: int) -> dict[str, torch.Tensor]:
+        return self.network(to_tensor(resize_long_side(image, side), torch.device("cpu")))
+
+    def gram_error(self, result: Image.Image, painting: Image.Image, side: int) -> float:
+        ours, theirs = self.features(result, side), self.features(painting, side)
+        errors = []
+        for name in STYLE_LAYERS:
+            target = gram_matrix(theirs[name])
+            errors.append(float((gram_matrix(ours[name]) - target).pow(2).sum() / target.pow(2).sum()))
+        return sum(errors) / len(errors)
+
+    def content_error(self, result: Image.Image, photo: Image.Image) -> float:
+        ours = self.features(result, 512)["relu4_2"]
+        theirs = self.features(photo.resize(result.size, Image.Resampling.LANCZOS), 512)["relu4_2"]
+        return float((ours - theirs).pow(2).sum() / theirs.pow(2).sum())
+
+    def scores(self, result: Image.Image, photo: Image.Image, painting: Image.Image) -> list[float]:
+        """[Gram error at each of SCORE_SIDES..., content error]."""
+        grams = [self.gram_error(result, painting, side) for side in SCORE_SIDES]
+        return [*grams, self.content_error(result, photo)]
+
+
+def settings(name: str, **changes) -> StyleConfig:
+    return StyleConfig(size=512).replace(**CANDIDATES[name]).replace(**changes)
+
+
+def timed(photo, painting, config: StyleConfig) -> tuple[Image.Image, float]:
+    started = time.perf_counter()
+    image = stylize_image(photo, painting, config)
+    return image, time.perf_counter() - started
+
+
+def difference(a: Image.Image, b: Image.Image) -> float:
+    b = b.resize(a.size, Image.Resampling.LANCZOS) if b.size != a.size else b
+    return float(np.abs(np.asarray(a, np.float64) - np.asarray(b, np.float64)).mean())
+
+
+def crops(panels: list[tuple[str, Image.Image]], box: tuple[float, float, float, float], path: Path) -> None:
+    """Each picture's `box` (fractions of its width and height) enlarged 2x, side by side."""
+    cut = []
+    for label, image in panels:
+        w, h = image.size
+        piece = image.crop((round(box[0] * w), round(box[1] * h), round(box[2] * w), round(box[3] * h)))
+        cut.append((label, piece.resize((piece.width * 2, piece.height * 2), Image.Resampling.NEAREST)))
+    side_by_side(cut, path)
+
+
+def look(names: list[str], folder: Path) -> list[str]:
+    scorer, rows = Scorer(), []
+    for pair, photo_path, painting_path, published in FIGURE2:
+        photo, painting = load_image(folder / photo_path), load_image(folder / painting_path)
+        unit = measure_unit(precision="float32")
+        theirs = load_image(folder / published)
+        panels = [("neural-style 1000 steps", theirs)]
+        rows.append(_look_row(pair, "neural-style (published)", scorer.scores(theirs, photo, painting), None))
+        for name in names:
+            image, seconds = timed(photo, painting, settings(name))
+            panels.append((name, image))
+            rows.append(_look_row(pair, name, scorer.scores(image, photo, painting), seconds / unit))
+        stem = pair.replace(" x ", "_").replace(" ", "_")
+        side_by_side(panels, OUT / f"quality_{stem}.png")
+        crops(panels, (0.25, 0.0, 0.75, 0.4), OUT / f"quality_{stem}_sky.png")
+    return rows
+
+
+def _look_row(pair: str, name: str, scores: list[float], units: float | None) -> str:
+    row = f"| {pair} | {name} | " + " | ".join(f"{score:.3f}" for score in scores)
+    row += f" | {'' if units is None else f'{units:.1f}'} |"
+    print(row, flush=True)
+    return row
+
+
+def controls(names: list[str], pairs: list[str]) -> list[str]:
+    rows = []
+    for pair, photo, painting in CONTROL_PAIRS:
+        if pair not in pairs:
+            continue
+        panels, found = [], []
+        for name in names:
+            ends = [stylize_image(photo, painting, settings(name, strength=s)) for s in (0.1, 10.0)]
+            layers = [stylize_image(photo, painting, settings(name, style_layers=dict.fromkeys(STYLE_LAYERS[:d], 1.0)))
+                      for d in (1, 5)]  # fmt: skip
+            found.append((difference(*ends), difference(*layers)))
+            panels += [(f"{name}: 0.1", ends[0]), ("strength 10", ends[1])]
+        side_by_side(panels, OUT / f"quality_controls_{pair}.png")
+        for name, (strength, depth) in zip(names, found):
+            rows.append(f"| {pair} x {painting.stem} | {name} | {strength:.1f} | {depth:.1f} |")
+            print(rows[-1], flush=True)
+    return rows
+
+
+def grids(pairs: list[str], cell: int) -> list[str]:
+    rows = []
+    for pair, photo, painting in CONTROL_PAIRS:
+        if pair not in pairs:
+            continue
+        presets_plan = plan_grid("presets", quick(StyleConfig(), cell), [painting], [painting.stem])
+        cells = {c.column: c.image for c in run_grid(photo, presets_plan) if hasattr(c, "column")}
+        names = presets_plan.column_labels
+        apart = {
+            (a, b): difference(cells[i], cells[j]) for (i, a), (j, b) in itertools.combinations(enumerate(names), 2)
+        }
+        side_by_side([(name, cells[i]) for i, name in enumerate(names)], OUT / f"quality_presets_{pair}.png")
+        distinct = [value for (a, b), value in apart.items() if "fast_preview" not in (a, b)]
+        figure3 = plan_grid("strength x layers", quick(StyleConfig(), cell), [painting], [painting.stem])
+        grid = {(c.row, c.column): c.image for c in run_grid(photo, figure3) if hasattr(c, "column")}
+        side_by_side(
+            [(f"{r},{c}", grid[r, c]) for r in range(3) for c in range(3)], OUT / f"quality_figure3_{pair}.png"
+        )
+        rows_apart = min(difference(grid[0, c], grid[2, c]) for c in range(3))
+        columns_apart = min(difference(grid[r, 0], grid[r, 2]) for r in range(3))
+        closest = min(apart, key=apart.get)
+        rows.append(f"| {pair} x {painting.stem} | {min(distinct):.1f} ({' / '.join(closest)}) | "
+                    f"{rows_apart:.1f} | {columns_apart:.1f} |")  # fmt: skip
+        print(rows[-1], flush=True)
+    return rows
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("part", choices=("look", "controls", "grids"))
+    parser.add_argument("--candidates", default="default,thorough", help="comma-separated names of CANDIDATES")
+    parser.add_argument("--pairs", default=",".join(name for name, _, _ in CONTROL_PAIRS))
+    where = "neural-style's examples/ folder (a clone of github.com/jcjohnson/neural-style)"
+    parser.add_argument("--neural-style", type=Path, default=ROOT.parent / "neural-style" / "examples", help=where)
+    parser.add_argument("--cell", type=int, default=192, help="the grids' cell size (the page's here)")
+    parser.add_argument("--no-write", action="store_true", help="print the tables only")
+    args = parser.parse_args()
+    names, pairs = args.candidates.split(","), args.pairs.split(",")
+    command = " ".join(["python -m bench.quality", *sys.argv[1:]])
+    date = f"Measured {time.strftime('%Y-%m-%d')}: `{command}`, {cpu_name()}, the precision each setting picks"
+    if args.part == "look":
+        columns = ["pair", "schedule", *(f"Gram error {side} px" for side in SCORE_SIDES), "content error", "units"]
+        intro = f"{date}; lower is closer (Gram: to the painting; content: to the photo); units of a float32 pass."
+        publish_table("quality look", intro, columns, look(names, args.neural_style), write=not args.no_write)
+    elif args.part == "controls":
+        columns = ["pair", "schedule", "strength 0.1 / 10", "relu1_1 / relu1_1..relu5_1"]
+        intro = f"{date}; mean pixel difference, 0-255, between each control's two ends at 512 px."
+        publish_table("quality controls", intro, columns, controls(names, pairs), write=not args.no_write)
+    else:
+        columns = [
+            "pair",
+            "closest two presets",
+            "Figure 3: rows 1 and 3, closest column",
+            "columns 1 and 3, closest row",
+        ]
+        intro = f"{date}; the Compare tab's grids at {args.cell} px cells; mean pixel difference, 0-255."
+        publish_table("quality grids", intro, columns, grids(pairs, args.cell), write=not args.no_write)
+
+
+if __name__ == "__main__":
+    main()
