@@ -38,7 +38,7 @@ from bench.speed import IMAGES, OUT, side_by_side
 from style_core import StyleConfig, preset, stylize_image
 from style_core.config import STYLE_LAYERS
 from style_core.cost import measure_unit
-from style_core.grid import plan_grid, quick, run_grid
+from style_core.grid import GridCell, plan_grid, quick, run_grid
 from style_core.images import load_image, resize_long_side, to_tensor
 from style_core.losses import gram_matrix
 from style_core.vgg import VGG19Features
@@ -210,7 +210,7 @@ def grids(pairs: list[str], cell: int) -> list[str]:
         if pair not in pairs:
             continue
         presets_plan = plan_grid("presets", quick(StyleConfig(), cell), [painting], [painting.stem])
-        cells = {c.column: c.image for c in run_grid(photo, presets_plan) if hasattr(c, "column")}
+        cells = {c.column: c.image for c in run_grid(photo, presets_plan) if isinstance(c, GridCell)}
         names = presets_plan.column_labels
         apart = {
             (a, b): difference(cells[i], cells[j]) for (i, a), (j, b) in itertools.combinations(enumerate(names), 2)
@@ -218,7 +218,7 @@ def grids(pairs: list[str], cell: int) -> list[str]:
         side_by_side([(name, cells[i]) for i, name in enumerate(names)], OUT / f"quality_presets_{pair}.png")
         distinct = [value for (a, b), value in apart.items() if "fast_preview" not in (a, b)]
         figure3 = plan_grid("strength x layers", quick(StyleConfig(), cell), [painting], [painting.stem])
-        grid = {(c.row, c.column): c.image for c in run_grid(photo, figure3) if hasattr(c, "column")}
+        grid = {(c.row, c.column): c.image for c in run_grid(photo, figure3) if isinstance(c, GridCell)}
         side_by_side(
             [(f"{r},{c}", grid[r, c]) for r in range(3) for c in range(3)], OUT / f"quality_figure3_{pair}.png"
         )

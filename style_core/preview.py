@@ -17,6 +17,7 @@ from PIL import Image
 
 from . import feedforward
 from .config import StyleConfig
+from .cost import FEEDFORWARD_MAX_SIDE
 from .images import (
     ImageSource,
     fingerprint_image,
@@ -28,7 +29,7 @@ from .images import (
     to_pil,
     to_tensor,
 )
-from .transfer import FEEDFORWARD_MAX_SIDE, working_size
+from .transfer import working_size
 
 MOST_STYLE = 1.5  # the interpolation weight strength 10 reaches: beyond the painting's own vector, but not far
 

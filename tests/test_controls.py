@@ -1,33 +1,13 @@
 """The controls visibly change the picture at the default schedule, the way their help says (bench/quality.py
 measures the same at 512 px on eight pairs)."""
 
-import numpy as np
-import torch
-
+from bench.quality import Scorer, difference
 from style_core import PRESETS, StyleConfig, stylize_image
 from style_core.config import STYLE_LAYERS
-from style_core.grid import plan_grid, quick, run_grid
-from style_core.images import resize_long_side, to_tensor
-from style_core.losses import gram_matrix
-from style_core.vgg import VGG19Features
+from style_core.grid import GridCell, plan_grid, quick, run_grid
+from style_core.images import load_image
 
 SIZE = 96  # small enough for the suite; the default schedule still runs coarse to fine (64, 68, 96 px)
-
-
-def difference(a, b) -> float:
-    return float(np.abs(np.asarray(a, np.float64) - np.asarray(b, np.float64)).mean())
-
-
-def gram_error(result, painting, side: int) -> float:
-    """bench/quality.py's measure: the mean relative Gram error over relu1_1..relu5_1, both shrunk to `side`."""
-    network = VGG19Features(STYLE_LAYERS)
-    with torch.no_grad():
-        ours, theirs = (network(to_tensor(resize_long_side(p, side), torch.device("cpu"))) for p in (result, painting))
-    errors = []
-    for name in STYLE_LAYERS:
-        target = gram_matrix(theirs[name])
-        errors.append(float((gram_matrix(ours[name]) - target).pow(2).sum() / target.pow(2).sum()))
-    return sum(errors) / len(errors)
 
 
 def test_style_strength_moves_the_picture_from_the_photo_to_the_painting(content_path, style_path):
@@ -36,22 +16,21 @@ def test_style_strength_moves_the_picture_from_the_photo_to_the_painting(content
 
 
 def test_deeper_style_layers_grow_the_paintings_large_structures(content_path, style_path):
-    from style_core.images import load_image
-
     painting = load_image(style_path)
     results = [
         stylize_image(content_path, style_path, StyleConfig(size=SIZE, style_layers=dict.fromkeys(layers, 1.0)))
         for layers in (STYLE_LAYERS[:1], STYLE_LAYERS)
     ]
-    shallow, deep = (gram_error(result, painting, 64) for result in results)  # the painting's large shapes
+    scorer = Scorer()  # bench/quality.py's measure, at a size where only the painting's large shapes remain
+    shallow, deep = (scorer.gram_error(result, painting, 64) for result in results)
     # Gatys et al.'s Figure 3: relu1_1 alone gives texture, not the painting's shapes. The default before
     # 2026-12-06 (8 steps at full size from the feed-forward picture) gave 0.55 here: its layers barely mattered.
     assert deep < 0.45 * shallow
 
 
-def test_the_presets_grid_shows_distinct_pictures(content_path, style_path, cell=96):
-    plan = plan_grid("presets", quick(StyleConfig(), cell), [style_path], ["style"])
-    cells = {c.column: c.image for c in run_grid(content_path, plan) if hasattr(c, "column")}
+def test_the_presets_grid_shows_distinct_pictures(content_path, style_path):
+    plan = plan_grid("presets", quick(StyleConfig(), SIZE), [style_path], ["style"])
+    cells = {c.column: c.image for c in run_grid(content_path, plan) if isinstance(c, GridCell)}
     names = list(PRESETS)
     looks = [i for i, name in enumerate(names) if name != "fast_preview"]  # fast_preview promises speed, not a look
     closest = min(difference(cells[i], cells[j]) for i in looks for j in looks if i < j)
