@@ -78,7 +78,7 @@ def app_first_preview(machine: Machine, size: int = 512) -> float:
 
     from style_core.transfer import warm_up
     from ui import build_page
-    from ui.jobs import engine_thread
+    from ui.engine_thread import engine_thread
 
     engine_thread().submit(warm_up).result()  # as app.py does before serving
     page = build_page(machine)
