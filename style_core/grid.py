@@ -20,7 +20,10 @@ from .transfer import Progress, stylize
 GRID_KINDS = ("presets", "styles", "strength x layers")
 GRID_SIZE = 192  # long side of a cell on the command line (the page fits it to its machine: cell_size_for_seconds)
 CELL_SIZES = range(128, 384 + 1, 32)
-MAX_CELL_STEPS = 48  # the most steps at a cell's first scale: the default's (thorough asks for 96, gatys2015 500)
+MAX_CELL_STEPS = 48  # a cut cell's steps at its first scale: the default's
+# A cell runs its settings' own schedule when that costs at most this many default cells of its size (thorough's
+# does); a longer one (gatys2015's 500 steps) is cut short, and its label says so.
+MAX_CELL_COST = 3.0
 STRENGTHS = (0.1, 1.0, 10.0)
 LAYER_DEPTHS = (1, 3, 5)  # rows: relu1_1 only; relu1_1..relu3_1; relu1_1..relu5_1
 
@@ -40,19 +43,24 @@ class GridPlan:
 
 
 def quick(config: StyleConfig, size: int = GRID_SIZE) -> StyleConfig:
-    """A cell's settings: small, with the steps capped; the look of each setting survives, the wait does not.
-    A single long scale (gatys2015's 500 steps from noise) cut to a few steps would still be noise: it runs
-    over the default's scales instead, where a few steps at the coarse sizes form the picture."""
-    cell = config.replace(size=size, iterations=min(config.iterations, MAX_CELL_STEPS))
-    if config.scales == 1 and config.iterations > MAX_CELL_STEPS:
+    """A cell's settings: small, and cut short when its own schedule costs more than MAX_CELL_COST default cells.
+    A cut runs MAX_CELL_STEPS at the first scale; a single long scale (gatys2015's 500 steps from noise) cut to a
+    few steps would still be noise, so it runs over the default's scales instead, where a few steps at the
+    coarse sizes form the picture."""
+    cell = config.replace(size=size)
+    if not is_short(config, size):
+        return cell
+    cell = cell.replace(iterations=min(config.iterations, MAX_CELL_STEPS))
+    if config.scales == 1:
         default = StyleConfig()
         cell = cell.replace(scales=default.scales, scale_factor=default.scale_factor)
     return cell
 
 
-def is_short(config: StyleConfig) -> bool:
-    """Whether `quick` runs fewer steps than `config`'s own schedule (a grid's label then says so)."""
-    return config.iterations > MAX_CELL_STEPS
+def is_short(config: StyleConfig, size: int = GRID_SIZE) -> bool:
+    """Whether a cell of `size` px runs fewer steps than `config`'s own schedule (its label then says so)."""
+    own = run_units(config.replace(size=size))
+    return own > MAX_CELL_COST * run_units(StyleConfig(size=size)) and config.iterations > MAX_CELL_STEPS
 
 
 def plan_grid(kind: str, base: StyleConfig, styles: Sequence[ImageSource], style_names: Sequence[str]) -> GridPlan:
@@ -63,7 +71,7 @@ def plan_grid(kind: str, base: StyleConfig, styles: Sequence[ImageSource], style
             (0, column, quick(preset(name), base.size).replace(seed=base.seed), list(styles[:1]))
             for column, name in enumerate(names)
         ]
-        labels = [f"{name} (short)" if is_short(preset(name)) else name for name in names]
+        labels = [f"{name} (short)" if is_short(preset(name), base.size) else name for name in names]
         return GridPlan([""], labels, runs)
     if kind == "strength x layers":
         runs = []

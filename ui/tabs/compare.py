@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import gradio as gr
 
-from style_core.grid import GRID_KINDS, MAX_CELL_STEPS
+from style_core.grid import GRID_KINDS, MAX_CELL_COST, MAX_CELL_STEPS
 
 from ..controls import values_to_config
 from ..examples import PAINTINGS
@@ -16,8 +16,10 @@ from ..session_limit import heavy_click
 from ..stylize_inputs import StylizeInputs
 
 HELP = (
-    "Runs the photo and style from the Stylize tab small, each cell with at most {steps} steps at its first scale; "
-    "cells appear as they finish. The cells are as large as fits about {seconds:.0f} s on this machine: "
+    "Runs the photo and style from the Stylize tab small, each cell with its settings' own schedule; one that "
+    "would cost more than {cost:.0f} default cells (gatys2015's 500 steps) runs {steps} steps at its first scale "
+    "and its label says *(short)*. Cells appear as they finish. The cells are as large as fits about "
+    "{seconds:.0f} s on this machine: "
     "{presets} px for *presets* (every named preset with your style). *styles*: your style and the paintings "
     "you tick, with the settings above. *strength x layers*: Figure 3 of the paper: rows use more style layers, "
     "columns more style."
@@ -47,7 +49,7 @@ def make_compare(machine: Machine):
 def render(stylize: StylizeInputs, machine: Machine) -> None:
     defaults = machine.default_config()
     presets_cell = machine.grid_cell_size("presets", defaults, 1)
-    gr.Markdown(HELP.format(steps=MAX_CELL_STEPS, seconds=TARGET_SECONDS, presets=presets_cell))
+    gr.Markdown(HELP.format(steps=MAX_CELL_STEPS, cost=MAX_CELL_COST, seconds=TARGET_SECONDS, presets=presets_cell))
     with gr.Row():
         kind = gr.Radio(list(GRID_KINDS), value=GRID_KINDS[0], label="Compare")
         chosen = gr.CheckboxGroup(
