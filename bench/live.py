@@ -1,7 +1,9 @@
-"""The page while you choose, in headless Chromium against the page served here: the instant preview's latency
-from a change (colour preservation clicked) to the new picture on screen at 384, 512, 768 and 1024 px; the
-sheet of the photo in the seven example paintings, from the click to the last cell on screen; and the Live
-tab's frames per second at 256 and 384 px with Chromium's fake camera (the example clip).
+"""The page while you choose, in headless Chromium against the page served here (its size and expected times
+fitted to this machine, as app.py does): Run's first picture at the page's default size, from the click to
+the picture on screen; the instant preview's latency from a change (colour preservation clicked) to the new
+picture on screen at 384, 512, 768 and 1024 px; the sheet of the photo in the seven example paintings, from the
+click to the last cell on screen; and the Live tab's frames per second at 256 and 384 px with Chromium's fake
+camera (the example clip).
 
     python -m bench.live [--repeats 5]
 
@@ -26,7 +28,9 @@ import imageio_ffmpeg
 import ui.tabs.live
 from bench.doc_tables import cpu_name, publish_table
 from style_core.cost import measure_unit
+from style_core.transfer import warm_up as warm_runs
 from ui import LAUNCH, QUEUE, build_page
+from ui.machine import measure as measure_machine
 from ui.preview import warm_up
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -68,6 +72,22 @@ def preview_latency(page, repeats: int) -> list[float]:
     return seconds
 
 
+def run_first_picture(page, repeats: int) -> list[float]:
+    """Seconds from a click on Run to the run's first picture on screen (the feed-forward picture at the output
+    size), each run then stopped."""
+    seconds = []
+    for _ in range(repeats):
+        source = page.locator("#result img").get_attribute("src")
+        run = page.get_by_role("button", name="Run", exact=True).first
+        started = page.evaluate("() => performance.now()")
+        run.click()
+        page.wait_for_function(SHOWN, arg=source, timeout=60_000)
+        seconds.append((page.evaluate("() => performance.now()") - started) / 1000)
+        page.get_by_role("button", name="Stop", exact=True).first.click()
+        page.locator("#status").get_by_text("Stopped").wait_for(timeout=60_000)
+    return seconds
+
+
 def sheet_seconds(page) -> float:
     started = time.perf_counter()
     page.get_by_role("button", name="Try every painting on this photo").click()
@@ -99,7 +119,10 @@ def main() -> None:
     args = parser.parse_args()
     unit = measure_unit()  # one float32 VGG19 forward and backward at 512 px here: the figures' yardstick
     warm_up()  # as app.py does
-    app = build_page()
+    warm_runs()
+    machine = measure_machine()
+    page_size = machine.default_config().size
+    app = build_page(machine)
     app.queue(**QUEUE)
     app.launch(prevent_thread_lock=True, quiet=True, **LAUNCH)
     rows = []
@@ -112,6 +135,11 @@ def main() -> None:
             page.locator("#photos").get_by_label("Chelsea the cat").click()
             page.locator("#paintings").get_by_label("The Starry Night, Vincent van Gogh").click()
             page.locator("#status").get_by_text("Instant preview").wait_for(timeout=30_000)
+            first = statistics.median(run_first_picture(page, args.repeats))
+            rows.append(
+                f"| Run to its first picture at {page_size} px (the page's default here), click to picture "
+                f"| {first:.2f} s ({first / unit:.2f} u) |"
+            )
             for size in (384, 512, 768, 1024):
                 set_size(page, size)
                 times = preview_latency(page, args.repeats)

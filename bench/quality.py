@@ -95,6 +95,22 @@ CANDIDATES: dict[str, dict] = {
         "fine_steps_ratio": 0.55,
         "style_layers": EQUAL,
     },  # fmt: skip
+    "feedforward 128..512 44/23/12/6/3": {
+        "init": "feedforward",
+        "scales": 5,
+        "scale_factor": 2**0.5,
+        "iterations": 44,
+        "fine_steps_ratio": 0.52,
+        "style_layers": EQUAL,
+    },  # fmt: skip
+    "feedforward 128..512 48/24/12/6/3": {
+        "init": "feedforward",
+        "scales": 5,
+        "scale_factor": 2**0.5,
+        "iterations": 48,
+        "fine_steps_ratio": 0.5,
+        "style_layers": EQUAL,
+    },  # fmt: skip
     "feedforward 128..512 40/20/10/5/3": {
         "init": "feedforward",
         "scales": 5,
@@ -216,7 +232,7 @@ def grids(pairs: list[str], cell: int) -> list[str]:
             (a, b): difference(cells[i], cells[j]) for (i, a), (j, b) in itertools.combinations(enumerate(names), 2)
         }
         side_by_side([(name, cells[i]) for i, name in enumerate(names)], OUT / f"quality_presets_{pair}.png")
-        distinct = [value for (a, b), value in apart.items() if "fast_preview" not in (a, b)]
+        looks = {pair: value for pair, value in apart.items() if "fast_preview" not in pair}  # it promises speed
         figure3 = plan_grid("strength x layers", quick(StyleConfig(), cell), [painting], [painting.stem])
         grid = {(c.row, c.column): c.image for c in run_grid(photo, figure3) if isinstance(c, GridCell)}
         side_by_side(
@@ -224,8 +240,8 @@ def grids(pairs: list[str], cell: int) -> list[str]:
         )
         rows_apart = min(difference(grid[0, c], grid[2, c]) for c in range(3))
         columns_apart = min(difference(grid[r, 0], grid[r, 2]) for r in range(3))
-        closest = min(apart, key=apart.get)
-        rows.append(f"| {pair} x {painting.stem} | {min(distinct):.1f} ({' / '.join(closest)}) | "
+        closest = min(looks, key=looks.get)
+        rows.append(f"| {pair} x {painting.stem} | {looks[closest]:.1f} ({' / '.join(closest)}) | "
                     f"{rows_apart:.1f} | {columns_apart:.1f} |")  # fmt: skip
         print(rows[-1], flush=True)
     return rows
