@@ -20,10 +20,10 @@ from .transfer import Progress, stylize
 GRID_KINDS = ("presets", "styles", "strength x layers")
 GRID_SIZE = 192  # long side of a cell on the command line (the page fits it to its machine: cell_size_for_seconds)
 CELL_SIZES = range(128, 384 + 1, 32)
-MAX_CELL_STEPS = 48  # a cut cell's steps at its first scale: the default's
-# A cell runs its settings' own schedule when that costs at most this many default cells of its size (thorough's
-# does); a longer one (gatys2015's 500 steps) is cut short, and its label says so.
-MAX_CELL_COST = 3.0
+MAX_CELL_STEPS = 48  # a single long scale's steps when cut (gatys2015's 500 steps from noise)
+# A cell may cost at most this many default cells of its size: a longer schedule (thorough's, about 2.4) runs
+# fewer steps at every scale, in the same proportions, and its label says "(short)".
+MAX_CELL_COST = 2.0
 STRENGTHS = (0.1, 1.0, 10.0)
 LAYER_DEPTHS = (1, 3, 5)  # rows: relu1_1 only; relu1_1..relu3_1; relu1_1..relu5_1
 
@@ -43,24 +43,24 @@ class GridPlan:
 
 
 def quick(config: StyleConfig, size: int = GRID_SIZE) -> StyleConfig:
-    """A cell's settings: small, and cut short when its own schedule costs more than MAX_CELL_COST default cells.
-    A cut runs MAX_CELL_STEPS at the first scale; a single long scale (gatys2015's 500 steps from noise) cut to a
-    few steps would still be noise, so it runs over the default's scales instead, where a few steps at the
-    coarse sizes form the picture."""
+    """A cell's settings: small, and cut short when its own schedule costs more than MAX_CELL_COST default
+    cells. A multi-scale schedule keeps its shape with fewer steps at each scale. A single long scale
+    (gatys2015's 500 steps from noise) cut to a few steps would still be noise: it runs MAX_CELL_STEPS over the
+    default's scales instead, where a few steps at the coarse sizes form the picture."""
     cell = config.replace(size=size)
     if not is_short(config, size):
         return cell
-    cell = cell.replace(iterations=min(config.iterations, MAX_CELL_STEPS))
     if config.scales == 1:
         default = StyleConfig()
-        cell = cell.replace(scales=default.scales, scale_factor=default.scale_factor)
-    return cell
+        return cell.replace(iterations=MAX_CELL_STEPS, scales=default.scales, scale_factor=default.scale_factor)
+    budget = MAX_CELL_COST * run_units(StyleConfig(size=size))
+    fitting = (n for n in range(config.iterations, 0, -1) if run_units(cell.replace(iterations=n)) <= budget)
+    return cell.replace(iterations=next(fitting, 1))
 
 
 def is_short(config: StyleConfig, size: int = GRID_SIZE) -> bool:
     """Whether a cell of `size` px runs fewer steps than `config`'s own schedule (its label then says so)."""
-    own = run_units(config.replace(size=size))
-    return own > MAX_CELL_COST * run_units(StyleConfig(size=size)) and config.iterations > MAX_CELL_STEPS
+    return run_units(config.replace(size=size)) > MAX_CELL_COST * run_units(StyleConfig(size=size))
 
 
 def plan_grid(kind: str, base: StyleConfig, styles: Sequence[ImageSource], style_names: Sequence[str]) -> GridPlan:

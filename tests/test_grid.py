@@ -37,8 +37,8 @@ def test_the_presets_grid_runs_every_preset_small_and_labels_it(content_path, st
     from style_core.grid import MAX_CELL_STEPS, quick
 
     plan = plan_grid("presets", quick(StyleConfig(), 64), [style_path], ["style"])
-    # A preset whose schedule is cut short says so; gatys2015 keeps its look, over the default's scales. thorough
-    # runs its own schedule (about 2.4 default cells): what it promises is its extra steps.
+    # A preset whose schedule is cut short says so; gatys2015 keeps its look, over the default's scales. At 64 px
+    # thorough has one scale, cheap enough to run whole.
     assert plan.column_labels == [f"{name} (short)" if name == "gatys2015" else name for name in PRESETS]
     assert all(config.size == 64 for _, _, config, _ in plan.runs)
     assert plan.runs[0][2].iterations == MAX_CELL_STEPS
@@ -47,3 +47,17 @@ def test_the_presets_grid_runs_every_preset_small_and_labels_it(content_path, st
     cells = finished_cells(run_grid(content_path, plan))
     assert len(cells) == len(PRESETS)
     assert cells[0].image.tobytes() != cells[1].image.tobytes()  # the presets really differ
+
+
+def test_a_long_schedule_is_cut_in_proportion_to_fit_its_cell():
+    from style_core.cost import run_units
+    from style_core.grid import MAX_CELL_COST, MAX_CELL_STEPS, is_short, quick
+
+    thorough = preset("thorough")
+    cell = quick(thorough, 192)
+    assert is_short(thorough, 192) and not is_short(preset("balanced"), 192)
+    # Its steps fall at every scale, in its own proportions, as far as the budget needs and no further.
+    assert cell.fine_steps_ratio == thorough.fine_steps_ratio and cell.scales == thorough.scales
+    assert MAX_CELL_STEPS < cell.iterations < thorough.iterations
+    budget = MAX_CELL_COST * run_units(StyleConfig(size=192))
+    assert run_units(cell) <= budget < run_units(cell.replace(iterations=cell.iterations + 1))
