@@ -32,7 +32,7 @@ def test_compose_grid_leaves_room_for_row_labels():
     assert grid.size == (130 + 30, 24 + 16)
 
 
-def test_the_presets_grid_runs_every_preset_small_and_labels_it(content_path, style_path):
+def test_the_presets_grid_plans_every_preset_small_and_labels_it(style_path):
     from style_core import PRESETS
     from style_core.grid import MAX_CELL_STEPS, quick
 
@@ -44,9 +44,7 @@ def test_the_presets_grid_runs_every_preset_small_and_labels_it(content_path, st
     assert plan.runs[0][2].iterations == MAX_CELL_STEPS
     assert plan.runs[-1][2].scale_iterations() == preset("thorough").replace(size=64).scale_iterations()
     assert plan.runs[0][2].pooling == "avg" and plan.runs[0][2].init == "noise" and plan.runs[0][2].scales > 1
-    cells = finished_cells(run_grid(content_path, plan))
-    assert len(cells) == len(PRESETS)
-    assert cells[0].image.tobytes() != cells[1].image.tobytes()  # the presets really differ
+    # tests/test_controls.py runs a presets grid and checks its cells are distinct pictures.
 
 
 def test_a_long_schedule_is_cut_in_proportion_to_fit_its_cell():
