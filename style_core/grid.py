@@ -21,7 +21,7 @@ GRID_KINDS = ("presets", "styles", "strength x layers")
 GRID_SIZE = 192  # long side of a cell on the command line (the page fits it to its machine: cell_size_for_seconds)
 CELL_SIZES = range(128, 384 + 1, 32)
 MAX_CELL_STEPS = 48  # a single long scale's steps when cut (gatys2015's 500 steps from noise)
-# A cell may cost at most this many default cells of its size: a longer schedule (thorough's, about 2.4) runs
+# A cell may cost at most this many default cells of its size: a longer schedule (thorough's) runs
 # fewer steps at every scale, in the same proportions, and its label says "(short)".
 MAX_CELL_COST = 2.0
 STRENGTHS = (0.1, 1.0, 10.0)
