@@ -114,7 +114,7 @@ def _everyday_column(defaults: StyleConfig) -> tuple[gr.Image, gr.Dropdown, dict
         preset_name = gr.Dropdown(
             list(PRESETS), value=DEFAULT_PRESET, label="Preset",
             info="Named settings: the 2015 paper's, balanced, strong style, keep colours, fast preview, "
-            "thorough (about three times slower: the painting's texture matched further at full size)",
+            "thorough (about three times slower: the painting's fine strokes matched further, the photo clearer)",
         )  # fmt: skip
         controls |= make_controls("everyday", defaults)
         clean_up = gr.Checkbox(False, label="Clean up the result with the denoiser (ZS-N2N, 10-25 s on a CPU)")
