@@ -110,6 +110,25 @@ def live_rate(page, size: int) -> float:
     return rate
 
 
+def measured_rows(page, page_size: int, unit: float, repeats: int) -> list[str]:
+    """Every row of the table, measured on `page` (the Stylize tab open, an example photo and painting picked)."""
+    first = statistics.median(run_first_picture(page, repeats))
+    rows = [
+        f"| Run to its first picture at {page_size} px (the page's default here), click to picture "
+        f"| {first:.2f} s ({first / unit:.2f} u) |"
+    ]
+    for size in (384, 512, 768, 1024):
+        set_size(page, size)
+        median = statistics.median(preview_latency(page, repeats))
+        rows.append(f"| instant preview at {size} px, change to picture | {median:.2f} s ({median / unit:.2f} u) |")
+    sheet = sheet_seconds(page)
+    rows.append(f"| the sheet: seven paintings at 256 px, click to last cell | {sheet:.2f} s ({sheet / unit:.2f} u) |")
+    for size in (256, 384):
+        rate = live_rate(page, size)
+        rows.append(f"| Live at {size} px (fake camera, 10 s; the stream asks for 10 at most) | {rate:.1f} /s |")
+    return rows
+
+
 def main() -> None:
     from playwright.sync_api import sync_playwright
 
@@ -121,11 +140,9 @@ def main() -> None:
     warm_up()  # as app.py does
     warm_runs()
     machine = measure_machine()
-    page_size = machine.default_config().size
     app = build_page(machine)
     app.queue(**QUEUE)
     app.launch(prevent_thread_lock=True, quiet=True, **LAUNCH)
-    rows = []
     flags = [*FLAGS, f"--use-file-for-fake-video-capture={fake_camera()}"]
     try:
         with sync_playwright() as playwright:
@@ -135,27 +152,7 @@ def main() -> None:
             page.locator("#photos").get_by_label("Chelsea the cat").click()
             page.locator("#paintings").get_by_label("The Starry Night, Vincent van Gogh").click()
             page.locator("#status").get_by_text("Instant preview").wait_for(timeout=30_000)
-            first = statistics.median(run_first_picture(page, args.repeats))
-            rows.append(
-                f"| Run to its first picture at {page_size} px (the page's default here), click to picture "
-                f"| {first:.2f} s ({first / unit:.2f} u) |"
-            )
-            for size in (384, 512, 768, 1024):
-                set_size(page, size)
-                times = preview_latency(page, args.repeats)
-                median = statistics.median(times)
-                rows.append(
-                    f"| instant preview at {size} px, change to picture | {median:.2f} s ({median / unit:.2f} u) |"
-                )
-            sheet = sheet_seconds(page)
-            rows.append(
-                f"| the sheet: seven paintings at 256 px, click to last cell | {sheet:.2f} s ({sheet / unit:.2f} u) |"
-            )
-            for size in (256, 384):
-                rate = live_rate(page, size)
-                rows.append(
-                    f"| Live at {size} px (fake camera, 10 s; the stream asks for 10 at most) | {rate:.1f} /s |"
-                )
+            rows = measured_rows(page, machine.default_config().size, unit, args.repeats)
             browser.close()
     finally:
         app.close()

@@ -23,8 +23,8 @@ UNIT_SIZE = 512
 NETWORK_LAYERS = ("relu1_1", "relu2_1", "relu3_1", "relu4_1", "relu4_2", "relu5_1")  # the default losses' layers
 # A step's cost (the network's forward and backward pass, Gram matrices, losses, L-BFGS) per 512x512 of pixels,
 # what any step costs beyond its pixels (small scales are dominated by it), and a forward pass per 512x512
-# (each scale's photo and painting targets), each in units; fitted per scale to the default schedule in float32
-# (bench/quality.py time, 2026-12-06).
+# (each scale's photo and painting targets), each in units; fitted scale by scale to the default schedule's
+# float32 runs (2026-12-06; predicted against measured in docs/BENCHMARKS.md).
 STEP_SHARE = 0.93
 STEP_OVERHEAD_UNITS = 0.007
 FORWARD_SHARE = 0.45
