@@ -54,8 +54,11 @@ def quick(config: StyleConfig, size: int = GRID_SIZE) -> StyleConfig:
         default = StyleConfig()
         return cell.replace(iterations=MAX_CELL_STEPS, scales=default.scales, scale_factor=default.scale_factor)
     budget = MAX_CELL_COST * run_units(StyleConfig(size=size))
-    fitting = (n for n in range(config.iterations, 0, -1) if run_units(cell.replace(iterations=n)) <= budget)
-    return cell.replace(iterations=next(fitting, 1))
+    low, high = 1, config.iterations  # the most steps that fit: cost grows with them (a bisection)
+    while low < high:
+        middle = (low + high + 1) // 2
+        low, high = (middle, high) if run_units(cell.replace(iterations=middle)) <= budget else (low, middle - 1)
+    return cell.replace(iterations=low)
 
 
 def is_short(config: StyleConfig, size: int = GRID_SIZE) -> bool:
