@@ -44,6 +44,8 @@ def test_every_tab_passes_axe_wcag_a_and_aa(page_url, scheme):
 
     with open_page(page_url, height=1200, color_scheme=scheme) as page:
         expect(page.get_by_role("button", name="Run", exact=True)).to_be_visible(timeout=30_000)
+        page.get_by_text("Paint regions (optional)").click()  # the regions editor, open, is checked with its tab
+        expect(page.locator("#regions canvas").first).to_be_visible(timeout=10_000)
         found = {}
         for tab in TABS:
             page.get_by_role("tab", name=tab).click()
