@@ -140,8 +140,9 @@ class StyleConfig:
         help="multiplies beta: 1 is the paper's balance, 10 mostly painting, 0.1 mostly photo",
     )  # fmt: skip
     tv_weight: float = setting(
-        1.0, label="Smoothness (TV weight)", low=0, help="total variation on pixels in [0, 1]: smooths speckle; 0 = off"
-    )
+        1.0, label="Smoothness (TV weight)", low=0,
+        help="total variation on pixels in [0, 1]: evens out speckle; 1 hardly shows, 100 softens the strokes; 0 = off",
+    )  # fmt: skip
     frame_weight: float = setting(
         100.0, label="Frame guard", low=0,
         help="holds the mean colour of each side's outer rows, relative to the photo, level with the rows inside "
