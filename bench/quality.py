@@ -3,6 +3,7 @@
     python -m bench.quality look [--candidates a,b] [--neural-style DIR]
     python -m bench.quality controls [--candidates a,b] [--pairs astronaut,coffee,...]
     python -m bench.quality grids [--pairs ...]
+    python -m bench.quality every [--pairs ...] [--size 512]
 
 look      on neural-style's Figure 2 pairs (Gatys et al.'s Tubingen with four paintings, the Golden Gate with The
           Scream), each candidate schedule against neural-style's published 512 px output (1000 L-BFGS steps on a
@@ -13,6 +14,10 @@ look      on neural-style's Figure 2 pairs (Gatys et al.'s Tubingen with four pa
           recognisable). DIR is a clone of github.com/jcjohnson/neural-style (its examples/ folder is enough).
 controls  on eight pairs from ../shared/images: each candidate's mean pixel difference (0-255) between style
           strength 0.1 and 10, and between style layers relu1_1 alone and relu1_1..relu5_1.
+every     the controls that promise a look (strength, style layers and their weighting, content weight, smoothness,
+          style scale, colour, pooling, start), each at two ends with everything else at the default: the mean
+          pixel difference (0-255) between the two pictures, pair by pair, beside a yardstick change too small to
+          see. Does each setting visibly do something?
 grids     the Compare tab's grids at the cell size the page gives them here: every two presets' mean pixel
           difference, and the Figure 3 grid's rows and columns against each other.
 
@@ -36,7 +41,7 @@ from PIL import Image
 from bench.doc_tables import cpu_name, publish_table
 from bench.speed import IMAGES, OUT, side_by_side
 from style_core import StyleConfig, preset, stylize_image
-from style_core.config import STYLE_LAYERS
+from style_core.config import STYLE_LAYERS, named_style_layers
 from style_core.cost import measure_unit
 from style_core.grid import GridCell, plan_grid, quick, run_grid
 from style_core.images import load_image, resize_long_side, to_tensor
@@ -110,6 +115,25 @@ CANDIDATES: dict[str, dict] = {
         "iterations": 48,
         "fine_steps_ratio": 0.5,
         "style_layers": EQUAL,
+    },  # fmt: skip
+    # The default's schedule with less smoothness (tv_weight; the default 1): does it hold the fine strokes back?
+    "feedforward 128..512 48/26/15/8/4 smoothness 0.3": {
+        "init": "feedforward",
+        "scales": 5,
+        "scale_factor": 2**0.5,
+        "iterations": 48,
+        "fine_steps_ratio": 0.55,
+        "style_layers": EQUAL,
+        "tv_weight": 0.3,
+    },  # fmt: skip
+    "feedforward 128..512 48/26/15/8/4 smoothness 0": {
+        "init": "feedforward",
+        "scales": 5,
+        "scale_factor": 2**0.5,
+        "iterations": 48,
+        "fine_steps_ratio": 0.55,
+        "style_layers": EQUAL,
+        "tv_weight": 0.0,
     },  # fmt: skip
     "feedforward 128..512 40/20/10/5/3": {
         "init": "feedforward",
@@ -220,6 +244,52 @@ def controls(names: list[str], pairs: list[str]) -> list[str]:
     return rows
 
 
+# Each control at two ends, everything else at the default: (what, one end, the other); {} is the default itself.
+# The first row is a yardstick: a change too small to see still moves pixels, as L-BFGS takes another path.
+CONTROL_ENDS = [
+    ("yardstick: style strength 1 (default) / 1.1", {}, {"strength": 1.1}),
+    ("style strength 0.1 / 10", {"strength": 0.1}, {"strength": 10.0}),
+    ("style layers relu1_1 / relu1_1..relu5_1", {"style_layers": {"relu1_1": 1.0}}, {"style_layers": EQUAL}),
+    ("layer weighting earlier / deeper heavier", {"style_layers": named_style_layers("earlier heavier")},
+     {"style_layers": named_style_layers("deeper heavier")}),
+    ("content weight 0.1 / 10", {"content_weight": 0.1}, {"content_weight": 10.0}),
+    ("smoothness 0 / 1 (default)", {"tv_weight": 0.0}, {}),
+    ("smoothness 1 (default) / 10", {}, {"tv_weight": 10.0}),
+    ("smoothness 1 (default) / 100", {}, {"tv_weight": 100.0}),
+    ("style scale 0.5 / 2", {"style_scale": 0.5}, {"style_scale": 2.0}),
+    ("colour off (default) / luminance", {}, {"color": "luminance"}),
+    ("pooling max (default) / average", {}, {"pooling": "avg"}),
+    ("start feed-forward (default) / photo", {}, {"init": "content"}),
+]  # fmt: skip
+
+
+def every(pairs: list[str], size: int) -> list[str]:
+    """One row per control: its two ends' mean pixel difference on each pair."""
+    found: dict[str, list[float]] = {what: [] for what, _, _ in CONTROL_ENDS}
+    for pair, photo, painting in CONTROL_PAIRS:
+        if pair not in pairs:
+            continue
+        panels = []
+        for (what, *_), ends in zip(CONTROL_ENDS, _every_end(photo, painting, size)):
+            found[what].append(difference(*ends))
+            print(f"{pair}: {what}: {found[what][-1]:.1f}", flush=True)
+            left, right = what.split(" / ")
+            panels += [(left, ends[0]), (right, ends[1])]
+        side_by_side(panels, OUT / f"quality_every_{pair}.png")
+    return [f"| {what} | " + " | ".join(f"{value:.1f}" for value in values) + " |" for what, values in found.items()]
+
+
+def _every_end(photo: Path, painting: Path, size: int) -> list[tuple[Image.Image, Image.Image]]:
+    """Each control's two pictures; the default's, shared by several controls, made once."""
+    made: dict[str, Image.Image] = {}
+    for _, *ends in CONTROL_ENDS:
+        for changes in ends:
+            key = repr(sorted(changes.items()))
+            if key not in made:
+                made[key] = stylize_image(photo, painting, StyleConfig(size=size).replace(**changes))
+    return [tuple(made[repr(sorted(changes.items()))] for changes in ends) for _, *ends in CONTROL_ENDS]
+
+
 def grids(pairs: list[str], cell: int) -> list[str]:
     rows = []
     for pair, photo, painting in CONTROL_PAIRS:
@@ -249,12 +319,13 @@ def grids(pairs: list[str], cell: int) -> list[str]:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("part", choices=("look", "controls", "grids"))
+    parser.add_argument("part", choices=("look", "controls", "grids", "every"))
     parser.add_argument("--candidates", default="default,thorough", help="comma-separated names of CANDIDATES")
     parser.add_argument("--pairs", default=",".join(name for name, _, _ in CONTROL_PAIRS))
     where = "neural-style's examples/ folder (a clone of github.com/jcjohnson/neural-style)"
     parser.add_argument("--neural-style", type=Path, default=ROOT.parent / "neural-style" / "examples", help=where)
     parser.add_argument("--cell", type=int, default=192, help="the grids' cell size (the page's here)")
+    parser.add_argument("--size", type=int, default=512, help="every: the pictures' long side")
     parser.add_argument("--no-write", action="store_true", help="print the tables only")
     args = parser.parse_args()
     names, pairs = args.candidates.split(","), args.pairs.split(",")
@@ -268,6 +339,10 @@ def main() -> None:
         columns = ["pair", "schedule", "strength 0.1 / 10", "relu1_1 / relu1_1..relu5_1"]
         intro = f"{date}; mean pixel difference, 0-255, between each control's two ends at 512 px."
         publish_table("quality controls", intro, columns, controls(names, pairs), write=not args.no_write)
+    elif args.part == "every":
+        chosen = [f"{pair} x {painting.stem}" for pair, _, painting in CONTROL_PAIRS if pair in pairs]
+        intro = f"{date}; mean pixel difference, 0-255, between each control's two ends at {args.size} px."
+        publish_table("quality every", intro, ["control", *chosen], every(pairs, args.size), write=not args.no_write)
     else:
         columns = [
             "pair",
