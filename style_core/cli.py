@@ -19,6 +19,7 @@ from typing import Any
 
 from .config import (
     DEFAULT_PRESET,
+    PRESET_HELP,
     PRESETS,
     SETTINGS,
     StyleConfig,
@@ -400,7 +401,7 @@ def _main(args: argparse.Namespace) -> int:
     try:
         if args.command == "presets":
             for name, config in PRESETS.items():
-                print(f"{name:14s} {describe(config)}")
+                print(f"{name:14s} {PRESET_HELP[name]}\n{'':14s} {describe(config)}")
             return 0
         if args.command == "settings":
             print(controls_table())

@@ -409,6 +409,15 @@ PRESETS: dict[str, StyleConfig] = {
     "thorough": StyleConfig(iterations=96, fine_steps_ratio=0.65),
 }
 DEFAULT_PRESET = "balanced"
+# What each preset is for, in a user's words: the page's preset menu and `python -m style_core presets` show it.
+PRESET_HELP: dict[str, str] = {
+    "gatys2015": "the 2015 paper's settings (noise start, one scale of 500 steps)",
+    "balanced": "the default",
+    "strong_style": "ten times the style weight: more painting, less photo",
+    "keep_colors": "the photo's own colours",
+    "fast_preview": "a few seconds at 256 px",
+    "thorough": "about three times slower: the painting's fine strokes matched further, the photo clearer",
+}
 
 
 def preset(name: str) -> StyleConfig:

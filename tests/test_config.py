@@ -1,7 +1,7 @@
 import pytest
 
 from style_core import PRESETS, ConfigError, StyleConfig, preset
-from style_core.config import named_style_layers
+from style_core.config import PRESET_HELP, named_style_layers
 
 
 @pytest.mark.parametrize(
@@ -67,3 +67,7 @@ def test_scale_sizes_end_at_the_output_size():
     assert StyleConfig(size=512, scales=3, scale_factor=2.0).scale_sizes() == [128, 256, 512]
     assert StyleConfig(size=100, scales=4, scale_factor=2.0).scale_sizes() == [64, 100]
     assert StyleConfig(size=300, scales=1).scale_sizes() == [300]
+
+
+def test_every_preset_says_what_it_is_for():
+    assert list(PRESET_HELP) == list(PRESETS) and all(PRESET_HELP.values())

@@ -7,7 +7,7 @@ from typing import Any
 import gradio as gr
 
 from style_core import PRESETS, SETTINGS, StyleConfig, StyleCoreError, preset, read_png_settings
-from style_core.config import DEFAULT_PRESET, LAYER_WEIGHT_PRESETS, format_style_layers, named_style_layers
+from style_core.config import DEFAULT_PRESET, LAYER_WEIGHT_PRESETS, PRESET_HELP, format_style_layers, named_style_layers
 
 from .. import preview, print_size, reload, result_area, share
 from ..controls import PhotoInput, make_controls, page_values, values_to_config
@@ -113,8 +113,7 @@ def _everyday_column(defaults: StyleConfig) -> tuple[gr.Image, gr.Dropdown, dict
             controls = make_controls("styles", defaults)
         preset_name = gr.Dropdown(
             list(PRESETS), value=DEFAULT_PRESET, label="Preset",
-            info="Named settings: the 2015 paper's, balanced, strong style, keep colours, fast preview, "
-            "thorough (about three times slower: the painting's fine strokes matched further, the photo clearer)",
+            info="Named settings. " + "; ".join(f"{name}: {help}" for name, help in PRESET_HELP.items()),
         )  # fmt: skip
         controls |= make_controls("everyday", defaults)
         clean_up = gr.Checkbox(False, label="Clean up the result with the denoiser (ZS-N2N, 10-25 s on a CPU)")
