@@ -72,6 +72,16 @@ CONTROL_PAIRS = [
     ("kodim04", KODAK / "kodim04.png", STYLES / "vangogh_starry_night.jpg"),
 ]
 EQUAL = dict.fromkeys(STYLE_LAYERS, 1.0)
+
+
+def five_scales(init: str, iterations: int, fine_steps_ratio: float, **more: float) -> dict:
+    """A candidate over five scales 1.414 apart (128..512 px), every style layer weighted equally."""
+    return {
+        "init": init, "scales": 5, "scale_factor": 2**0.5, "iterations": iterations,
+        "fine_steps_ratio": fine_steps_ratio, "style_layers": EQUAL, **more,
+    }  # fmt: skip
+
+
 # Name -> settings over StyleConfig(size=512), spelled out in full so a name keeps its meaning when the default
 # changes. "default" is whatever the engine's default is now.
 CANDIDATES: dict[str, dict] = {
@@ -84,65 +94,14 @@ CANDIDATES: dict[str, dict] = {
         "iterations": 8,
         "style_layers": {**EQUAL, "relu4_1": 4.0},
     },  # fmt: skip
-    "content 128..512 60/30/15/8/4": {
-        "init": "content",
-        "scales": 5,
-        "scale_factor": 2**0.5,
-        "iterations": 60,
-        "fine_steps_ratio": 0.5,
-        "style_layers": EQUAL,
-    },  # fmt: skip
-    "feedforward 128..512 48/26/15/8/4": {
-        "init": "feedforward",
-        "scales": 5,
-        "scale_factor": 2**0.5,
-        "iterations": 48,
-        "fine_steps_ratio": 0.55,
-        "style_layers": EQUAL,
-    },  # fmt: skip
-    "feedforward 128..512 44/23/12/6/3": {
-        "init": "feedforward",
-        "scales": 5,
-        "scale_factor": 2**0.5,
-        "iterations": 44,
-        "fine_steps_ratio": 0.52,
-        "style_layers": EQUAL,
-    },  # fmt: skip
-    "feedforward 128..512 48/24/12/6/3": {
-        "init": "feedforward",
-        "scales": 5,
-        "scale_factor": 2**0.5,
-        "iterations": 48,
-        "fine_steps_ratio": 0.5,
-        "style_layers": EQUAL,
-    },  # fmt: skip
+    "content 128..512 60/30/15/8/4": five_scales("content", 60, 0.5),
+    "feedforward 128..512 48/26/15/8/4": five_scales("feedforward", 48, 0.55),
+    "feedforward 128..512 44/23/12/6/3": five_scales("feedforward", 44, 0.52),
+    "feedforward 128..512 48/24/12/6/3": five_scales("feedforward", 48, 0.5),
     # The default's schedule with less smoothness (tv_weight; the default 1): does it hold the fine strokes back?
-    "feedforward 128..512 48/26/15/8/4 smoothness 0.3": {
-        "init": "feedforward",
-        "scales": 5,
-        "scale_factor": 2**0.5,
-        "iterations": 48,
-        "fine_steps_ratio": 0.55,
-        "style_layers": EQUAL,
-        "tv_weight": 0.3,
-    },  # fmt: skip
-    "feedforward 128..512 48/26/15/8/4 smoothness 0": {
-        "init": "feedforward",
-        "scales": 5,
-        "scale_factor": 2**0.5,
-        "iterations": 48,
-        "fine_steps_ratio": 0.55,
-        "style_layers": EQUAL,
-        "tv_weight": 0.0,
-    },  # fmt: skip
-    "feedforward 128..512 40/20/10/5/3": {
-        "init": "feedforward",
-        "scales": 5,
-        "scale_factor": 2**0.5,
-        "iterations": 40,
-        "fine_steps_ratio": 0.5,
-        "style_layers": EQUAL,
-    },  # fmt: skip
+    "feedforward 128..512 48/26/15/8/4 smoothness 0.3": five_scales("feedforward", 48, 0.55, tv_weight=0.3),
+    "feedforward 128..512 48/26/15/8/4 smoothness 0": five_scales("feedforward", 48, 0.55, tv_weight=0.0),
+    "feedforward 128..512 40/20/10/5/3": five_scales("feedforward", 40, 0.5),
 }
 
 
@@ -282,12 +241,14 @@ def every(pairs: list[str], size: int) -> list[str]:
 def _every_end(photo: Path, painting: Path, size: int) -> list[tuple[Image.Image, Image.Image]]:
     """Each control's two pictures; the default's, shared by several controls, made once."""
     made: dict[str, Image.Image] = {}
-    for _, *ends in CONTROL_ENDS:
-        for changes in ends:
-            key = repr(sorted(changes.items()))
-            if key not in made:
-                made[key] = stylize_image(photo, painting, StyleConfig(size=size).replace(**changes))
-    return [tuple(made[repr(sorted(changes.items()))] for changes in ends) for _, *ends in CONTROL_ENDS]
+
+    def picture(changes: dict) -> Image.Image:
+        key = repr(sorted(changes.items()))
+        if key not in made:
+            made[key] = stylize_image(photo, painting, StyleConfig(size=size).replace(**changes))
+        return made[key]
+
+    return [(picture(one), picture(other)) for _, one, other in CONTROL_ENDS]
 
 
 def grids(pairs: list[str], cell: int) -> list[str]:
