@@ -108,7 +108,7 @@ def build_parser() -> argparse.ArgumentParser:
     compare.add_argument(
         "--kind", choices=[kind.replace(" ", "-") for kind in GRID_KINDS], default=GRID_KINDS[0],
         help="presets: every named preset with the first style; styles: one cell per --style; "
-        "strength-x-layers: the paper's Figure 3",
+        "strength-x-layers: the paper's Figure 3 (from noise where the start is feedforward)",
     )  # fmt: skip
     add_setting_flags(compare)
 

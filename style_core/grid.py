@@ -1,8 +1,9 @@
 """Comparison grids: small sweeps of settings, composed into one labelled image.
 
 "presets" runs the photo through every named preset; "styles" through several styles; "strength x layers"
-is Figure 3 of Gatys et al.: rows use style layers up to conv1_1, conv2_1 ... conv5_1, columns shift
-alpha/beta by powers of ten. Every cell runs small (`quick`) so a whole grid takes about a minute on a CPU.
+is Figure 3 of Gatys et al.: rows use style layers up to conv1_1, conv3_1 and conv5_1, columns shift
+alpha/beta by powers of ten, each cell from noise as in the paper (or from the start the settings choose, unless
+that is the feed-forward picture). Every cell runs small (`quick`) so a whole grid takes about a minute on a CPU.
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ MAX_CELL_STEPS = 48  # a single long scale's steps when cut (gatys2015's 500 ste
 MAX_CELL_COST = 2.0
 STRENGTHS = (0.1, 1.0, 10.0)
 LAYER_DEPTHS = (1, 3, 5)  # rows: relu1_1 only; relu1_1..relu3_1; relu1_1..relu5_1
+FIGURE_3_START = "noise"  # the sweep's start in place of a feed-forward one
 
 
 @dataclass
@@ -77,11 +79,15 @@ def plan_grid(kind: str, base: StyleConfig, styles: Sequence[ImageSource], style
         labels = [f"{name} (short)" if is_short(preset(name), base.size) else name for name in names]
         return GridPlan([""], labels, runs)
     if kind == "strength x layers":
+        # The paper's Figure 3 starts from white noise. A feed-forward start already holds the painting's large
+        # strokes, whichever layers a row uses, so its rows would look alike: the sweep starts from noise instead.
+        start = FIGURE_3_START if base.init == "feedforward" else base.init
         runs = []
         for row, depth in enumerate(LAYER_DEPTHS):
             layers = dict.fromkeys(STYLE_LAYERS[:depth], 1.0)
             for column, strength in enumerate(STRENGTHS):
-                runs.append((row, column, base.replace(style_layers=layers, strength=strength), list(styles[:1])))
+                cell = base.replace(style_layers=layers, strength=strength, init=start)
+                runs.append((row, column, cell, list(styles[:1])))
         ratio = base.content_weight / base.style_weight
         columns = [f"alpha/beta {ratio / s:.0e}" for s in STRENGTHS]
         rows = [f"{STYLE_LAYERS[0]}..{STYLE_LAYERS[d - 1]}" if d > 1 else STYLE_LAYERS[0] for d in LAYER_DEPTHS]

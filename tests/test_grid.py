@@ -14,6 +14,14 @@ def test_strength_by_layers_plan_is_the_papers_figure_3_layout(style_path):
     assert list(plan.runs[-1][2].style_layers) == ["relu1_1", "relu2_1", "relu3_1", "relu4_1", "relu5_1"]
 
 
+def test_the_figure_3_sweep_starts_from_noise_unless_another_start_is_chosen(style_path):
+    starts = {}
+    for init in ("feedforward", "content"):
+        plan = plan_grid("strength x layers", StyleConfig(size=64, init=init), [style_path], ["style"])
+        starts[init] = {config.init for _, _, config, _ in plan.runs}
+    assert starts == {"feedforward": {"noise"}, "content": {"content"}}
+
+
 def test_a_styles_grid_runs_and_is_labelled(content_path, style_path, second_style_path, device):
     plan = plan_grid(
         "styles", StyleConfig(size=64, scales=1, iterations=2), [style_path, second_style_path], ["a", "b"]

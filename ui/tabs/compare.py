@@ -22,7 +22,8 @@ HELP = (
     "The cells are as large as fits about {seconds:.0f} s on this machine: "
     "{presets} px for *presets* (every named preset with your style). *styles*: your style and the paintings "
     "you tick, with the settings above. *strength x layers*: Figure 3 of the paper: rows use more style layers, "
-    "columns more style."
+    "columns more style; from noise, as in the paper, where the start is feed-forward (the network's picture holds "
+    "the painting's large strokes whatever the layers)."
 )
 
 
