@@ -18,6 +18,7 @@ from .errors import ConfigError
 from .losses import STYLE_LOSSES
 from .vgg import LAYER_NAMES, PADDINGS, POOLING, WEIGHT_SOURCES
 
+PAPERS_BETA_OVER_ALPHA = 1e3  # alpha/beta 1e-3: the paper's balanced pictures, and the default's
 STYLE_LAYERS = ("relu1_1", "relu2_1", "relu3_1", "relu4_1", "relu5_1")
 FEATURE_LAYERS = tuple(name for name in LAYER_NAMES if not name.startswith("pool"))
 # Per-layer style weights named in the write-ups (Gatys et al. use equal weights), and the default's.
@@ -270,6 +271,14 @@ class StyleConfig:
                 _check_number("style blend weight", weight, low=0)
             if not self.style_blend or sum(self.style_blend) <= 0:
                 raise ConfigError("style_blend weights add up to 0: give at least one style a positive weight")
+
+    def style_balance(self) -> float:
+        """How much more style than the paper's balance these weights ask for: beta * strength / alpha against
+        the default's; 10 at strength 10 or beta 1e4, 0.1 at alpha 10."""
+        style = self.style_weight * self.strength
+        if not self.content_weight:
+            return math.inf if style else 1.0
+        return style / self.content_weight / PAPERS_BETA_OVER_ALPHA
 
     def scale_sizes(self) -> list[int]:
         """Long sides of the coarse-to-fine scales, smallest first, ending at `size`."""

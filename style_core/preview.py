@@ -2,14 +2,14 @@
 in well under a second on a CPU. It is what the page shows while the painting or the settings change, before
 Run, and the sheet of one photo in many paintings.
 
-Style strength moves along the network's own interpolation between the photo's style vector and the
-painting's (Ghiasi et al. 2017, section 4.3), so the preview follows the strength slider; colour preservation
-is applied as the full run applies it. The full run refines this picture with the painting's own textures.
+The style balance (strength, beta and alpha) moves along the network's own interpolation between the photo's
+style vector and the painting's (Ghiasi et al. 2017, section 4.3), so the preview follows the strength slider;
+colour preservation is applied as the full run applies it. The full run starts from this picture and refines it
+with the painting's own textures.
 """
 
 from __future__ import annotations
 
-from collections import OrderedDict
 from collections.abc import Sequence
 
 import torch
@@ -20,7 +20,6 @@ from .config import StyleConfig
 from .cost import FEEDFORWARD_MAX_SIDE
 from .images import (
     ImageSource,
-    fingerprint_image,
     load_image,
     luminance_transfer,
     match_color_statistics,
@@ -31,32 +30,22 @@ from .images import (
 )
 from .transfer import working_size
 
-MOST_STYLE = 1.5  # the interpolation weight strength 10 reaches: beyond the painting's own vector, but not far
-
-
-def style_weight_for(strength: float) -> float:
-    """The interpolation weight of the painting's style vector for a style strength: 0 is the photo's own
-    style, 1 (strength 1, the paper's balance) the painting's; above 1 the vector goes on past the painting's,
-    a stronger style, up to MOST_STYLE at strength 10 (extrapolating is not in the paper: it is kept short)."""
-    if strength <= 1:
-        return strength**0.5  # 0.1 -> 0.32: mostly photo, as the full run's strength 0.1 is
-    return 1 + (MOST_STYLE - 1) * min(1.0, (strength - 1) / 9)
-
 
 def instant_preview(
     content: ImageSource, styles: Sequence[ImageSource], config: StyleConfig, device: str | torch.device = "cpu"
 ) -> Image.Image:
     """The photo redrawn by the feed-forward network with `styles` (blended by config.style_blend), at
-    config.size, with config.strength and config.color applied."""
+    config.size, with the style balance and config.color applied."""
     photo = load_image(content, "content image")
     paintings = [load_image(style, f"style image {n + 1}") for n, style in enumerate(styles)]
     width, height = working_size(photo, config.size)
     # Past FEEDFORWARD_MAX_SIDE the network paints at that size and is enlarged, as the full run's start is.
     small = to_tensor(resize_long_side(photo, min(config.size, FEEDFORWARD_MAX_SIDE)), device)
-    vector = _blended_vector(paintings, config, small)
-    weight = style_weight_for(config.strength)
-    if weight != 1:
-        vector = weight * vector + (1 - weight) * _style_vector(photo, device)
+    vector = feedforward.with_balance(
+        _blended_vector(paintings, config, small),
+        lambda: feedforward.image_vector(photo, device),
+        config.style_balance(),
+    )
     picture = resize_tensor(feedforward.stylize(small, vector), height, width).clamp(0, 1)
     if config.color == "luminance":
         picture = luminance_transfer(picture, to_tensor(photo.resize((width, height)), device))
@@ -69,19 +58,6 @@ def _blended_vector(paintings: list[Image.Image], config: StyleConfig, photo: to
     if config.color == "match":  # the network then paints with the photo's colours, as the full run does
         tensors = [to_tensor(resize_long_side(p, feedforward.STYLE_LONG_SIDE), photo.device) for p in paintings]
         return feedforward.blended_vector([match_color_statistics(t, photo) for t in tensors], blend)
-    return feedforward.blended_vector(paintings, blend, lambda painting: _style_vector(painting, photo.device))
-
-
-def _style_vector(image: Image.Image, device: str | torch.device) -> torch.Tensor:
-    """A painting's vector is the same for every photo and setting: kept for the next preview."""
-    key = (fingerprint_image(image), str(device))
-    if key not in _VECTORS:
-        _VECTORS[key] = feedforward.style_vector(
-            to_tensor(resize_long_side(image, feedforward.STYLE_LONG_SIDE), device)
-        )
-        while len(_VECTORS) > 64:
-            _VECTORS.popitem(last=False)
-    return _VECTORS[key]
-
-
-_VECTORS: OrderedDict[tuple[str, str], torch.Tensor] = OrderedDict()
+    return feedforward.blended_vector(
+        paintings, blend, lambda painting: feedforward.image_vector(painting, photo.device)
+    )

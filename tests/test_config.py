@@ -71,3 +71,10 @@ def test_scale_sizes_end_at_the_output_size():
 
 def test_every_preset_says_what_it_is_for():
     assert list(PRESET_HELP) == list(PRESETS) and all(PRESET_HELP.values())
+
+
+def test_the_style_balance_counts_strength_beta_and_alpha():
+    assert StyleConfig().style_balance() == 1
+    assert StyleConfig(strength=10).style_balance() == preset("strong_style").style_balance() == 10
+    assert StyleConfig(content_weight=10).style_balance() == 0.1
+    assert StyleConfig(content_weight=0).style_balance() == float("inf")

@@ -106,3 +106,19 @@ def test_a_blend_of_styles_interpolates_their_vectors(style_path, second_style_p
     halfway = feedforward.blended_vector([first, second], [1.0, 1.0])
     expected = (feedforward.style_vector(first) + feedforward.style_vector(second)) / 2
     assert torch.allclose(halfway, expected, atol=1e-6)
+
+
+def test_the_runs_start_follows_the_strength_as_the_instant_preview_does(content_path, style_path):
+    from bench.quality import difference
+    from style_core.preview import instant_preview
+
+    def first_picture(strength: float):
+        config = StyleConfig(size=96, strength=strength)
+        return next(iter(stylize(content_path, style_path, config, preview_every=0))).preview
+
+    starts = {strength: first_picture(strength) for strength in (0.1, 10.0)}
+    # Before 2026-12-06 every strength started from the painting's own vector: 0 apart.
+    assert difference(starts[0.1], starts[10.0]) > 20
+    for strength, start in starts.items():  # Run's first picture is the one the page already showed
+        preview = instant_preview(content_path, [style_path], StyleConfig(size=96, strength=strength))
+        assert difference(start, preview) < 4

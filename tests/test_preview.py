@@ -6,9 +6,9 @@ import pytest
 from PIL import Image
 
 from style_core import StyleConfig
-from style_core.feedforward import unavailable
+from style_core.feedforward import balance_weight, unavailable
 from style_core.images import rgb_to_yuv, to_tensor
-from style_core.preview import instant_preview, style_weight_for
+from style_core.preview import instant_preview
 
 pytestmark = pytest.mark.skipif(unavailable() is not None, reason=str(unavailable()))
 
@@ -23,7 +23,7 @@ def test_the_preview_is_at_the_output_size_and_follows_the_strength(content_path
     assert max(pictures[1].size) == 192
     assert difference(pictures[0.1], pictures[10]) > 20  # mostly photo against mostly painting
     assert difference(pictures[0.1], photo) < difference(pictures[1], photo) < difference(pictures[10], photo)
-    assert style_weight_for(1) == 1 and style_weight_for(0) == 0
+    assert balance_weight(1) == 1 and balance_weight(0) == 0
 
 
 def test_colour_preservation_keeps_the_photos_colours(content_path, style_path):
