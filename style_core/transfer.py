@@ -413,9 +413,11 @@ def _given_start(run: Run, clock: Clock, start: Image.Image) -> Iterator[Progres
 def _feedforward_start(run: Run, content_t: torch.Tensor) -> torch.Tensor:
     """The feed-forward picture with the blended styles at the style balance; with painted regions, each
     style's picture in its region and the photo where no region reaches."""
-    styles = [to_tensor(resize_long_side(style, feedforward.STYLE_LONG_SIDE), run.device) for style in run.styles]
-    if run.config.color == "match":  # the network then paints with the photo's colours, as the targets do
-        styles = [match_color_statistics(style, content_t) for style in styles]
+    match_colours = run.config.color == "match"
+
+    def vector_of(painting: Image.Image) -> torch.Tensor:
+        return feedforward.painting_vector(painting, content_t, match_colours)
+
     photo_vector = functools.partial(feedforward.image_vector, run.content, run.device)
 
     def painted(vector: torch.Tensor) -> torch.Tensor:  # alpha/beta moves the start as it moves the preview
@@ -424,11 +426,11 @@ def _feedforward_start(run: Run, content_t: torch.Tensor) -> torch.Tensor:
         )
 
     if run.masks is None:
-        return painted(feedforward.blended_vector(styles, run.blend))
+        return painted(feedforward.blended_vector(run.styles, run.blend, vector_of))
     start, rest = torch.zeros_like(content_t), torch.ones_like(content_t[:, :1])
-    for style, mask in zip(styles, run.masks):
+    for style, mask in zip(run.styles, run.masks):
         weight = mask_tensor(mask, *content_t.shape[-2:], run.device)
-        start += weight * painted(feedforward.style_vector(style))
+        start += weight * painted(vector_of(style))
         rest = rest - weight
     return (start + rest.clamp(0, 1) * content_t).clamp(0, 1)
 
