@@ -46,6 +46,10 @@ from .vgg import CANVAS_MARGIN, VGG19Features, mirror_out
 STYLE_TERM_SCALE = 3.5e-3
 FIRST_STEP_CHANGE = 3 / 255  # how far (0-1) L-BFGS's first step at each scale moves a pixel on average
 FRAME_BAND = 1 / 32  # the frame term's band, as a fraction of the long side
+# Not in the paper, which has one scale: the finest of several scales weighs the content this many times more.
+# The coarse scales have set the large strokes by then; at full size the style term would otherwise spend the
+# last steps drawing fine texture over the photo's edges, and the photo fades (bench/quality.py look).
+FINEST_SCALE_CONTENT_FACTOR = 2.0
 
 
 @dataclass
@@ -273,14 +277,23 @@ def _optimise_scale(
     hold = run.hold.at(*content_t.shape[-2:], margin) if run.hold else None
     steps = config.scale_iterations()[scale_index - 1]
     refine = functools.partial(_refine, run, clock, scale_index, run.size_at(long_side), steps)
+    content_factor = content_weight_factor(config, scale_index)
     clock.begin_scale()
     if tile_plan:
-        image = yield from _refine_in_tiles(refine, run, tile_plan, canvas_t, regions, image, margin, hold)
+        image = yield from _refine_in_tiles(
+            refine, run, tile_plan, canvas_t, regions, image, margin, hold, content_factor
+        )
     else:
         with torch.no_grad():
-            objective = Objective(run, canvas_t, regions, margin, hold=hold)
+            objective = Objective(run, canvas_t, regions, margin, hold=hold, content_factor=content_factor)
         image = yield from refine(objective, image, lambda current: _crop(current, margin))
     return _crop(image, margin)
+
+
+def content_weight_factor(config: StyleConfig, scale_index: int) -> float:
+    """What the content weight is multiplied by at scale `scale_index` (1 = the coarsest)."""
+    scales = len(config.scale_sizes())
+    return FINEST_SCALE_CONTENT_FACTOR if scales > 1 and scale_index == scales else 1.0
 
 
 def grown(image: torch.Tensor, content: torch.Tensor) -> torch.Tensor:
@@ -343,6 +356,7 @@ def _refine(
 def _refine_in_tiles(
     refine: Callable, run: Run, tile_plan: list[tiles.Tile], canvas_t: torch.Tensor, regions: list[Region],
     image: torch.Tensor, margin: int, hold: tuple[torch.Tensor, torch.Tensor] | None = None,
+    content_factor: float = 1.0,
 ) -> Iterator[Progress]:  # fmt: skip
     """Refine the canvas one tile after another, each against the whole painting's targets, each written back
     blended into what the earlier tiles left; returns the canvas."""
@@ -353,7 +367,7 @@ def _refine_in_tiles(
         here = [Region(r.targets, None if r.mask is None else tile.crop(r.mask), r.weight) for r in regions]
         with torch.no_grad():  # not in the paper: no frame term, as a tile's edges are not the picture's
             held = tuple(tile.crop(part) for part in hold) if hold else None
-            objective = Objective(run, tile.crop(canvas_t), here, frame=False, hold=held)
+            objective = Objective(run, tile.crop(canvas_t), here, frame=False, hold=held, content_factor=content_factor)
 
         def whole(part: torch.Tensor, rows=rows, columns=columns) -> torch.Tensor:
             shown = image.clone()
@@ -495,9 +509,10 @@ class Objective:
 
     def __init__(
         self, run: Run, content: torch.Tensor, regions: list[Region], margin: int = 0, frame: bool = True,
-        hold: tuple[torch.Tensor, torch.Tensor] | None = None,
+        hold: tuple[torch.Tensor, torch.Tensor] | None = None, content_factor: float = 1.0,
     ):  # fmt: skip
         self.run, self.config = run, run.config
+        self.content_weight = run.config.content_weight * content_factor
         band = frame_band(content, margin)
         self.frame_loss = FrameLoss(content, margin, band) if self.config.frame_weight and frame else None
         content_features = run.features(content)
@@ -524,7 +539,7 @@ class Objective:
         tv = self.tv_loss(image)
         frame = self.frame_loss(image) if self.frame_loss else zero
         total = (
-            config.content_weight * content
+            self.content_weight * content
             + STYLE_TERM_SCALE * config.style_weight * config.strength * style
             + config.tv_weight * tv
             + config.frame_weight * frame  # not in the paper: the canvas alone leaves some edges' rows off-colour

@@ -186,3 +186,14 @@ def test_a_paintings_targets_are_computed_once_and_reused_by_the_next_run(conten
     assert np.array_equal(np.asarray(first), np.asarray(second))  # with the same result
     stylize_image(content_path, style_path, config.replace(style_scale=0.5))  # another size: computed afresh
     assert len(shapes) == 2 * first_passes - 2
+
+
+def test_the_finest_scale_keeps_more_of_the_photo(content_path, style_path, monkeypatch):
+    config = StyleConfig(size=96, scales=2, iterations=8, init="content", seed=0)
+    assert [transfer.content_weight_factor(config, i) for i in (1, 2)] == [1.0, transfer.FINEST_SCALE_CONTENT_FACTOR]
+    assert transfer.content_weight_factor(config.replace(scales=1), 1) == 1.0  # one scale: the weight as set
+    content, style = load_image(content_path), load_image(style_path)
+    kept = _steps(_run(content, [style], config))[-1].losses["content"]
+    monkeypatch.setattr(transfer, "FINEST_SCALE_CONTENT_FACTOR", 1.0)
+    plain = _steps(_run(content, [style], config))[-1].losses["content"]
+    assert kept < 0.9 * plain
