@@ -504,8 +504,9 @@ def frame_band(content: torch.Tensor, margin: int = 0) -> int:
 
 
 class Objective:
-    """The loss at one scale: alpha * content + beta * strength * style + tv + frame, with fixed targets. The
-    image is the canvas: the result with `margin` px around it (canvas padding)."""
+    """The loss at one scale: alpha * content_factor * content + beta * strength * style + tv + frame, with fixed
+    targets (content_factor: `content_weight_factor`). The image is the canvas: the result with `margin` px
+    around it (canvas padding)."""
 
     def __init__(
         self, run: Run, content: torch.Tensor, regions: list[Region], margin: int = 0, frame: bool = True,
