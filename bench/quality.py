@@ -29,7 +29,9 @@ bench/results/quality_*.png, to look at. Tables go into docs/BENCHMARKS.md.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import itertools
+import shlex
 import sys
 import time
 from pathlib import Path
@@ -40,7 +42,7 @@ from PIL import Image
 
 from bench.doc_tables import cpu_name, publish_table
 from bench.speed import IMAGES, OUT, side_by_side
-from style_core import StyleConfig, preset, stylize_image
+from style_core import StyleConfig, preset, stylize_image, transfer
 from style_core.config import STYLE_LAYERS, named_style_layers
 from style_core.cost import measure_unit
 from style_core.grid import GridCell, plan_grid, quick, run_grid
@@ -82,6 +84,9 @@ def five_scales(init: str, iterations: int, fine_steps_ratio: float, **more: flo
     }  # fmt: skip
 
 
+# Not a setting: the engine's weighting of the content at the finest scale (transfer.FINEST_SCALE_CONTENT_FACTOR),
+# which a candidate may set to measure it.
+FINEST_CONTENT = "finest_content_factor"
 # Name -> settings over StyleConfig(size=512), spelled out in full so a name keeps its meaning when the default
 # changes. "default" is whatever the engine's default is now.
 CANDIDATES: dict[str, dict] = {
@@ -102,6 +107,8 @@ CANDIDATES: dict[str, dict] = {
     "feedforward 128..512 48/26/15/8/4 smoothness 0.3": five_scales("feedforward", 48, 0.55, tv_weight=0.3),
     "feedforward 128..512 48/26/15/8/4 smoothness 0": five_scales("feedforward", 48, 0.55, tv_weight=0.0),
     "feedforward 128..512 40/20/10/5/3": five_scales("feedforward", 40, 0.5),
+    # The default with the finest scale's content weighting at other values (1 = the default until 2026-12-06).
+    **{f"default with finest content x{factor:g}": {FINEST_CONTENT: factor} for factor in (1.0, 1.5, 3.0)},
 }
 
 
@@ -135,12 +142,25 @@ class Scorer:
 
 
 def settings(name: str, **changes) -> StyleConfig:
-    return StyleConfig(size=512).replace(**CANDIDATES[name]).replace(**changes)
+    chosen = {key: value for key, value in CANDIDATES[name].items() if key != FINEST_CONTENT}
+    return StyleConfig(size=512).replace(**chosen).replace(**changes)
 
 
-def timed(photo, painting, config: StyleConfig) -> tuple[Image.Image, float]:
+@contextlib.contextmanager
+def engine_levers(name: str):
+    """The candidate's finest-scale content weighting, while its runs last."""
+    kept = transfer.FINEST_SCALE_CONTENT_FACTOR
+    transfer.FINEST_SCALE_CONTENT_FACTOR = CANDIDATES[name].get(FINEST_CONTENT, kept)
+    try:
+        yield
+    finally:
+        transfer.FINEST_SCALE_CONTENT_FACTOR = kept
+
+
+def timed(photo, painting, name: str) -> tuple[Image.Image, float]:
     started = time.perf_counter()
-    image = stylize_image(photo, painting, config)
+    with engine_levers(name):
+        image = stylize_image(photo, painting, settings(name))
     return image, time.perf_counter() - started
 
 
@@ -168,7 +188,7 @@ def look(names: list[str], folder: Path) -> list[str]:
         panels = [("neural-style 1000 steps", theirs)]
         rows.append(_look_row(pair, "neural-style (published)", scorer.scores(theirs, photo, painting), None))
         for name in names:
-            image, seconds = timed(photo, painting, settings(name))
+            image, seconds = timed(photo, painting, name)
             panels.append((name, image))
             rows.append(_look_row(pair, name, scorer.scores(image, photo, painting), seconds / unit))
         stem = pair.replace(" x ", "_").replace(" ", "_")
@@ -290,7 +310,7 @@ def main() -> None:
     parser.add_argument("--no-write", action="store_true", help="print the tables only")
     args = parser.parse_args()
     names, pairs = args.candidates.split(","), args.pairs.split(",")
-    command = " ".join(["python -m bench.quality", *sys.argv[1:]])
+    command = f"python -m bench.quality {shlex.join(sys.argv[1:])}"  # quoted: a candidate's name has spaces
     date = f"Measured {time.strftime('%Y-%m-%d')}: `{command}`, {cpu_name()}, the precision each setting picks"
     if args.part == "look":
         columns = ["pair", "schedule", *(f"Gram error {side} px" for side in SCORE_SIDES), "content error", "units"]
