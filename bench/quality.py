@@ -211,9 +211,10 @@ def controls(names: list[str], pairs: list[str]) -> list[str]:
             continue
         panels, found = [], []
         for name in names:
-            ends = [stylize_image(photo, painting, settings(name, strength=s)) for s in (0.1, 10.0)]
-            layers = [stylize_image(photo, painting, settings(name, style_layers=dict.fromkeys(STYLE_LAYERS[:d], 1.0)))
-                      for d in (1, 5)]  # fmt: skip
+            with engine_levers(name):
+                ends = [stylize_image(photo, painting, settings(name, strength=s)) for s in (0.1, 10.0)]
+                depths = [dict.fromkeys(STYLE_LAYERS[:d], 1.0) for d in (1, 5)]
+                layers = [stylize_image(photo, painting, settings(name, style_layers=depth)) for depth in depths]
             found.append((difference(*ends), difference(*layers)))
             panels += [(f"{name}: 0.1", ends[0]), ("strength 10", ends[1])]
         side_by_side(panels, OUT / f"quality_controls_{pair}.png")
