@@ -87,6 +87,9 @@ def style_vector(style: torch.Tensor) -> torch.Tensor:
     return _graph("predict", str(style.device))(small.permute(0, 2, 3, 1).contiguous())
 
 
+_VECTORS: OrderedDict[tuple[str, str], torch.Tensor] = OrderedDict()  # image_vector's, the newest last
+
+
 def image_vector(image: Image.Image, device: str | torch.device) -> torch.Tensor:
     """A picture's style vector, kept for the next call: a painting's is the same for every photo and setting,
     a photo's for every strength."""
@@ -96,10 +99,6 @@ def image_vector(image: Image.Image, device: str | torch.device) -> torch.Tensor
         while len(_VECTORS) > 64:
             _VECTORS.popitem(last=False)
     return _VECTORS[key]
-
-
-_VECTORS: OrderedDict[tuple[str, str], torch.Tensor] = OrderedDict()
-_VECTORS: OrderedDict[tuple[str, str], torch.Tensor] = OrderedDict()
 
 
 def painting_vector(painting: Image.Image, photo: torch.Tensor, match_colours: bool) -> torch.Tensor:
