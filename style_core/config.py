@@ -184,7 +184,7 @@ class StyleConfig:
     )
     lbfgs_history: int = setting(50, label="L-BFGS history", low=1, high=1000, help="L-BFGS curvature history length")
     iterations: int = setting(
-        48, label="Iterations", tier="everyday", low=1, high=100_000, step=1, page_high=500,
+        36, label="Iterations", tier="everyday", low=1, high=100_000, step=1, page_high=500,
         help="steps at the coarsest scale (the only one when scales is 1); each finer scale runs fewer",
     )  # fmt: skip
     # Five scales from a quarter of the size: a step at 128 px costs a sixteenth of one at 512, so the painting's
@@ -196,9 +196,11 @@ class StyleConfig:
     # Each jump is small (1.41x), so a finer scale starts near its optimum (see transfer.grown).
     scale_factor: float = setting(2**0.5, label="Scale factor", low=1.05, high=4, help="size ratio between scales")
     # Each finer scale runs this fraction of the previous scale's steps: the look forms at the coarse,
-    # cheap scales and a warm-started finer scale only sharpens it (bench/schedule.py measures the trade).
+    # cheap scales and a warm-started finer scale only sharpens it. With 36 iterations the two finest scales keep
+    # the 7 and 4 steps that hold the photo and the fine strokes; the coarse scales' extra steps moved little
+    # (bench/quality.py's look table in docs/BENCHMARKS.md).
     fine_steps_ratio: float = setting(
-        0.55, label="Fine steps ratio", low=0.01, high=1,
+        0.58, label="Fine steps ratio", low=0.01, high=1,
         help="each finer scale runs this fraction of the previous scale's steps",
     )  # fmt: skip
     min_change: float = setting(
