@@ -107,6 +107,9 @@ CANDIDATES: dict[str, dict] = {
     "feedforward 128..512 48/26/15/8/4 smoothness 0.3": five_scales("feedforward", 48, 0.55, tv_weight=0.3),
     "feedforward 128..512 48/26/15/8/4 smoothness 0": five_scales("feedforward", 48, 0.55, tv_weight=0.0),
     "feedforward 128..512 40/20/10/5/3": five_scales("feedforward", 40, 0.5),
+    # Fewer coarse steps, the finest scale's four kept: for the float32 time target.
+    "feedforward 128..512 36/21/12/7/4": five_scales("feedforward", 36, 0.58),
+    "feedforward 128..512 30/18/11/6/4": five_scales("feedforward", 30, 0.6),
     # The default with the finest scale's content weighting at other values (1 = the default until 2026-12-06).
     **{f"default with finest content x{factor:g}": {FINEST_CONTENT: factor} for factor in (1.0, 1.5, 3.0)},
 }
