@@ -15,7 +15,7 @@ from PIL import Image, ImageDraw, ImageFont
 
 from .config import PRESETS, STYLE_LAYERS, StyleConfig, preset
 from .cost import run_units
-from .images import ImageSource, load_image
+from .images import ImageSource, load_image, luminance_transfer, to_pil, to_tensor
 from .transfer import Progress, stylize
 
 GRID_KINDS = ("presets", "styles", "strength x layers")
@@ -98,9 +98,30 @@ def plan_grid(kind: str, base: StyleConfig, styles: Sequence[ImageSource], style
     raise ValueError(f"grid kind must be one of {', '.join(GRID_KINDS)}")
 
 
+def recoloured_from(plan: GridPlan) -> dict[int, int]:
+    """The cells that need no run of their own: colour "luminance" changes only the finished picture (the
+    photo's colours under the result's luminance), so such a cell is the earlier cell with the same settings
+    and colour "off", recoloured. Maps the cell's index in `plan.runs` to that earlier cell's."""
+    shared = {}
+    for index, (_, _, config, styles) in enumerate(plan.runs):
+        if config.color != "luminance":
+            continue
+        uncoloured = config.replace(color="off")
+        for earlier, (_, _, other, other_styles) in enumerate(plan.runs[:index]):
+            if other == uncoloured and list(map(id, other_styles)) == list(map(id, styles)):
+                shared[index] = earlier
+                break
+    return shared
+
+
 def plan_units(plan: GridPlan, aspect: float = 0.75) -> float:
     """What running every cell costs, in style_core.cost's units."""
-    return sum(run_units(config, aspect, len(styles)) for _, _, config, styles in plan.runs)
+    shared = recoloured_from(plan)
+    return sum(
+        run_units(config, aspect, len(styles))
+        for index, (_, _, config, styles) in enumerate(plan.runs)
+        if index not in shared
+    )
 
 
 def cell_size_for_seconds(
@@ -121,9 +142,23 @@ def run_grid(content: ImageSource, plan: GridPlan, *, device: str | None = None)
     """Run each cell of the plan in turn; yields each optimiser step's Progress and each finished cell (the
     steps let a caller such as the page stop a grid between two steps, not only between two cells)."""
     content_image = load_image(content, "content image")
-    for row, column, config, styles in plan.runs:
+    shared, finished = recoloured_from(plan), {}
+    for index, (row, column, config, styles) in enumerate(plan.runs):
+        if index in shared:
+            yield GridCell(row, column, with_photo_colours(finished[shared[index]], content_image))
+            continue
         for event in stylize(content_image, styles, config, device=device, preview_every=1e9):
-            yield GridCell(row, column, event.image) if event.done else event
+            if event.done:
+                finished[index] = event.image
+                yield GridCell(row, column, event.image)
+            else:
+                yield event
+
+
+def with_photo_colours(image: Image.Image, content: Image.Image) -> Image.Image:
+    """What colour "luminance" makes of a finished picture: its luminance with the photo's colours."""
+    photo = to_tensor(content.convert("RGB").resize(image.size, Image.Resampling.LANCZOS))
+    return to_pil(luminance_transfer(to_tensor(image), photo))
 
 
 def compose_grid(cells: Sequence[GridCell], row_labels: Sequence[str], column_labels: Sequence[str]) -> Image.Image:

@@ -1,5 +1,6 @@
 from style_core import StyleConfig, preset
 from style_core.grid import GridCell, compose_grid, plan_grid, run_grid
+from style_core.transfer import stylize
 
 
 def finished_cells(events) -> list[GridCell]:
@@ -67,3 +68,24 @@ def test_a_long_schedule_is_cut_in_proportion_to_fit_its_cell():
     assert MAX_CELL_STEPS < cell.iterations < thorough.iterations
     budget = MAX_CELL_COST * run_units(StyleConfig(size=192))
     assert run_units(cell) <= budget < run_units(cell.replace(iterations=cell.iterations + 1))
+
+
+def test_the_keep_colors_cell_recolours_the_balanced_cell_instead_of_running_again(
+    content_path, style_path, monkeypatch
+):
+    from bench.quality import difference
+    from style_core import grid, stylize_image
+    from style_core.grid import plan_units, quick
+
+    base = quick(StyleConfig(scales=2, iterations=4), 64)
+    runs = [(0, 0, base, [style_path]), (0, 1, base.replace(color="luminance"), [style_path])]
+    plan = grid.GridPlan([""], ["off", "luminance"], runs)
+    optimised = []
+    monkeypatch.setattr(grid, "stylize", lambda *args, **kwargs: optimised.append(args) or stylize(*args, **kwargs))
+    cells = finished_cells(run_grid(content_path, plan))
+    assert len(optimised) == 1  # colour "luminance" changes only the finished picture: one optimisation serves both
+    # What a run of its own would have made, to the rounding of 8-bit pixels (0-255).
+    own = stylize_image(content_path, style_path, base.replace(color="luminance"))
+    assert difference(cells[1].image, own) < 0.5 < difference(cells[0].image, own)
+    # The grid's expected time counts one run, as the page's estimate should.
+    assert plan_units(plan) == plan_units(grid.GridPlan([""], ["off"], plan.runs[:1]))
