@@ -18,7 +18,8 @@ from ..stylize_inputs import StylizeInputs
 HELP = (
     "Runs the photo and style from the Stylize tab small, each cell with its settings' own schedule; one that "
     "would cost more than {cost:.0f} default cells runs fewer steps and its label says *(short)* (thorough: the same "
-    "proportions; gatys2015's 500 steps: {steps} over the default's scales). Cells appear as they finish. "
+    "proportions; gatys2015's 500 steps: {steps} over the default's scales); keep_colors is balanced's cell in the "
+    "photo's colours, with no run of its own. Cells appear as they finish. "
     "The cells are as large as fits about {seconds:.0f} s on this machine: "
     "{presets} px for *presets* (every named preset with your style). *styles*: your style and the paintings "
     "you tick, with the settings above. *strength x layers*: Figure 3 of the paper: rows use more style layers, "
