@@ -15,7 +15,7 @@ from PIL import Image, ImageDraw, ImageFont
 
 from .config import PRESETS, STYLE_LAYERS, StyleConfig, preset
 from .cost import run_units
-from .images import ImageSource, load_image, luminance_transfer, to_pil, to_tensor
+from .images import ImageSource, load_image, with_photo_colours
 from .transfer import Progress, stylize
 
 GRID_KINDS = ("presets", "styles", "strength x layers")
@@ -108,6 +108,7 @@ def recoloured_from(plan: GridPlan) -> dict[int, int]:
             continue
         uncoloured = config.replace(color="off")
         for earlier, (_, _, other, other_styles) in enumerate(plan.runs[:index]):
+            # The same style objects (the plan hands every cell its list of them): cheap, and safe for arrays.
             if other == uncoloured and list(map(id, other_styles)) == list(map(id, styles)):
                 shared[index] = earlier
                 break
@@ -153,12 +154,6 @@ def run_grid(content: ImageSource, plan: GridPlan, *, device: str | None = None)
                 yield GridCell(row, column, event.image)
             else:
                 yield event
-
-
-def with_photo_colours(image: Image.Image, content: Image.Image) -> Image.Image:
-    """What colour "luminance" makes of a finished picture: its luminance with the photo's colours."""
-    photo = to_tensor(content.convert("RGB").resize(image.size, Image.Resampling.LANCZOS))
-    return to_pil(luminance_transfer(to_tensor(image), photo))
 
 
 def compose_grid(cells: Sequence[GridCell], row_labels: Sequence[str], column_labels: Sequence[str]) -> Image.Image:

@@ -175,6 +175,13 @@ def luminance_transfer(stylized: torch.Tensor, content: torch.Tensor) -> torch.T
     return yuv_to_rgb(yuv).clamp(0, 1)
 
 
+def with_photo_colours(picture: Image.Image, photo: Image.Image) -> Image.Image:
+    """A finished picture as colour "luminance" shows it: its luminance with the photo's colours, the photo
+    resized to the picture as the engine resizes it (Lanczos)."""
+    photo_t = to_tensor(photo.resize(picture.size, Image.Resampling.LANCZOS))
+    return to_pil(luminance_transfer(to_tensor(picture), photo_t))
+
+
 def match_color_statistics(source: torch.Tensor, reference: torch.Tensor, eps: float = 1e-5) -> torch.Tensor:
     """Linearly map `source`'s colours so their mean and covariance equal `reference`'s
     (Gatys et al. 2016, "Preserving Color in Neural Artistic Style Transfer", colour histogram matching)."""
