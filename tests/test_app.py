@@ -62,6 +62,10 @@ def test_the_stylize_route_streams_previews_and_returns_a_png_with_its_exact_set
     )  # fmt: skip
     image, status, settings = job.result(timeout=300)
     assert len(job.outputs()) >= 3  # previews before the result
+    previews = [output[0] for output in job.outputs()[:-1] if isinstance(output[0], str)]  # not a skip
+    # Previews come as JPEG, quick to encode beside the running optimiser and light to send; the result as PNG.
+    assert previews and {Image.open(preview).format for preview in previews} == {"JPEG"}
+    assert Image.open(image).format == "PNG"
     assert status.startswith("Done in")
     expected = StyleConfig(style_weight=1e4, size=160, iterations=6, strength=2.5, seed=3)
     assert settings == expected.to_dict() == read_png_settings(image)

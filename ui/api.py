@@ -67,12 +67,8 @@ def stylize(
     config = _config(preset, settings)
     styles = [style, *(more_styles or [])]
     for image, status, result in stylize_job(content, styles, config, bool(denoise)):
-        if result is None and image is None:
-            yield gr.skip(), status, gr.skip()
-        elif result is None:
-            path = result_path()
-            image.save(path)
-            yield str(path), status, gr.skip()
+        if result is None:  # a preview's file, or none this step
+            yield image or gr.skip(), status, gr.skip()
         else:
             path = result_path()
             result.save(path)

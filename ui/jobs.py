@@ -20,7 +20,7 @@ from style_core.video import PAGE_MAX_FRAMES, PAGE_MAX_SECONDS, read_clip, styli
 from . import stopped
 from .engine_thread import on_engine_thread
 from .examples import PAINTINGS_BY_CAPTION
-from .results import caption, result_path
+from .results import caption, preview_file, result_path
 
 VIDEO_SIZE = 256  # a clip's default output size on the page and the /video route
 VIDEO_FPS = 12  # and its default rate: motion shows as well as at 30, for a fraction of the work
@@ -55,9 +55,9 @@ def stylize_job(
     masks: Any = None,
     start: str | None = None,
     session: str | None = None,
-) -> Iterator[tuple[Image.Image | None, str, Result | None]]:
-    """Yields (preview or None, status, None) after every optimiser step, then (image, status, result). A run
-    stopped on the page (`session` given) leaves the picture it reached for Stop's event (ui.stopped).
+) -> Iterator[tuple[str | Image.Image | None, str, Result | None]]:
+    """Yields (a preview's file or None, status, None) after every optimiser step, then (image, status, result).
+    A run stopped on the page (`session` given) leaves the picture it reached for Stop's event (ui.stopped).
 
     A yield per step, even without a preview, is what lets Stop (or a client's cancel) end the run within
     one step: Gradio can only stop a generator between two of its yields."""
@@ -74,7 +74,8 @@ def stylize_job(
                     gr.Warning(event.note)
                 if progress:
                     progress((event.total_step, event.total_steps), desc="Stylizing")
-                yield event.preview, status_line(event), None
+                preview = preview_file(event.preview) if event.preview is not None else None
+                yield preview, status_line(event), None
             elif progress:
                 progress((event.step, event.total_steps), desc="Denoising")
 

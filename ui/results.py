@@ -41,6 +41,15 @@ def result_path(suffix: str = ".png") -> Path:
     return Path(name)
 
 
+def preview_file(image: Image.Image) -> str:
+    """A picture on its way to the page while a run forms it, as a JPEG file: PNG's compression, which the
+    finished picture keeps, takes longer than the optimiser's coarse steps and competes with them for the CPU,
+    and JPEG sends several times fewer bytes to a browser that replaces the picture within seconds."""
+    path = result_path(".jpg")
+    image.convert("RGB").save(path, "JPEG", quality=90)
+    return str(path)
+
+
 def servable(path: str | Path) -> str:
     """`path` as an output Gradio will serve: Gradio copies an output into its cache only from the temporary
     folder or the working one, so a kept file elsewhere (the data folder on lasting storage) is handed over as
