@@ -180,6 +180,25 @@ def test_the_page_fits_its_default_size_and_expected_times_to_the_measured_machi
     assert slow.seconds(doubled) > 1.8 * slow.seconds(slow.default_config()) - 1  # the line follows the settings
 
 
+def test_the_expected_time_counts_a_browser_on_the_same_machine(monkeypatch):
+    from types import SimpleNamespace
+
+    from ui.machine import Machine, browser_on_this_machine
+
+    def request(host: str, **headers: str) -> SimpleNamespace:
+        return SimpleNamespace(client=SimpleNamespace(host=host), headers=headers)
+
+    assert browser_on_this_machine(request("127.0.0.1"))  # python app.py, opened on this machine
+    assert not browser_on_this_machine(request("127.0.0.1", **{"x-forwarded-for": "203.0.113.7"}))  # a Space's proxy
+    assert not browser_on_this_machine(request("192.168.1.20"))  # another machine on the LAN
+    assert not browser_on_this_machine(None)  # no page: a script's own call
+    machine = Machine({"torch.float32": 2.0})
+    config = machine.default_config()
+    monkeypatch.setattr("ui.machine.os.cpu_count", lambda: 2)  # the kind of machine it was measured on
+    seconds = [int(machine.expected(config, browser_here=here).split()[2]) for here in (False, True)]
+    assert seconds[1] > seconds[0]  # the browser's drawing takes part of the cores the run needs
+
+
 def test_the_expected_time_needs_no_photo_and_survives_a_bad_one(tmp_path):
     from ui.machine import TYPICAL_ASPECT, photo_aspect
 

@@ -4,8 +4,10 @@ the Compare grid's cell size."""
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 
+import gradio as gr
 import torch
 from PIL import Image
 
@@ -21,6 +23,10 @@ MEASURE_SIZE = 384  # a quarter of a second to a few seconds on a CPU; the unit 
 # Until measured (tests, or a page built without app.py): a 2-core CPU without bfloat16, the slowest kind the
 # page is served on (a free Space), so nothing is promised that such a CPU cannot keep.
 ASSUMED_UNIT_SECONDS = 4.8
+# A browser on the server's own machine (`python app.py` opened on localhost) draws the live previews on the
+# cores the run needs: the run takes longer by about this many cores' worth of its time, shared over the cores
+# (docs/BENCHMARKS.md, "The page fits the machine"). A browser elsewhere (a Space, a LAN) costs the run nothing.
+LOCAL_BROWSER_CORES = 0.3
 
 
 @dataclass(frozen=True)
@@ -46,13 +52,27 @@ class Machine:
         """A comparison grid's cell size here: the largest whose grid takes about TARGET_SECONDS."""
         return cell_size_for_seconds(kind, config, styles, TARGET_SECONDS, self.unit_for(config), aspect)
 
-    def expected(self, config: StyleConfig, aspect: float = TYPICAL_ASPECT, clean_up: bool = False) -> str:
-        """The line beside Run: how long these settings take here."""
+    def expected(
+        self, config: StyleConfig, aspect: float = TYPICAL_ASPECT, clean_up: bool = False, browser_here: bool = False
+    ) -> str:
+        """The line beside Run: how long these settings take here, with the page open in a browser on this same
+        machine if `browser_here` (see browser_on_this_machine)."""
         seconds = self.seconds(config, aspect)
+        if browser_here:
+            seconds *= 1 + LOCAL_BROWSER_CORES / (os.cpu_count() or 1)
         guess = "" if self.measured else " (not measured: the time of a 2-core CPU without bfloat16)"
         return f"Ready: about {duration(seconds)} at {config.size} px on this machine{guess}" + (
             ", plus the clean-up" if clean_up else ""
         )
+
+
+def browser_on_this_machine(request: gr.Request | None) -> bool:
+    """Whether the page was opened on the server's own machine: a browser on localhost, with no proxy between
+    (a Space's visitors come through one, a LAN's from other addresses)."""
+    client = getattr(request, "client", None)
+    if client is None or request.headers.get("x-forwarded-for"):
+        return False
+    return client.host in ("127.0.0.1", "::1")
 
 
 def duration(seconds: float) -> str:

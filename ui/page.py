@@ -31,7 +31,7 @@ def build_page(machine: Machine = UNMEASURED) -> gr.Blocks:
         )
         with gr.Tabs() as tabs:
             with gr.Tab("Stylize", id="stylize"):
-                stylize_tab = stylize.render(history, machine)
+                stylize_tab = stylize.render(page, history, machine)
             with gr.Tab("Live", id="live"):
                 live.render(stylize_tab, tabs)
             with gr.Tab("Compare", id="compare"):

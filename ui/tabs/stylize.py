@@ -14,7 +14,7 @@ from ..controls import PhotoInput, make_controls, page_values, values_to_config
 from ..examples import painting_gallery, photo_gallery
 from ..gpu import DENOISE_GPU_S, config_or_none, gpu, gpu_seconds
 from ..jobs import stylize_job, user_errors
-from ..machine import Machine, photo_aspect
+from ..machine import Machine, browser_on_this_machine, photo_aspect
 from ..regions import LEGEND, make_editor, masks_from_editor
 from ..results import save_result
 from ..session_limit import heavy_click
@@ -52,7 +52,7 @@ def stylize(
             yield result_area.finished(result, status, before, path, history)
 
 
-def render(history: gr.State, machine: Machine) -> StylizeInputs:
+def render(page: gr.Blocks, history: gr.State, machine: Machine) -> StylizeInputs:
     defaults = machine.default_config()
     with gr.Row():
         content, style, painting_info, picks = _image_inputs()
@@ -97,7 +97,7 @@ def render(history: gr.State, machine: Machine) -> StylizeInputs:
     uploads = [content.upload, style.upload, second_style.upload]
     preview.wire(uploads, picks, [content, style, second_style], controls, [area.image, status])
     _wire_settings(controls, preset_name, layer_weighting, restore, defaults.size)
-    _wire_expected(machine, expected, content, clean_up, controls)
+    _wire_expected(page, machine, expected, content, clean_up, controls)
     made = (content, style, second_style, clean_up, controls, run, stop, area, share_button)
     return StylizeInputs(*made, results, kept, running)
 
@@ -135,20 +135,22 @@ def _image_inputs() -> tuple[gr.Image, gr.Image, gr.Markdown, list]:
 
 
 def _wire_expected(
-    machine: Machine, line: gr.Markdown, content: gr.Image, clean_up: gr.Checkbox, controls: dict
+    page: gr.Blocks, machine: Machine, line: gr.Markdown, content: gr.Image, clean_up: gr.Checkbox, controls: dict
 ) -> None:
-    """The line beside Run: the time these settings take on this machine, for this photo's shape."""
+    """The line beside Run: the time these settings take on this machine, for this photo's shape, and for a
+    browser on this machine once the page knows where it was opened."""
 
-    def expected(content: str | None, clean_up: bool, **settings) -> str:
+    def expected(content: str | None, clean_up: bool, request: gr.Request, **settings) -> str:
         try:
             config = values_to_config(settings)
         except StyleCoreError as error:
             return f"Check the settings: {error}"
-        return machine.expected(config, photo_aspect(content), clean_up)
+        return machine.expected(config, photo_aspect(content), clean_up, browser_on_this_machine(request))
 
-    triggers = [content.change, clean_up.change, *(control.change for control in controls.values())]
+    triggers = [page.load, content.change, clean_up.change, *(control.change for control in controls.values())]
+    # always_last: a change made while the line is being worked out (a preset sets many controls) is not lost.
     gr.on(triggers, expected, None, [line], inputs_kwargs={"content": content, "clean_up": clean_up, **controls},
-          api_visibility="private", queue=False, show_progress="hidden")  # fmt: skip
+          api_visibility="private", queue=False, show_progress="hidden", trigger_mode="always_last")  # fmt: skip
 
 
 def _wire_settings(
