@@ -42,9 +42,9 @@ def result_path(suffix: str = ".png") -> Path:
 
 
 def preview_file(image: Image.Image) -> str:
-    """A picture on its way to the page while a run forms it, as a JPEG file: PNG's compression, which the
-    finished picture keeps, takes longer than the optimiser's coarse steps and competes with them for the CPU,
-    and JPEG sends several times fewer bytes to a browser that replaces the picture within seconds."""
+    """A picture on its way to the page while a run forms it, as a JPEG file: far quicker to encode than PNG
+    (which the finished picture keeps) on the CPU the run needs, and several times fewer bytes to send to a
+    browser that replaces the picture within seconds."""
     path = result_path(".jpg")
     image.convert("RGB").save(path, "JPEG", quality=90)
     return str(path)
