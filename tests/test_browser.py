@@ -298,6 +298,7 @@ def test_the_instant_preview_follows_the_painting_drops_stale_requests_and_the_s
         expect(page.locator("#content-input img")).to_be_visible(timeout=10_000)
         page.locator("#paintings").get_by_label("The Starry Night, Vincent van Gogh").click()
         expect(page.locator("#status")).to_contain_text("Instant preview", timeout=30_000)  # no Run pressed
+        expect(page.locator("#result img")).to_have_attribute("src", re.compile(r"\.jpg$"))  # quick to make and send
         first = page.locator("#result img").get_attribute("src")
         page.locator("#paintings").get_by_label("The Great Wave off Kanagawa, Katsushika Hokusai").click()
         expect(page.locator("#result img")).not_to_have_attribute("src", first, timeout=30_000)

@@ -24,6 +24,7 @@ from style_core.preview import instant_preview
 from .controls import values_to_config
 from .engine_thread import engine_busy
 from .examples import PAINTINGS, example_painting
+from .results import preview_file
 from .session_limit import heavy_jobs_of
 
 T = TypeVar("T")
@@ -73,7 +74,7 @@ def preview(content, style, second_style, request: gr.Request, **settings) -> tu
         f"Instant preview ({seconds:.1f} s, the feed-forward network) at {config.size} px: press Run for the full "
         "result, the painting's own strokes and textures."
     )
-    return picture, status
+    return preview_file(picture), status
 
 
 def warm_up() -> None:
