@@ -72,8 +72,9 @@ def render(machine: Machine) -> None:
     stop.click(None, None, None, cancels=[event])
     clip, _, preset_name, size, fps, _ = inputs
     shown = [clip, preset_name, size, fps]
+    # always_last: a change made while the line is being worked out (a clip is read first) is not lost.
     gr.on([control.change for control in shown], functools.partial(expected_line, machine), shown, [expected],
-          api_visibility="private", queue=False, show_progress="hidden")  # fmt: skip
+          api_visibility="private", queue=False, show_progress="hidden", trigger_mode="always_last")  # fmt: skip
 
 
 def _inputs(expected_text: str) -> tuple[list[gr.Component], gr.Markdown]:
