@@ -51,7 +51,7 @@ def _config(preset: str, settings: dict[str, Any] | None) -> StyleConfig:
 def stylize(
     content: str, style: str, preset: str, settings: dict | None, more_styles: list[str] | None, denoise: bool
 ) -> Iterator[tuple[str, str, Any]]:
-    """Stylize a photo with a painting (Gatys et al. neural style transfer). Streams previews; the last output
+    """Stylize a photo with a painting (Gatys et al. neural style transfer). Streams previews (JPEG); the last output
     is the PNG (its settings inside), a status line and the exact settings used.
 
     Args:
