@@ -27,9 +27,13 @@ def data_folder(name: str) -> Path:
 
 def remove_older_than(folder: Path, seconds: float, keep_newest: int | None = None) -> None:
     """Remove what `folder` holds (files or folders) older than `seconds`, and beyond the `keep_newest` newest."""
-    entries = sorted(folder.iterdir(), key=_age_key, reverse=True) if folder.is_dir() else []
-    for number, entry in enumerate(entries):
-        if (keep_newest is not None and number >= keep_newest) or time.time() - _age_key(entry) > seconds:
+    if not folder.is_dir():
+        return
+    # Each entry's age read once: outputs such as the previews of a run ask for a fresh file every few seconds.
+    entries = sorted(((_age_key(entry), entry) for entry in folder.iterdir()), key=lambda aged: aged[0], reverse=True)
+    now = time.time()
+    for number, (modified, entry) in enumerate(entries):
+        if (keep_newest is not None and number >= keep_newest) or now - modified > seconds:
             if entry.is_dir():
                 shutil.rmtree(entry, ignore_errors=True)
             else:
