@@ -69,12 +69,25 @@ def number_field(page, label: str):
     return box.locator("input[type=number]").first
 
 
+def assert_every_painting_shows_whole(page) -> None:
+    """The example paintings fit their gallery's width (none cut off at its edge), each named in its tooltip."""
+    from playwright.sync_api import expect
+
+    thumbnails = page.locator("#paintings button.thumbnail-item")
+    expect(thumbnails.first).to_have_attribute("title", "The Starry Night, Vincent van Gogh")
+    gallery = page.locator("#paintings").bounding_box()
+    for thumbnail in thumbnails.all():
+        box = thumbnail.bounding_box()
+        assert gallery["x"] <= box["x"] and box["x"] + box["width"] <= gallery["x"] + gallery["width"], box
+
+
 def test_pick_examples_switch_preset_run_and_compare_presets(page_url):
     from playwright.sync_api import expect
 
     with open_page(page_url, height=1300) as page:
         expect(page.get_by_role("button", name="Run", exact=True)).to_be_visible(timeout=30_000)
         screenshot(page, "1_empty.png")
+        assert_every_painting_shows_whole(page)
 
         page.locator("#photos").get_by_label("Chelsea the cat").click()
         page.locator("#paintings").get_by_label("The Starry Night, Vincent van Gogh").click()

@@ -39,11 +39,12 @@ HEAD = """<script>
     // Gradio's empty image and file boxes put aria-label on a bare div (axe: aria-prohibited-attr).
     document.querySelectorAll('.empty[aria-label]:not([role])').forEach(e => e.setAttribute('role', 'img'));
     // Gallery thumbnails are named "Thumbnail 1 of 7": name each by its caption (a painting's title and
-    // artist, a photo, a result's settings, a layer).
+    // artist, a photo, a result's settings, a layer), and show it as the tooltip.
     document.querySelectorAll('button.thumbnail-item').forEach(button => {
       const caption = button.querySelector('.caption-label');
       if (caption && button.getAttribute('aria-label') !== caption.textContent.trim()) {
         button.setAttribute('aria-label', caption.textContent.trim());
+        button.title = caption.textContent.trim();
       }
     });
     // The result picture is described by the status line: the run's settings when done, its step before.

@@ -100,6 +100,7 @@ def painting_gallery(style: gr.Image, elem_id: str) -> tuple[gr.Markdown, gr.eve
     paintings = gr.Gallery(
         [(thumbnail(p.path), p.caption) for p in PAINTINGS], label="Example paintings: click one to use it",
         columns=4, height=250, allow_preview=False, format="jpeg", elem_id=elem_id, buttons=[],
+        elem_classes=["example-paintings"],
     )  # fmt: skip
     info = gr.Markdown("", elem_id=f"{elem_id}-info")
 

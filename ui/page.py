@@ -12,6 +12,12 @@ from .tabs import compare, denoise, layers, live, stylize, video
 MAX_UPLOAD = "20mb"
 # Gradio stretches a lone gallery tile to the full width; keep result tiles thumbnail-sized.
 CSS = "#results .grid-container { grid-template-columns: repeat(auto-fill, minmax(160px, 180px)) !important; }"
+# Four columns of at least 100 px (Gradio's) overflow the paintings' third of a 1400 px page: as many as fit instead,
+# each painting named in its tooltip and, once picked, in the line below, not in a caption cut to a few letters.
+CSS += """
+.example-paintings .grid-container { grid-template-columns: repeat(auto-fill, minmax(84px, 1fr)) !important; }
+.example-paintings .caption-label { display: none; }
+"""
 # What app.py queues and launches the page with, and the tests too: no allowed_paths (the server's files stay
 # unserved).
 # The queue holds the heavy jobs (one per browser tab or client) and the instant previews, which pass through
