@@ -88,13 +88,13 @@ def run_units(config: StyleConfig, aspect: float = 0.75, styles: int = 1, warm: 
         units += FEEDFORWARD_SHARE * painted**2 * aspect / UNIT_SIZE**2
     for long_side, steps in zip(config.scale_sizes(), config.scale_iterations()):
         style_share = (long_side * config.style_scale) ** 2 * aspect / UNIT_SIZE**2
-        units += 0.0 if warm else FORWARD_SHARE * styles * _grown(style_share)
+        units += 0.0 if warm else FORWARD_SHARE * styles * pixels_cost(style_share)
         for part in _parts(long_side, aspect, config):
-            units += steps * (STEP_SHARE * _grown(part) + STEP_OVERHEAD_UNITS) + FORWARD_SHARE * _grown(part)
+            units += steps * (STEP_SHARE * pixels_cost(part) + STEP_OVERHEAD_UNITS) + FORWARD_SHARE * pixels_cost(part)
     return units
 
 
-def _grown(share: float) -> float:
+def pixels_cost(share: float) -> float:
     """A pixel share's cost: in proportion up to 512x512, growing faster past it (PIXEL_EXPONENT)."""
     return share if share <= 1 else share**PIXEL_EXPONENT
 

@@ -19,13 +19,14 @@ import torch
 from PIL import Image
 
 from .config import STYLE_LAYERS
+from .cost import STEP_OVERHEAD_UNITS, STEP_SHARE, UNIT_SIZE, pixels_cost
 from .device import pick_device
 from .errors import ConfigError
 from .grid import GridCell, compose_grid
 from .images import ImageSource, load_image, resize_long_side, to_pil, to_tensor
 from .losses import ContentLoss, StyleLoss, gram_matrix
 from .transfer import LBFGS
-from .vgg import LAYER_NAMES, POOLING, WEIGHT_SOURCES, VGG19Features
+from .vgg import LAYER_NAMES, POOLING, WEIGHT_SOURCES, VGG19Features, network_share
 
 KINDS = ("content", "style", "both")
 CONTENT_LAYERS = ["relu1_2", "relu2_2", "relu3_2", "relu4_2", "relu5_2"]
@@ -100,6 +101,18 @@ def plan_cells(config: ExploreConfig) -> list[Cell]:
     if config.kind in ("style", "both"):
         cells += [Cell("style", k - 1, config.style_layers[:k]) for k in range(1, len(config.style_layers) + 1)]
     return cells
+
+
+def figure_units(config: ExploreConfig, photo_aspect: float = 0.75, painting_aspect: float = 0.75) -> float:
+    """What the figure costs, in style_core.cost's units: each cell's steps through the network truncated after
+    its deepest layer, on the photo's (content row) or the painting's (style row) shape at `size`."""
+    units = 0.0
+    for cell in plan_cells(config):
+        aspect = photo_aspect if cell.row == "content" else painting_aspect
+        share = pixels_cost(config.size**2 * aspect / UNIT_SIZE**2)
+        deepest = max(cell.layers, key=LAYER_NAMES.index)
+        units += config.steps * (STEP_SHARE * share * network_share(deepest) + STEP_OVERHEAD_UNITS)
+    return units
 
 
 def explore(

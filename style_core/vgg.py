@@ -39,6 +39,32 @@ LAYER_STRIDES = {
     name: 2 ** sum(n.startswith("pool") for n in LAYER_NAMES[: i + 1]) for i, name in enumerate(LAYER_NAMES)
 }
 CONV_NAMES = tuple(name for name in LAYER_NAMES if name.startswith("conv"))
+BLOCK_CHANNELS = (64, 128, 256, 512, 512)  # each block's convolutions' output channels
+
+
+def _conv_work() -> dict[str, float]:
+    """Each convolution's multiply-adds per input pixel (3x3 kernels, on its block's shrunk map)."""
+    work, channels = {}, 3
+    for block, (convs, out) in enumerate(zip(BLOCK_SIZES, BLOCK_CHANNELS), start=1):
+        for i in range(1, convs + 1):
+            work[f"conv{block}_{i}"] = 9 * channels * out / 4 ** (block - 1)
+            channels = out
+    return work
+
+
+CONV_WORK = _conv_work()
+
+
+def network_share(layer: str, reference: str = "relu5_1") -> float:
+    """The work of the network truncated after `layer` as a share of the one truncated after `reference`."""
+
+    def upto(name: str) -> float:
+        index = LAYER_NAMES.index(name)
+        return sum(work for conv, work in CONV_WORK.items() if LAYER_NAMES.index(conv) <= index)
+
+    return upto(layer) / upto(reference)
+
+
 WEIGHT_SOURCES = ("bundled", "torchvision")
 POOLING = ("max", "avg")
 # How the network sees past the image's edge. With zeros (the paper's) border features are special, and

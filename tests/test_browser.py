@@ -131,7 +131,13 @@ def test_pick_examples_switch_preset_run_and_compare_presets(page_url):
         page.get_by_role("button", name="Stop").last.click()
 
         page.get_by_role("tab", name="Layers").click()  # the Stylize tab's photo and painting, small and quick
+        expect(page.locator("#layers-expected")).to_have_text(
+            re.compile(r"Ready: about \d+ (s|min) for 10 cells at 192 px")
+        )
         set_numbers(page, {"Cell size (long side, px)": 64, "Steps per cell": 5})
+        expect(page.locator("#layers-expected")).to_have_text(
+            re.compile(r"Ready: about \d+ (s|min) for 10 cells at 64 px")
+        )
         run_layers = page.get_by_role("button", name="Run", exact=True).last
         # The stopped grid holds the tab's one job until its current step ends: a Run pressed before that is
         # refused with the message (what a user sees), and pressing again, as a user would, runs.

@@ -199,6 +199,35 @@ def test_the_expected_time_counts_a_browser_on_the_same_machine(monkeypatch):
     assert seconds[1] > seconds[0]  # the browser's drawing takes part of the cores the run needs
 
 
+def test_the_layers_line_follows_the_machine_and_the_figures_settings():
+    from style_core.explore import ExploreConfig, figure_units
+    from ui.machine import Machine
+
+    def seconds(line: str) -> int:  # "Ready: about 13 s ..." or "Ready: about 2 min ..."
+        number, unit = line.split()[2:4]
+        return int(number) * (60 if unit == "min" else 1)
+
+    slow, fast = Machine({"torch.float32": 4.0}), Machine({"torch.float32": 0.5})
+    default = ExploreConfig()
+    assert seconds(slow.figure_expected(default, 0.75, 0.75, False)) > 4 * seconds(
+        fast.figure_expected(default, 0.75, 0.75, False)
+    )
+    # The figure runs in float32 whatever the precision: a faster bfloat16 unit does not shorten its line.
+    with_bfloat16 = Machine({"torch.float32": 4.0, "torch.bfloat16": 1.0})
+    assert with_bfloat16.figure_expected(default, 0.75, 0.75, False) == slow.figure_expected(default, 0.75, 0.75, False)
+    line = slow.figure_expected(ExploreConfig(size=256, steps=200), 0.75, 0.75, False)
+    assert "for 10 cells at 256 px" in line and seconds(line) > seconds(
+        slow.figure_expected(default, 0.75, 0.75, False)
+    )
+    assert figure_units(ExploreConfig(size=256, steps=200)) > 5 * figure_units(default)  # 4x the steps, 1.8x the pixels
+    # A cell costs what its network does: one truncated after relu5_2 several times one truncated after relu1_2.
+    shallow, deep = (
+        figure_units(ExploreConfig(kind="content", content_layers=[name])) for name in ("relu1_2", "relu5_2")
+    )
+    assert deep > 3 * shallow
+    assert figure_units(default, 1.0, 1.0) > figure_units(default, 0.5, 0.5)  # square photos take longer
+
+
 def test_the_expected_time_needs_no_photo_and_survives_a_bad_one(tmp_path):
     from ui.machine import TYPICAL_ASPECT, photo_aspect
 

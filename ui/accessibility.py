@@ -29,7 +29,15 @@ THEME = gr.themes.Soft(
 )
 
 # Elements whose text changes as a job runs: announced to screen readers as it changes.
-STATUS_LINES = ("status", "expected", "video-status", "video-expected", "paintings-info", "video-paintings-info")
+STATUS_LINES = (
+    "status",
+    "expected",
+    "video-status",
+    "video-expected",
+    "layers-expected",
+    "paintings-info",
+    "video-paintings-info",
+)
 
 # Run on every change to the page (Gradio renders and re-renders its components at will).
 HEAD = """<script>

@@ -15,6 +15,7 @@ from style_core import StyleConfig, preset
 from style_core.config import DEFAULT_PRESET
 from style_core.cost import measure_unit, run_units, size_for_seconds
 from style_core.device import network_dtype, pick_device
+from style_core.explore import ExploreConfig, figure_units, plan_cells
 from style_core.grid import cell_size_for_seconds
 
 TARGET_SECONDS = 30.0  # what a default run should take on whatever machine serves the page
@@ -57,13 +58,27 @@ class Machine:
     ) -> str:
         """The line beside Run: how long these settings take here, with the page open in a browser on this same
         machine if `browser_here` (see browser_on_this_machine)."""
-        seconds = self.seconds(config, aspect)
-        if browser_here:
-            seconds *= 1 + LOCAL_BROWSER_CORES / (os.cpu_count() or 1)
-        guess = "" if self.measured else " (not measured: the time of a 2-core CPU without bfloat16)"
-        return f"Ready: about {duration(seconds)} at {config.size} px on this machine{guess}" + (
+        seconds = with_local_browser(self.seconds(config, aspect), browser_here)
+        return f"Ready: about {duration(seconds)} at {config.size} px on this machine{self.guess}" + (
             ", plus the clean-up" if clean_up else ""
         )
+
+    def figure_expected(self, config: ExploreConfig, photo: float, painting: float, browser_here: bool) -> str:
+        """The Layers tab's line: how long the figure takes here (it runs in float32 whatever the precision), for
+        the photo's and the painting's shapes (short side over long side)."""
+        units = figure_units(config, photo, painting)
+        seconds = with_local_browser(units * self.unit_seconds[str(torch.float32)], browser_here)
+        cells = len(plan_cells(config))
+        return f"Ready: about {duration(seconds)} for {cells} cells at {config.size} px on this machine{self.guess}"
+
+    @property
+    def guess(self) -> str:
+        return "" if self.measured else " (not measured: the time of a 2-core CPU without bfloat16)"
+
+
+def with_local_browser(seconds: float, browser_here: bool) -> float:
+    """A job's `seconds`, with the page open in a browser on the server's own machine if `browser_here`."""
+    return seconds * (1 + LOCAL_BROWSER_CORES / (os.cpu_count() or 1)) if browser_here else seconds
 
 
 def browser_on_this_machine(request: gr.Request | None) -> bool:

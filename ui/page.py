@@ -42,8 +42,8 @@ def build_page(machine: Machine = UNMEASURED) -> gr.Blocks:
                 live.render(stylize_tab, tabs)
             with gr.Tab("Compare", id="compare"):
                 compare.render(stylize_tab, machine)
-            with gr.Tab("Layers", id="layers"):
-                layers.render(stylize_tab)
+            with gr.Tab("Layers", id="layers") as layers_tab:
+                layers.render(stylize_tab, machine, layers_tab)
             with gr.Tab("Video", id="video"):
                 video.render(machine)
             with gr.Tab("Denoise", id="denoise"):

@@ -4,25 +4,33 @@ from __future__ import annotations
 
 import gradio as gr
 
-from style_core.explore import KINDS, ROW_NOTES, ExploreConfig, explore_grid, plan_cells
+from style_core import StyleCoreError
+from style_core.explore import KINDS, ROW_NOTES, ExploreConfig, explore_grid, figure_units, plan_cells
 
 from ..controls import PhotoInput
 from ..engine_thread import on_engine_thread
 from ..gpu import GPU_SECONDS_PER_UNIT, gpu
 from ..jobs import user_errors
+from ..machine import Machine, browser_on_this_machine, photo_aspect
 from ..results import result_path
 from ..session_limit import heavy_click
 from ..stylize_inputs import StylizeInputs
 
-MOST_CELLS = len(plan_cells(ExploreConfig(kind="both")))
+
+def figure_settings(own_photo, own_painting, photo, painting, kind, size, steps) -> tuple[ExploreConfig, float, float]:
+    """The figure's settings, and the shapes (short side over long side) of the photo and painting it uses."""
+    config = ExploreConfig(kind=kind, size=int(size), steps=int(steps))
+    return config, photo_aspect(own_photo or photo), photo_aspect(own_painting or painting)
 
 
 def layers_seconds(own_photo, own_painting, photo, painting, kind, size, steps, progress=None) -> float:
-    """Every cell is `steps` steps at `size`; most cells stop at a shallow layer, so this is an upper bound."""
     try:
-        return MOST_CELLS * int(steps) * (int(size) / 512) ** 2 * GPU_SECONDS_PER_UNIT
-    except (TypeError, ValueError):  # values the job refuses at once
+        config, photo_shape, painting_shape = figure_settings(
+            own_photo, own_painting, photo, painting, kind, size, steps
+        )
+    except (StyleCoreError, TypeError, ValueError):  # values the job refuses at once
         return 0.0
+    return figure_units(config, photo_shape, painting_shape) * GPU_SECONDS_PER_UNIT
 
 
 @gpu(layers_seconds)
@@ -53,11 +61,10 @@ def layers(own_photo, own_painting, photo, painting, kind, size, steps, progress
             yield rows["content"], rows["style"], str(path)
 
 
-def render(stylize: StylizeInputs) -> None:
+def render(stylize: StylizeInputs, machine: Machine, tab: gr.Tab) -> None:
     gr.Markdown(
         "Gatys et al.'s Figure 1 with your images: each cell starts from white noise and is optimised until its "
-        "VGG19 features match. The whole figure (10 cells at 192 px) takes about a minute on a 2-core CPU. "
-        "Click a cell to see it large."
+        "VGG19 features match. Click a cell to see it large."
     )
     with gr.Row():
         own_photo = PhotoInput(
@@ -70,6 +77,9 @@ def render(stylize: StylizeInputs) -> None:
             kind = gr.Radio(list(KINDS), value="both", label="Rows")
             size = gr.Slider(64, 256, 192, step=16, label="Cell size (long side, px)")
             steps = gr.Slider(10, 200, 50, step=10, label="Steps per cell", info="L-BFGS steps from white noise")
+            expected = gr.Markdown(
+                machine.figure_expected(ExploreConfig(), 0.75, 0.75, False), elem_id="layers-expected"
+            )
     with gr.Row():
         button = gr.Button("Run", variant="primary")
         stop = gr.Button("Stop", variant="stop")
@@ -84,3 +94,23 @@ def render(stylize: StylizeInputs) -> None:
         [rows["content"], rows["style"], figure], api_name="layers",
     )  # fmt: skip
     stop.click(None, None, None, cancels=[event])
+    inputs = [own_photo, own_painting, stylize.content, stylize.style, kind, size, steps]
+    _wire_expected(machine, tab, inputs, expected)
+
+
+def _wire_expected(machine: Machine, tab: gr.Tab, inputs: list[gr.Component], line: gr.Markdown) -> None:
+    """The line under the settings: the figure's time on this machine for these images' shapes, worked out again
+    as the tab opens (for a browser on this machine) and as any of them changes."""
+
+    def expected(own_photo, own_painting, photo, painting, kind, size, steps, request: gr.Request) -> str:
+        try:
+            config, photo_shape, painting_shape = figure_settings(
+                own_photo, own_painting, photo, painting, kind, size, steps
+            )
+        except (StyleCoreError, TypeError, ValueError) as error:
+            return f"Check the settings: {error}"
+        return machine.figure_expected(config, photo_shape, painting_shape, browser_on_this_machine(request))
+
+    triggers = [tab.select, *(component.change for component in inputs)]
+    gr.on(triggers, expected, inputs, [line], api_visibility="private", queue=False, show_progress="hidden",
+          trigger_mode="always_last")  # fmt: skip
