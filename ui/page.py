@@ -18,6 +18,10 @@ CSS += """
 .example-paintings .grid-container { grid-template-columns: repeat(auto-fill, minmax(84px, 1fr)) !important; }
 .example-paintings .caption-label { display: none; }
 """
+# Gradio pulses a streaming output's border for as long as its job runs. A browser on the server's own machine
+# spends a good part of a core redrawing it, which the job's threads need (docs/BENCHMARKS.md, "The page fits
+# the machine"): the border stays, still.
+CSS += ".generating { animation: none !important; }\n"
 # What app.py queues and launches the page with, and the tests too: no allowed_paths (the server's files stay
 # unserved).
 # The queue holds the heavy jobs (one per browser tab or client) and the instant previews, which pass through
