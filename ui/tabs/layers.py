@@ -5,7 +5,7 @@ from __future__ import annotations
 import gradio as gr
 
 from style_core import StyleCoreError
-from style_core.explore import KINDS, ROW_NOTES, ExploreConfig, explore_grid, figure_units, plan_cells
+from style_core.explore import KINDS, ROW_NOTES, ExploreConfig, explore_grid, plan_cells
 
 from ..controls import PhotoInput
 from ..engine_thread import on_engine_thread
@@ -16,21 +16,25 @@ from ..results import result_path
 from ..session_limit import heavy_click
 from ..stylize_inputs import StylizeInputs
 
+MOST_CELLS = len(plan_cells(ExploreConfig(kind="both")))
 
-def figure_settings(own_photo, own_painting, photo, painting, kind, size, steps) -> tuple[ExploreConfig, float, float]:
+
+def figure_settings(
+    own_photo: str | None, own_painting: str | None, photo: str | None, painting: str | None, kind: str,
+    size: float, steps: float,
+) -> tuple[ExploreConfig, float, float]:  # fmt: skip
     """The figure's settings, and the shapes (short side over long side) of the photo and painting it uses."""
     config = ExploreConfig(kind=kind, size=int(size), steps=int(steps))
     return config, photo_aspect(own_photo or photo), photo_aspect(own_painting or painting)
 
 
 def layers_seconds(own_photo, own_painting, photo, painting, kind, size, steps, progress=None) -> float:
+    """Every cell is `steps` steps at `size` through the whole network: an upper bound, not yet measured on a GPU
+    (the page's line uses style_core.explore.figure_units)."""
     try:
-        config, photo_shape, painting_shape = figure_settings(
-            own_photo, own_painting, photo, painting, kind, size, steps
-        )
-    except (StyleCoreError, TypeError, ValueError):  # values the job refuses at once
+        return MOST_CELLS * int(steps) * (int(size) / 512) ** 2 * GPU_SECONDS_PER_UNIT
+    except (TypeError, ValueError):  # values the job refuses at once
         return 0.0
-    return figure_units(config, photo_shape, painting_shape) * GPU_SECONDS_PER_UNIT
 
 
 @gpu(layers_seconds)
