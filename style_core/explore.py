@@ -168,13 +168,14 @@ def _reconstruct(
             total.backward()
             return total
 
+        # The image is left unclamped, as in the paper, and shown clamped: clamping it after each step misleads
+        # L-BFGS's curvature history, and a cell could climb away from its target (conv1_1..conv2_1 on The
+        # Starry Night ended as a cyan wash, its loss 500 times the unclamped run's).
         loss = float(optimizer.step(closure).detach())
-        with torch.no_grad():
-            image.clamp_(0, 1)
         finished = step == config.steps
         preview = None
         if finished or time.perf_counter() - last_preview >= preview_every:
-            preview, last_preview = to_pil(image), time.perf_counter()
+            preview, last_preview = to_pil(image.detach().clamp(0, 1)), time.perf_counter()
         yield ExploreProgress(cell, 0, 0, step, config.steps, loss, 0.0, preview, preview if finished else None)
 
 

@@ -1,6 +1,7 @@
 """Layer reconstructions reproduce the paper's Figure 1 findings, not just run."""
 
 import time
+from pathlib import Path
 
 import pytest
 import torch
@@ -10,6 +11,8 @@ from style_core.explore import Cell, ExploreConfig, explore, plan_cells
 from style_core.images import resize_long_side, to_tensor
 from style_core.losses import StyleLoss, gram_matrix
 from style_core.vgg import VGG19Features
+
+ROOT = Path(__file__).resolve().parent.parent
 
 
 def finished_cells(image, style, config):
@@ -43,6 +46,17 @@ def test_deeper_style_sets_match_the_deeper_grams_better(style_path):
     with torch.no_grad():
         errors = [float(loss(model(to_tensor(cells[("style", k)]))["relu3_1"])) for k in (0, 2)]
     assert errors[1] < errors[0] / 3, errors
+
+
+def test_every_style_cell_rebuilds_the_paintings_colours():
+    """Each style cell ends in the painting's palette: none climbs away from its target (with the image clamped
+    after every step, cells ended as cyan or grey washes, their mean colour 45-95 of 255 off)."""
+    painting = load_image(ROOT / "examples" / "styles" / "vangogh_starry_night.jpg")
+    target = to_tensor(painting).mean(dim=(0, 2, 3)) * 255
+    cells = finished_cells(None, painting, ExploreConfig(kind="style", size=64, steps=20))
+    for (_, column), picture in cells.items():
+        mean = to_tensor(picture).mean(dim=(0, 2, 3)) * 255
+        assert float((mean - target).abs().max()) < 30, (column, mean.tolist(), target.tolist())
 
 
 def test_a_seed_reproduces_a_cell_and_another_seed_does_not(content_path):
