@@ -169,8 +169,7 @@ def _reconstruct(
             return total
 
         # The image is left unclamped, as in the paper, and shown clamped: clamping it after each step misleads
-        # L-BFGS's curvature history, and a cell could climb away from its target (conv1_1..conv2_1 on The
-        # Starry Night ended as a cyan wash, its loss 500 times the unclamped run's).
+        # L-BFGS's curvature history, and a cell could climb away from its target and end as a flat wash.
         loss = float(optimizer.step(closure).detach())
         finished = step == config.steps
         preview = None
