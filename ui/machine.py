@@ -28,6 +28,9 @@ ASSUMED_UNIT_SECONDS = 4.8
 # cores the run needs: the run takes longer by about this many cores' worth of its time, shared over the cores
 # (docs/BENCHMARKS.md, "The page fits the machine"). A browser elsewhere (a Space, a LAN) costs the run nothing.
 LOCAL_BROWSER_CORES = 0.3
+# How an expected-time line follows its controls: at once, outside the queue, and always from the last change (a
+# preset sets many controls while the line is being worked out; Gradio's default would drop those changes).
+LINE_UPDATE = {"api_visibility": "private", "queue": False, "show_progress": "hidden", "trigger_mode": "always_last"}
 
 
 @dataclass(frozen=True)
@@ -59,21 +62,18 @@ class Machine:
         """The line beside Run: how long these settings take here, with the page open in a browser on this same
         machine if `browser_here` (see browser_on_this_machine)."""
         seconds = with_local_browser(self.seconds(config, aspect), browser_here)
-        return f"Ready: about {duration(seconds)} at {config.size} px on this machine{self.guess}" + (
-            ", plus the clean-up" if clean_up else ""
-        )
+        return self._ready(seconds, f"at {config.size} px") + (", plus the clean-up" if clean_up else "")
 
     def figure_expected(self, config: ExploreConfig, photo: float, painting: float, browser_here: bool) -> str:
         """The Layers tab's line: how long the figure takes here (it runs in float32 whatever the precision), for
         the photo's and the painting's shapes (short side over long side)."""
         units = figure_units(config, photo, painting)
         seconds = with_local_browser(units * self.unit_seconds[str(torch.float32)], browser_here)
-        cells = len(plan_cells(config))
-        return f"Ready: about {duration(seconds)} for {cells} cells at {config.size} px on this machine{self.guess}"
+        return self._ready(seconds, f"for {len(plan_cells(config))} cells at {config.size} px")
 
-    @property
-    def guess(self) -> str:
-        return "" if self.measured else " (not measured: the time of a 2-core CPU without bfloat16)"
+    def _ready(self, seconds: float, what: str) -> str:
+        guess = "" if self.measured else " (not measured: the time of a 2-core CPU without bfloat16)"
+        return f"Ready: about {duration(seconds)} {what} on this machine{guess}"
 
 
 def with_local_browser(seconds: float, browser_here: bool) -> float:

@@ -11,7 +11,7 @@ from ..controls import PhotoInput
 from ..engine_thread import on_engine_thread
 from ..gpu import GPU_SECONDS_PER_UNIT, gpu
 from ..jobs import user_errors
-from ..machine import Machine, browser_on_this_machine, photo_aspect
+from ..machine import LINE_UPDATE, Machine, browser_on_this_machine, photo_aspect
 from ..results import result_path
 from ..session_limit import heavy_click
 from ..stylize_inputs import StylizeInputs
@@ -116,5 +116,4 @@ def _wire_expected(machine: Machine, tab: gr.Tab, inputs: list[gr.Component], li
         return machine.figure_expected(config, photo_shape, painting_shape, browser_on_this_machine(request))
 
     triggers = [tab.select, *(component.change for component in inputs)]
-    gr.on(triggers, expected, inputs, [line], api_visibility="private", queue=False, show_progress="hidden",
-          trigger_mode="always_last")  # fmt: skip
+    gr.on(triggers, expected, inputs, [line], **LINE_UPDATE)

@@ -14,7 +14,7 @@ from ..controls import PhotoInput, make_controls, page_values, values_to_config
 from ..examples import painting_gallery, photo_gallery
 from ..gpu import DENOISE_GPU_S, config_or_none, gpu, gpu_seconds
 from ..jobs import stylize_job, user_errors
-from ..machine import Machine, browser_on_this_machine, photo_aspect
+from ..machine import LINE_UPDATE, Machine, browser_on_this_machine, photo_aspect
 from ..regions import LEGEND, make_editor, masks_from_editor
 from ..results import save_result
 from ..session_limit import heavy_click
@@ -148,9 +148,8 @@ def _wire_expected(
         return machine.expected(config, photo_aspect(content), clean_up, browser_on_this_machine(request))
 
     triggers = [page.load, content.change, clean_up.change, *(control.change for control in controls.values())]
-    # always_last: a change made while the line is being worked out (a preset sets many controls) is not lost.
     gr.on(triggers, expected, None, [line], inputs_kwargs={"content": content, "clean_up": clean_up, **controls},
-          api_visibility="private", queue=False, show_progress="hidden", trigger_mode="always_last")  # fmt: skip
+          **LINE_UPDATE)  # fmt: skip
 
 
 def _wire_settings(

@@ -16,7 +16,7 @@ from ..controls import PhotoInput, make_control, settings_to_config
 from ..examples import CLIP_EXAMPLES, painting_gallery
 from ..gpu import gpu, video_gpu_seconds
 from ..jobs import VIDEO_FPS, VIDEO_SIZE, user_errors, video_job
-from ..machine import Machine, duration
+from ..machine import LINE_UPDATE, Machine, duration
 from ..session_limit import heavy_click
 
 LIMITS = f"at most {PAGE_MAX_SECONDS} s and {PAGE_MAX_FRAMES} frames"
@@ -72,9 +72,8 @@ def render(machine: Machine) -> None:
     stop.click(None, None, None, cancels=[event])
     clip, _, preset_name, size, fps, _ = inputs
     shown = [clip, preset_name, size, fps]
-    # always_last: a change made while the line is being worked out (a clip is read first) is not lost.
     gr.on([control.change for control in shown], functools.partial(expected_line, machine), shown, [expected],
-          api_visibility="private", queue=False, show_progress="hidden", trigger_mode="always_last")  # fmt: skip
+          **LINE_UPDATE)  # fmt: skip
 
 
 def _inputs(expected_text: str) -> tuple[list[gr.Component], gr.Markdown]:
