@@ -24,8 +24,8 @@ from .device import pick_device
 from .errors import ConfigError
 from .grid import GridCell, compose_grid
 from .images import ImageSource, load_image, resize_long_side, to_pil, to_tensor
+from .lbfgs import LBFGS
 from .losses import ContentLoss, StyleLoss, gram_matrix
-from .transfer import LBFGS
 from .vgg import LAYER_NAMES, POOLING, WEIGHT_SOURCES, VGG19Features, network_share
 
 KINDS = ("content", "style", "both")

@@ -36,6 +36,7 @@ from .images import (
     to_pil,
     to_tensor,
 )
+from .lbfgs import LBFGS
 from .losses import ContentLoss, FrameLoss, GuidedStyleLoss, StyleLoss, StyleLossW2, TVLoss, feature_moments
 from .masks import at_layer, load_masks, mask_tensor
 from .vgg import CANVAS_MARGIN, VGG19Features, mirror_out
@@ -44,7 +45,6 @@ from .vgg import CANVAS_MARGIN, VGG19Features, mirror_out
 # scale makes the paper's alpha/beta 1e-3 (its Figure 2) keep the photo as recognisable as neural-style's
 # published Figure 2 outputs do, measured as their relu4_2 content error (bench/quality.py look).
 STYLE_TERM_SCALE = 3.5e-3
-FIRST_STEP_CHANGE = 3 / 255  # how far (0-1) L-BFGS's first step at each scale moves a pixel on average
 FRAME_BAND = 1 / 32  # the frame term's band, as a fraction of the long side
 # Not in the paper, which has one scale: the finest of several scales weighs the content this many times more.
 # The coarse scales have set the large strokes by then; at full size the style term would otherwise spend the
@@ -587,31 +587,13 @@ def _regions(run: Run, long_side: int, content_t: torch.Tensor, margin: int = 0)
     return regions
 
 
-def _make_optimizer(config: StyleConfig, image: torch.Tensor) -> torch.optim.Optimizer:
+def _make_optimizer(config: StyleConfig, image: torch.Tensor) -> LBFGS | torch.optim.Adam:
     if config.optimizer == "lbfgs":
         return LBFGS(image, config.lbfgs_history)
     return torch.optim.Adam([image], lr=config.learning_rate)
 
 
-class LBFGS(torch.optim.LBFGS):
-    """torch's L-BFGS with one function evaluation per step() call (the curvature history lives on between
-    calls) and a first step that moves the image.
-
-    torch sizes the first step as lr / (the gradient's L1 norm), which moves a pixel by lr / (the number of
-    pixel values) on average: with lr 1, nothing, and each scale's first step would be lost. Here the first
-    step moves pixels by FIRST_STEP_CHANGE on average (at most), and later steps take lr 1 as usual.
-    """
-
-    def __init__(self, image: torch.Tensor, history: int):
-        super().__init__([image], lr=FIRST_STEP_CHANGE * image.numel(), max_iter=1, history_size=history)
-
-    def step(self, closure):  # type: ignore[override]
-        loss = super().step(closure)
-        self.param_groups[0]["lr"] = 1.0
-        return loss
-
-
-def _step(optimizer: torch.optim.Optimizer, objective: Objective, image: torch.Tensor) -> dict[str, float]:
+def _step(optimizer: LBFGS | torch.optim.Adam, objective: Objective, image: torch.Tensor) -> dict[str, float]:
     """One optimiser step; returns the loss terms measured at the image it started from."""
     losses: dict[str, float] = {}
 

@@ -57,7 +57,8 @@ def test_the_usage_guides_settings_table_is_the_one_made_from_the_settings():
 
 
 def test_the_usage_guide_states_the_default_schedule_and_first_step_the_engine_uses():
-    from style_core.transfer import FIRST_STEP_CHANGE, STYLE_TERM_SCALE
+    from style_core.lbfgs import FIRST_STEP_CHANGE
+    from style_core.transfer import STYLE_TERM_SCALE
 
     readme = " ".join((ROOT / "docs" / "USAGE.md").read_text().split())
     default = StyleConfig()
