@@ -14,7 +14,7 @@ import torch
 
 from . import tiles
 from .config import StyleConfig
-from .device import autocast, network_dtype, pick_device
+from .device import autocast, bfloat16_is_native, network_dtype, pick_device
 from .vgg import CANVAS_MARGIN, VGG19Features
 
 FEEDFORWARD_MAX_SIDE = 1024  # the network paints at most this long a side; a larger output is enlarged from it
@@ -30,6 +30,10 @@ STEP_OVERHEAD_UNITS = 0.007
 FORWARD_SHARE = 0.45
 FEEDFORWARD_SHARE = 0.25  # the feed-forward start, per 512x512 of the output (the network paints at full size)
 RUN_SETUP_UNITS = 0.6  # loading the images and building the network, whatever the size
+# The denoiser's fast mode (denoise.FAST): a fixed number of steps on small crops, so about the same for any
+# image size; in float32 units, by the precision its convolutions run in (bench/machine.py's denoise column
+# on three kinds of CPU, 2026-12-01 to 2026-12-07).
+DENOISE_UNITS = {"bfloat16": 3.0, "float32": 4.0}
 # A pixel costs more in an image larger than 512x512 (the feature maps outgrow the caches): past that, cost grows
 # as pixels**1.15, fitted to default runs at 512 and 1024 px (bench/machine.py, 2026-12-01).
 PIXEL_EXPONENT = 1.15
@@ -92,6 +96,11 @@ def run_units(config: StyleConfig, aspect: float = 0.75, styles: int = 1, warm: 
         for part in _parts(long_side, aspect, config):
             units += steps * (STEP_SHARE * pixels_cost(part) + STEP_OVERHEAD_UNITS) + FORWARD_SHARE * pixels_cost(part)
     return units
+
+
+def denoise_units(device: torch.device) -> float:
+    """The fast denoiser's cost in float32 units on `device` (bfloat16 where it is native, as the denoiser runs)."""
+    return DENOISE_UNITS["bfloat16" if bfloat16_is_native(device) else "float32"]
 
 
 def pixels_cost(share: float) -> float:

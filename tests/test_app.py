@@ -195,6 +195,20 @@ def test_the_denoise_route_returns_a_denoised_png(client, content_path, tmp_path
     assert "denoise" in Image.open(denoised).text["style_core:notes"]
 
 
+def test_the_denoise_tab_shows_before_and_after_with_previews_on_the_way(client, content_path, tmp_path, monkeypatch):
+    monkeypatch.setitem(FAST, "steps", 100)
+    monkeypatch.setitem(FAST, "halve_every", 50)
+    small = tmp_path / "small.png"
+    Image.open(content_path).crop((0, 0, 160, 120)).save(small)
+    job = client.submit(handle_file(str(small)), api_name="/denoise_page")
+    (before, after), download = job.result(timeout=300)
+    assert Image.open(before).tobytes() == Image.open(small).convert("RGB").tobytes()  # the noisy image, as it was
+    assert Image.open(after).tobytes() == Image.open(download).tobytes()  # the result on view is the PNG offered
+    previews = [output[0][1] for output in job.outputs()[:-1]]
+    # About five previews; sent as JPEG, quick to encode, where PNG would cost more than the denoiser's own time.
+    assert len(previews) >= 3 and all(Image.open(preview).format == "JPEG" for preview in previews)
+
+
 def test_the_layers_route_fills_the_figure_cell_by_cell(client, content_path):
     job = client.submit(
         own_photo=handle_file(str(content_path)), own_painting=None, photo=None, painting=None, kind="content",

@@ -229,6 +229,29 @@ def test_the_layers_line_follows_the_machine_and_the_figures_settings():
     assert figure_units(default, 1.0, 1.0) > figure_units(default, 0.5, 0.5)  # square photos take longer
 
 
+def test_the_clean_up_and_the_denoise_tab_say_how_long_the_denoiser_takes_here(monkeypatch):
+    from style_core import preset
+    from ui.machine import Machine
+
+    def seconds(line: str) -> int:  # "Ready: about 13 s ..."
+        return int(line.split()[2])
+
+    slow, fast = Machine({"torch.float32": 4.0}), Machine({"torch.float32": 1.0})
+    assert seconds(slow.denoise_expected()) > 3 * seconds(fast.denoise_expected())
+    assert "whatever the image's size" in slow.denoise_expected()
+    config = preset("balanced")
+    without, with_clean_up = slow.expected(config), slow.expected(config, clean_up=True)
+    clean_up = int(with_clean_up.split("the clean-up ")[1].split()[0])
+    assert clean_up == round(slow.denoise_seconds()) and seconds(with_clean_up) == pytest.approx(
+        seconds(without) + clean_up, abs=1
+    )
+    # The denoiser runs its convolutions in bfloat16 where the CPU has it: a shorter time there.
+    monkeypatch.setattr("style_core.cost.bfloat16_is_native", lambda device: True)
+    in_bfloat16 = slow.denoise_seconds()
+    monkeypatch.setattr("style_core.cost.bfloat16_is_native", lambda device: False)
+    assert in_bfloat16 < slow.denoise_seconds()
+
+
 def test_the_expected_time_needs_no_photo_and_survives_a_bad_one(tmp_path):
     from ui.machine import TYPICAL_ASPECT, photo_aspect
 

@@ -13,7 +13,7 @@ from PIL import Image
 
 from style_core import StyleConfig, preset
 from style_core.config import DEFAULT_PRESET
-from style_core.cost import measure_unit, run_units, size_for_seconds
+from style_core.cost import denoise_units, measure_unit, run_units, size_for_seconds
 from style_core.device import network_dtype, pick_device
 from style_core.explore import ExploreConfig, figure_units, plan_cells
 from style_core.grid import cell_size_for_seconds
@@ -44,6 +44,11 @@ class Machine:
         dtype = str(network_dtype(config.precision, pick_device()))
         return self.unit_seconds.get(dtype, max(self.unit_seconds.values()))
 
+    @property
+    def float32_unit(self) -> float:
+        """The unit in float32, which the Layers figure and the denoiser's costs are counted in."""
+        return self.unit_seconds.get(str(torch.float32), max(self.unit_seconds.values()))
+
     def seconds(self, config: StyleConfig, aspect: float = TYPICAL_ASPECT, runs: int = 1) -> float:
         return runs * run_units(config, aspect) * self.unit_for(config)
 
@@ -62,18 +67,30 @@ class Machine:
         """The line beside Run: how long these settings take here, with the page open in a browser on this same
         machine if `browser_here` (see browser_on_this_machine)."""
         seconds = with_local_browser(self.seconds(config, aspect), browser_here)
-        return self._ready(seconds, f"at {config.size} px") + (", plus the clean-up" if clean_up else "")
+        if not clean_up:
+            return self._ready(seconds, f"at {config.size} px")
+        clean_up_seconds = with_local_browser(self.denoise_seconds(), browser_here)
+        line = self._ready(seconds + clean_up_seconds, f"at {config.size} px")
+        return f"{line}, the clean-up {duration(clean_up_seconds)} of it"
+
+    def denoise_seconds(self) -> float:
+        """The denoiser's time here, whatever the image's size."""
+        return denoise_units(pick_device()) * self.float32_unit
+
+    def denoise_expected(self) -> str:
+        """The Denoise tab's line."""
+        return self._ready(self.denoise_seconds()) + ", whatever the image's size"
 
     def figure_expected(self, config: ExploreConfig, photo: float, painting: float, browser_here: bool) -> str:
         """The Layers tab's line: how long the figure takes here (it runs in float32 whatever the precision), for
         the photo's and the painting's shapes (short side over long side)."""
         units = figure_units(config, photo, painting)
-        seconds = with_local_browser(units * self.unit_seconds[str(torch.float32)], browser_here)
+        seconds = with_local_browser(units * self.float32_unit, browser_here)
         return self._ready(seconds, f"for {len(plan_cells(config))} cells at {config.size} px")
 
-    def _ready(self, seconds: float, what: str) -> str:
+    def _ready(self, seconds: float, what: str = "") -> str:
         guess = "" if self.measured else " (not measured: the time of a 2-core CPU without bfloat16)"
-        return f"Ready: about {duration(seconds)} {what} on this machine{guess}"
+        return f"Ready: about {duration(seconds)}{f' {what}' if what else ''} on this machine{guess}"
 
 
 def with_local_browser(seconds: float, browser_here: bool) -> float:

@@ -51,7 +51,7 @@ def build_page(machine: Machine = UNMEASURED) -> gr.Blocks:
             with gr.Tab("Video", id="video"):
                 video.render(machine)
             with gr.Tab("Denoise", id="denoise"):
-                denoise.render()
+                denoise.render(machine)
         api.render(machine)
         share.open_on_load(page, stylize_tab)
         reload.wire(page, stylize_tab, history)

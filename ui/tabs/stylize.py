@@ -116,7 +116,7 @@ def _everyday_column(defaults: StyleConfig) -> tuple[gr.Image, gr.Dropdown, dict
             info="Named settings. " + "; ".join(f"{name}: {help}" for name, help in PRESET_HELP.items()),
         )  # fmt: skip
         controls |= make_controls("everyday", defaults)
-        clean_up = gr.Checkbox(False, label="Clean up the result with the denoiser (ZS-N2N, 10-25 s on a CPU)")
+        clean_up = gr.Checkbox(False, label="Clean up the result with the denoiser (Zero-Shot Noise2Noise)")
     return second_style, preset_name, controls, clean_up
 
 
