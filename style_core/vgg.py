@@ -218,6 +218,7 @@ class VGG19Features(nn.Module):
         deepest = max(LAYER_NAMES.index(name) for name in self.layers)
         self.input_step = InputStep(weights)
         self.body = nn.Sequential()
+        previous = ""
         for name in LAYER_NAMES[: deepest + 1]:
             if name.startswith("conv"):
                 weight, bias = next(conv_weights)
@@ -227,10 +228,13 @@ class VGG19Features(nn.Module):
                 conv.bias.data.copy_(bias)
                 layer: nn.Module = conv
             elif name.startswith("relu"):
-                layer = nn.ReLU()  # not in place: a conv output asked for must keep its pre-ReLU values
+                # In place (a few percent off every step) unless the conv before it is asked for: that output
+                # must keep its values below zero.
+                layer = nn.ReLU(inplace=previous not in self.layers)
             else:
                 layer = nn.MaxPool2d(2, 2, ceil_mode=True) if pooling == "max" else nn.AvgPool2d(2, 2, ceil_mode=True)
             self.body.add_module(name, layer)
+            previous = name
         self.requires_grad_(False)
         self.eval()
 
