@@ -1,5 +1,5 @@
-"""L-BFGS with a fixed step and one function evaluation per step, as the paper's implementations run it
-(jcjohnson/neural-style's default, torch's `LBFGS(max_iter=1)`), the curvature history kept between steps.
+"""L-BFGS with a fixed step and no line search, as jcjohnson/neural-style runs it: one function evaluation per
+step() call (torch's `LBFGS(max_iter=1)`), the curvature history kept between calls.
 
 It follows torch.optim.LBFGS step for step (tests/test_lbfgs.py checks they agree). It is written out here
 because any torch.optim optimiser imports torch._dynamo on its first use, which costs a fresh process more
@@ -70,8 +70,9 @@ class LBFGS:
         s = self.direction.mul(self.step_size)
         ys = y.dot(s)
         if ys > 1e-10:
-            if len(self.old_dirs) == self.history:
-                self.old_dirs.pop(0), self.old_steps.pop(0), self.rho.pop(0)
+            if len(self.old_dirs) == self.history:  # the oldest pair goes
+                for kept in (self.old_dirs, self.old_steps, self.rho):
+                    kept.pop(0)
             self.old_dirs.append(y)
             self.old_steps.append(s)
             self.rho.append(1.0 / ys)
