@@ -201,10 +201,12 @@ def test_the_denoise_tab_shows_before_and_after_with_previews_on_the_way(client,
     small = tmp_path / "small.png"
     Image.open(content_path).crop((0, 0, 160, 120)).save(small)
     job = client.submit(handle_file(str(small)), api_name="/denoise_page")
-    (before, after), download = job.result(timeout=300)
+    (before, after), status, download = job.result(timeout=300)
     assert Image.open(before).tobytes() == Image.open(small).convert("RGB").tobytes()  # the noisy image, as it was
     assert Image.open(after).tobytes() == Image.open(download).tobytes()  # the result on view is the PNG offered
-    previews = [output[0][1] for output in job.outputs()[:-1]]
+    assert status.startswith("Done in")
+    assert job.outputs()[0][1].startswith("Fitting the denoiser to this image: step 1 of 100")  # before a preview
+    previews = [output[0][1] for output in job.outputs()[:-1] if isinstance(output[0], (list, tuple))]
     # About five previews; sent as JPEG, quick to encode, where PNG would cost more than the denoiser's own time.
     assert len(previews) >= 3 and all(Image.open(preview).format == "JPEG" for preview in previews)
 

@@ -239,6 +239,7 @@ def test_the_clean_up_and_the_denoise_tab_say_how_long_the_denoiser_takes_here(m
     slow, fast = Machine({"torch.float32": 4.0}), Machine({"torch.float32": 1.0})
     assert seconds(slow.denoise_expected()) > 3 * seconds(fast.denoise_expected())
     assert "whatever the image's size" in slow.denoise_expected()
+    assert seconds(slow.denoise_expected(browser_here=True)) > seconds(slow.denoise_expected())
     config = preset("balanced")
     without, with_clean_up = slow.expected(config), slow.expected(config, clean_up=True)
     clean_up = int(with_clean_up.split("the clean-up ")[1].split()[0])

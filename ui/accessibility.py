@@ -35,6 +35,8 @@ STATUS_LINES = (
     "video-status",
     "video-expected",
     "layers-expected",
+    "denoise-status",
+    "denoise-expected",
     "paintings-info",
     "video-paintings-info",
 )

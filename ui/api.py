@@ -124,7 +124,7 @@ def denoise(image: str) -> Iterator[str]:
     """
     if not image:
         raise gr.Error("Give an image to denoise.")
-    for _, _, path in denoise_job(image):
+    for *_, path in denoise_job(image):
         if path:
             yield path
 

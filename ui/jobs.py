@@ -112,7 +112,8 @@ def compare_job(
 
 
 def denoise_job(image: str, progress: Any = None) -> Iterator[tuple]:
-    """Yields (before, denoised so far, None), then (before, denoised, path of the PNG)."""
+    """Yields (before, denoised so far or None, status, None) at the start and at each preview, then (before,
+    denoised, status, path of the PNG)."""
     with user_errors():
         before = load_image(image, "image to denoise")
         config = DenoiseConfig()
@@ -123,9 +124,10 @@ def denoise_job(image: str, progress: Any = None) -> Iterator[tuple]:
             if event.done:
                 path = result_path()
                 save_png(event.image, path, notes={"denoise": config.to_dict()})
-                yield before, event.image, str(path)
-            elif event.image is not None:
-                yield before, event.image, None
+                yield before, event.image, f"Done in {event.elapsed:.0f} s.", str(path)
+            elif event.image is not None or event.step == 1:
+                status = f"Fitting the denoiser to this image: step {event.step} of {event.total_steps}"
+                yield before, event.image, f"{status}, {event.elapsed:.0f} s", None
 
 
 def video_job(

@@ -77,9 +77,9 @@ class Machine:
         """The denoiser's time here, whatever the image's size."""
         return denoise_units(pick_device()) * self.float32_unit
 
-    def denoise_expected(self) -> str:
-        """The Denoise tab's line."""
-        return self._ready(self.denoise_seconds()) + ", whatever the image's size"
+    def denoise_expected(self, browser_here: bool = False) -> str:
+        """The Denoise tab's line, with the page open in a browser on this machine if `browser_here`."""
+        return self._ready(with_local_browser(self.denoise_seconds(), browser_here)) + ", whatever the image's size"
 
     def figure_expected(self, config: ExploreConfig, photo: float, painting: float, browser_here: bool) -> str:
         """The Layers tab's line: how long the figure takes here (it runs in float32 whatever the precision), for

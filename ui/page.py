@@ -50,8 +50,8 @@ def build_page(machine: Machine = UNMEASURED) -> gr.Blocks:
                 layers.render(stylize_tab, machine, layers_tab)
             with gr.Tab("Video", id="video"):
                 video.render(machine)
-            with gr.Tab("Denoise", id="denoise"):
-                denoise.render(machine)
+            with gr.Tab("Denoise", id="denoise") as denoise_tab:
+                denoise.render(machine, denoise_tab)
         api.render(machine)
         share.open_on_load(page, stylize_tab)
         reload.wire(page, stylize_tab, history)

@@ -7,35 +7,46 @@ import gradio as gr
 from ..controls import PhotoInput
 from ..gpu import DENOISE_GPU_S, gpu
 from ..jobs import denoise_job
-from ..machine import Machine
+from ..machine import LINE_UPDATE, Machine, browser_on_this_machine
 from ..results import preview_file, result_path
 from ..session_limit import heavy_click
 
 
 @gpu(lambda *args, **kwargs: DENOISE_GPU_S)
 def denoise_page(image, progress=gr.Progress()):
+    """Stream the before/after pair and a status line as the denoiser fits, then the PNG."""
     if not image:
         raise gr.Error("Upload an image to denoise.")
     before_file = None
     # Files, not pictures: Gradio would encode both halves as PNG at every preview, over a second of a run
     # that takes a few. The noisy half is written once, as PNG; a preview is a JPEG; the result is its PNG.
-    for before, after, path in denoise_job(image, progress):
+    for before, after, status, path in denoise_job(image, progress):
         if before_file is None:
             before_file = result_path()
             before.save(before_file)
-        yield (str(before_file), path or preview_file(after)), path or gr.skip()
+        shown = gr.skip() if after is None else (str(before_file), path or preview_file(after))
+        yield shown, status, path or gr.skip()
 
 
-def render(machine: Machine) -> None:
+def render(machine: Machine, tab: gr.Tab) -> None:
     gr.Markdown(
         "Zero-Shot Noise2Noise fits a tiny network to your one image: no training data needed. It removes sensor "
         "noise from photos; on stylized results it changes little."
     )
-    gr.Markdown(machine.denoise_expected(), elem_id="denoise-expected")
+    line = gr.Markdown(machine.denoise_expected(), elem_id="denoise-expected")
+
+    def expected(request: gr.Request) -> str:  # as the tab opens: a browser on this machine slows the run
+        return machine.denoise_expected(browser_on_this_machine(request))
+
+    tab.select(expected, None, [line], **LINE_UPDATE)
     noisy = PhotoInput(label="Image to denoise", type="filepath", image_mode=None, height=300)
     button = gr.Button("Denoise", variant="primary")
+    status = gr.Markdown("", elem_id="denoise-status")
     denoised = gr.ImageSlider(label="Before / after", format="png", type="pil")
     download = gr.File(label="Download PNG", interactive=False)
+    # A status line instead of Gradio's progress bar: redrawn at every step, the bar cost the run a fifth of its
+    # time with the browser on the same two cores (docs/BENCHMARKS.md, "Denoise on the page").
     heavy_click(
-        button, denoise_page, [noisy], [denoised, download], api_name="denoise_page", api_visibility="undocumented"
-    )
+        button, denoise_page, [noisy], [denoised, status, download], api_name="denoise_page",
+        api_visibility="undocumented", show_progress="minimal",
+    )  # fmt: skip
