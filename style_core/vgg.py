@@ -47,7 +47,8 @@ def _conv_work() -> dict[str, float]:
     work, channels = {}, 3
     for block, (convs, out) in enumerate(zip(BLOCK_SIZES, BLOCK_CHANNELS), start=1):
         for i in range(1, convs + 1):
-            work[f"conv{block}_{i}"] = 9 * channels * out / 4 ** (block - 1)
+            name = f"conv{block}_{i}"
+            work[name] = 9 * channels * out / LAYER_STRIDES[name] ** 2
             channels = out
     return work
 

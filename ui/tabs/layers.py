@@ -19,13 +19,12 @@ from ..stylize_inputs import StylizeInputs
 MOST_CELLS = len(plan_cells(ExploreConfig(kind="both")))
 
 
-def figure_settings(
+def figure_inputs(
     own_photo: str | None, own_painting: str | None, photo: str | None, painting: str | None, kind: str,
     size: float, steps: float,
-) -> tuple[ExploreConfig, float, float]:  # fmt: skip
-    """The figure's settings, and the shapes (short side over long side) of the photo and painting it uses."""
-    config = ExploreConfig(kind=kind, size=int(size), steps=int(steps))
-    return config, photo_aspect(own_photo or photo), photo_aspect(own_painting or painting)
+) -> tuple[ExploreConfig, str | None, str | None]:  # fmt: skip
+    """The figure's settings, and the photo and painting it uses: the tab's own, else the Stylize tab's."""
+    return ExploreConfig(kind=kind, size=int(size), steps=int(steps)), own_photo or photo, own_painting or painting
 
 
 def layers_seconds(own_photo, own_painting, photo, painting, kind, size, steps, progress=None) -> float:
@@ -51,9 +50,8 @@ def layers(own_photo, own_painting, photo, painting, kind, size, steps, progress
         size: each cell's long side in px (64 to 256)
         steps: L-BFGS steps per cell (10 to 200)
     """
-    image, style = own_photo or photo, own_painting or painting
     with user_errors():
-        config = ExploreConfig(kind=kind, size=int(size), steps=int(steps))
+        config, image, style = figure_inputs(own_photo, own_painting, photo, painting, kind, size, steps)
         total = len(plan_cells(config))
         for figure in on_engine_thread(explore_grid(image, style, config)):
             progress((len(figure.cells), total), desc="Reconstructing")
@@ -108,12 +106,11 @@ def _wire_expected(machine: Machine, tab: gr.Tab, inputs: list[gr.Component], li
 
     def expected(own_photo, own_painting, photo, painting, kind, size, steps, request: gr.Request) -> str:
         try:
-            config, photo_shape, painting_shape = figure_settings(
-                own_photo, own_painting, photo, painting, kind, size, steps
-            )
+            config, image, style = figure_inputs(own_photo, own_painting, photo, painting, kind, size, steps)
         except (StyleCoreError, TypeError, ValueError) as error:
             return f"Check the settings: {error}"
-        return machine.figure_expected(config, photo_shape, painting_shape, browser_on_this_machine(request))
+        here = browser_on_this_machine(request)
+        return machine.figure_expected(config, photo_aspect(image), photo_aspect(style), here)
 
     triggers = [tab.select, *(component.change for component in inputs)]
     gr.on(triggers, expected, inputs, [line], **LINE_UPDATE)
