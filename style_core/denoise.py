@@ -21,6 +21,7 @@ import torch.nn.functional as F
 from PIL import Image
 from torch import nn
 
+from .adam import Adam
 from .device import bfloat16_is_native, pick_device
 from .errors import ConfigError
 from .images import ImageSource, load_image, to_pil, to_tensor
@@ -179,8 +180,7 @@ def denoise_tensor(noisy: torch.Tensor, config: DenoiseConfig, *, preview_every:
     # channels_last: the 48-channel convolutions run 1.3-1.5x faster on CPU (docs/BENCHMARKS.md).
     padded = padded.contiguous(memory_format=torch.channels_last)
     net = DenoiseNet(noisy.shape[1]).to(noisy.device, memory_format=torch.channels_last)
-    optimizer = torch.optim.Adam(net.parameters(), lr=config.learning_rate)
-    schedule = torch.optim.lr_scheduler.StepLR(optimizer, step_size=config.halve_every, gamma=0.5)
+    optimizer = Adam(net.parameters(), lr=config.learning_rate)
     low_precision = config.precision == "bfloat16" and bfloat16_is_native(noisy.device)
     start = time.perf_counter()
     for step in range(1, config.steps + 1):
@@ -190,8 +190,8 @@ def denoise_tensor(noisy: torch.Tensor, config: DenoiseConfig, *, preview_every:
             loss = zs_n2n_loss(net, batch, config.consistency_loss)
         optimizer.zero_grad(set_to_none=True)
         loss.backward()
+        optimizer.lr = config.learning_rate * 0.5 ** ((step - 1) // config.halve_every)
         optimizer.step()
-        schedule.step()
         preview = _apply(net, padded, height, width) if preview_every and step % preview_every == 0 else None
         yield DenoiseProgress(step, config.steps, float(loss.detach()), time.perf_counter() - start, preview)
     clean = preview if preview is not None else _apply(net, padded, height, width)  # no second pass

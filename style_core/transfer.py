@@ -36,6 +36,7 @@ from .images import (
     to_pil,
     to_tensor,
 )
+from .adam import Adam
 from .lbfgs import LBFGS
 from .losses import ContentLoss, FrameLoss, GuidedStyleLoss, StyleLoss, StyleLossW2, TVLoss, feature_moments
 from .masks import at_layer, load_masks, mask_tensor
@@ -587,13 +588,13 @@ def _regions(run: Run, long_side: int, content_t: torch.Tensor, margin: int = 0)
     return regions
 
 
-def _make_optimizer(config: StyleConfig, image: torch.Tensor) -> LBFGS | torch.optim.Adam:
+def _make_optimizer(config: StyleConfig, image: torch.Tensor) -> LBFGS | Adam:
     if config.optimizer == "lbfgs":
         return LBFGS(image, config.lbfgs_history)
-    return torch.optim.Adam([image], lr=config.learning_rate)
+    return Adam([image], lr=config.learning_rate)
 
 
-def _step(optimizer: LBFGS | torch.optim.Adam, objective: Objective, image: torch.Tensor) -> dict[str, float]:
+def _step(optimizer: LBFGS | Adam, objective: Objective, image: torch.Tensor) -> dict[str, float]:
     """One optimiser step; returns the loss terms measured at the image it started from."""
     losses: dict[str, float] = {}
 
