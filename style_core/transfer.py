@@ -19,6 +19,7 @@ import torch
 from PIL import Image
 
 from . import feedforward, tiles
+from .adam import Adam
 from .config import StyleConfig
 from .cost import FEEDFORWARD_MAX_SIDE
 from .device import autocast, cudnn_benchmark, is_out_of_memory, network_dtype, out_of_memory, pick_device
@@ -36,7 +37,6 @@ from .images import (
     to_pil,
     to_tensor,
 )
-from .adam import Adam
 from .lbfgs import LBFGS
 from .losses import ContentLoss, FrameLoss, GuidedStyleLoss, StyleLoss, StyleLossW2, TVLoss, feature_moments
 from .masks import at_layer, load_masks, mask_tensor
