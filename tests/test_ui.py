@@ -253,6 +253,20 @@ def test_the_clean_up_and_the_denoise_tab_say_how_long_the_denoiser_takes_here(m
     assert in_bfloat16 < slow.denoise_seconds()
 
 
+def test_the_video_line_counts_a_browser_on_this_machine_as_the_other_tabs_do(monkeypatch):
+    from ui.machine import Machine
+    from ui.tabs.video import expected_line
+
+    def seconds(line: str) -> int:  # "About 49 s per second of clip at 12 fps ..."
+        return int(line.split()[1])
+
+    monkeypatch.setattr("ui.machine.os.cpu_count", lambda: 2)  # a browser's share of two cores shows
+    machine = Machine({"torch.float32": 4.0})
+    alone, with_browser = (expected_line(machine, None, "balanced", 256, 12, here) for here in (False, True))
+    assert "per second of clip at 12 fps" in alone
+    assert seconds(with_browser) > 1.1 * seconds(alone)
+
+
 def test_the_expected_time_needs_no_photo_and_survives_a_bad_one(tmp_path):
     from ui.machine import TYPICAL_ASPECT, photo_aspect
 

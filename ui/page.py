@@ -48,8 +48,8 @@ def build_page(machine: Machine = UNMEASURED) -> gr.Blocks:
                 compare.render(stylize_tab, machine)
             with gr.Tab("Layers", id="layers") as layers_tab:
                 layers.render(stylize_tab, machine, layers_tab)
-            with gr.Tab("Video", id="video"):
-                video.render(machine)
+            with gr.Tab("Video", id="video") as video_tab:
+                video.render(machine, video_tab)
             with gr.Tab("Denoise", id="denoise") as denoise_tab:
                 denoise.render(machine, denoise_tab)
         api.render(machine)

@@ -3,8 +3,6 @@ result plays, with MP4 and GIF downloads."""
 
 from __future__ import annotations
 
-import functools
-
 import gradio as gr
 from PIL import Image
 
@@ -16,7 +14,7 @@ from ..controls import PhotoInput, make_control, settings_to_config
 from ..examples import CLIP_EXAMPLES, painting_gallery
 from ..gpu import gpu, video_gpu_seconds
 from ..jobs import VIDEO_FPS, VIDEO_SIZE, user_errors, video_job
-from ..machine import LINE_UPDATE, Machine, duration
+from ..machine import LINE_UPDATE, Machine, browser_on_this_machine, duration, with_local_browser
 from ..session_limit import heavy_click
 
 LIMITS = f"at most {PAGE_MAX_SECONDS} s and {PAGE_MAX_FRAMES} frames"
@@ -48,7 +46,7 @@ def video_page(clip, style, preset_name, size, fps, temporal, progress=gr.Progre
             yield frame, status, files[0], list(files)
 
 
-def render(machine: Machine) -> None:
+def render(machine: Machine, tab: gr.Tab) -> None:
     gr.Markdown(
         "Stylize a short clip without flicker: each frame starts from the last one's result, moved along the "
         "clip's motion (optical flow), and is held there where the motion is clear (Ruder et al. 2016). "
@@ -72,8 +70,12 @@ def render(machine: Machine) -> None:
     stop.click(None, None, None, cancels=[event])
     clip, _, preset_name, size, fps, _ = inputs
     shown = [clip, preset_name, size, fps]
-    gr.on([control.change for control in shown], functools.partial(expected_line, machine), shown, [expected],
-          **LINE_UPDATE)  # fmt: skip
+
+    def line(clip: str | None, preset_name: str, size: float, fps: float, request: gr.Request) -> str:
+        return expected_line(machine, clip, preset_name, size, fps, browser_on_this_machine(request))
+
+    # Also as the tab opens: a browser on this machine slows the run.
+    gr.on([tab.select, *(control.change for control in shown)], line, shown, [expected], **LINE_UPDATE)
 
 
 def _inputs(expected_text: str) -> tuple[list[gr.Component], gr.Markdown]:
@@ -104,8 +106,11 @@ def _inputs(expected_text: str) -> tuple[list[gr.Component], gr.Markdown]:
     return [clip, style, preset_name, size, fps, temporal], expected
 
 
-def expected_line(machine: Machine, clip: str | None, preset_name: str, size: float, fps: float) -> str:
-    """The time the settings take here: for this clip once one is chosen, per second of clip before."""
+def expected_line(
+    machine: Machine, clip: str | None, preset_name: str, size: float, fps: float, browser_here: bool = False
+) -> str:
+    """The time the settings take here: for this clip once one is chosen, per second of clip before; with the
+    page open in a browser on this machine if `browser_here`."""
     try:
         config, fps = _config(preset_name, size), float(fps)
         info = probe_clip(clip) if clip else None
@@ -113,10 +118,12 @@ def expected_line(machine: Machine, clip: str | None, preset_name: str, size: fl
         return f"Check the settings: {error}"
     unit = machine.unit_for(config)
     if info is None:
-        seconds = (video_units(config, 1 + round(fps)) - video_units(config, 1)) * unit
+        seconds = with_local_browser(
+            (video_units(config, 1 + round(fps)) - video_units(config, 1)) * unit, browser_here
+        )
         return f"About {duration(seconds)} per second of clip at {fps:g} fps and {config.size} px on this machine."
     frames, rate = info.frames_at(fps), min(fps, info.fps)
-    seconds = video_units(config, frames) * unit
+    seconds = with_local_browser(video_units(config, frames) * unit, browser_here)
     return (
         f"About {duration(seconds)} for this {info.duration:.1f} s clip on this machine: {frames} frames at "
         f"{rate:g} fps (the clip has {info.fps:g}), {config.size} px."
