@@ -235,7 +235,7 @@ class StyleConfig:
     )  # fmt: skip
     color: str = setting(
         "off", label="Colour preservation", tier="everyday", choices=COLOR_MODES,
-        help="off; luminance keeps the photo's colours; match recolours the style to the photo first",
+        help="off; luminance keeps the photo's colours and tones; match recolours the style to the photo first",
     )  # fmt: skip
     seed: int = setting(
         0, label="Seed", tier="everyday", low=0, high=2**63 - 1,
@@ -425,7 +425,7 @@ PRESET_HELP: dict[str, str] = {
     "gatys2015": "the 2015 paper's settings (noise start, one scale of 500 steps)",
     "balanced": "the default",
     "strong_style": "ten times the style weight: more painting, less photo",
-    "keep_colors": "the photo's own colours",
+    "keep_colors": "the photo's own colours and tones",
     "fast_preview": "a few seconds at 256 px",
     "thorough": "about three times slower: the painting's fine strokes matched further, the photo clearer",
 }

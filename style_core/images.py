@@ -168,11 +168,22 @@ def yuv_to_rgb(image: torch.Tensor) -> torch.Tensor:
     return torch.einsum("ij,bjhw->bihw", torch.linalg.inv(_RGB_TO_YUV).to(image), image)
 
 
+LUMINANCE_MAX_GAIN = 4.0  # a nearly flat result's luminance is not stretched into noise
+
+
 def luminance_transfer(stylized: torch.Tensor, content: torch.Tensor) -> torch.Tensor:
-    """The stylized image's luminance with the content's colour (U, V) channels."""
+    """The stylized image's luminance, shifted and scaled to the content's mean and spread, with the content's
+    colour (U, V) channels: the painting's strokes in the photo's colours and tones.
+
+    Gatys et al. 2016 ("Preserving Color in Neural Artistic Style Transfer") match the painting's luminance to
+    the photo's before a luminance-only run; matching the result's afterwards keeps one run for both colour
+    modes, and a bright painting no longer bleaches a dark photo."""
     content = resize_tensor(content, *stylized.shape[-2:])
-    yuv = torch.cat([rgb_to_yuv(stylized)[:, :1], rgb_to_yuv(content)[:, 1:]], dim=1)
-    return yuv_to_rgb(yuv).clamp(0, 1)
+    luminance, content_yuv = rgb_to_yuv(stylized)[:, :1], rgb_to_yuv(content)
+    content_luminance = content_yuv[:, :1]
+    gain = (content_luminance.std() / luminance.std().clamp_min(1e-6)).clamp(max=LUMINANCE_MAX_GAIN)
+    luminance = (luminance - luminance.mean()) * gain + content_luminance.mean()
+    return yuv_to_rgb(torch.cat([luminance, content_yuv[:, 1:]], dim=1)).clamp(0, 1)
 
 
 def with_photo_colours(picture: Image.Image, photo: Image.Image) -> Image.Image:

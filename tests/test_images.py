@@ -90,12 +90,19 @@ def test_tensor_round_trip_is_lossless():
     assert np.array_equal(np.asarray(to_pil(tensor)), array)
 
 
-def test_luminance_transfer_keeps_the_contents_colour():
-    stylized, content = torch.rand(1, 3, 16, 16), torch.rand(1, 3, 16, 16) * 0.5 + 0.25
-    mixed = luminance_transfer(stylized, content)
-    # Equal up to the few pixels clipped back into [0, 1].
-    assert (rgb_to_yuv(mixed)[:, 0] - rgb_to_yuv(stylized)[:, 0]).abs().mean() < 0.02
-    assert (rgb_to_yuv(mixed)[:, 1:] - rgb_to_yuv(content)[:, 1:]).abs().mean() < 0.02
+def test_luminance_transfer_keeps_the_contents_colours_and_tones_under_the_stylized_strokes():
+    generator = torch.Generator().manual_seed(0)
+    # A bright, contrasty stylized picture over a dark, softer photo (a pale painting on a dusk photo).
+    stylized = torch.rand(1, 3, 32, 32, generator=generator) * 0.4 + 0.5
+    content = torch.rand(1, 3, 32, 32, generator=generator) * 0.2 + torch.tensor([0.05, 0.1, 0.3]).view(1, 3, 1, 1)
+    mixed = rgb_to_yuv(luminance_transfer(stylized, content))
+    content_yuv, stylized_luminance = rgb_to_yuv(content), rgb_to_yuv(stylized)[:, 0]
+    # The photo's colour and its light: mean and spread of the luminance, up to pixels clipped into [0, 1].
+    assert (mixed[:, 1:] - content_yuv[:, 1:]).abs().mean() < 0.02
+    assert abs(mixed[:, 0].mean() - content_yuv[:, 0].mean()) < 0.01
+    assert abs(mixed[:, 0].std() - content_yuv[:, 0].std()) < 0.01
+    # The strokes are the stylized picture's: its luminance pattern, not the photo's.
+    assert torch.corrcoef(torch.stack([mixed[:, 0].flatten(), stylized_luminance.flatten()]))[0, 1] > 0.99
 
 
 def test_colour_statistics_matching_copies_mean_and_covariance():
