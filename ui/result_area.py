@@ -48,7 +48,14 @@ def finished(result: Result, status: str, before: Image.Image, path: Path, histo
 
 
 def gallery_of(history: list[dict]) -> list[tuple[str, str]]:
-    return [(servable(item["path"]), item["caption"]) for item in history]
+    return [(servable(item["path"]), thumbnail_caption(n, item)) for n, item in enumerate(history, start=1)]
+
+
+def thumbnail_caption(number: int, item: dict) -> str:
+    """What fits under a thumbnail: its number, size and strength (a click shows the whole settings line)."""
+    config = StyleConfig.from_dict(item["settings"])
+    notes = ["stopped"] * bool(item.get("stopped")) + ["denoised"] * bool(item.get("clean_up"))
+    return ", ".join([f"{number}. {config.size} px", f"strength {config.strength:g}", *notes])
 
 
 def render_gallery(history: gr.State, area: ResultArea, controls: dict) -> gr.Gallery:
