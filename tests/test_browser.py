@@ -275,7 +275,8 @@ def test_stop_keeps_the_picture_and_a_reload_brings_every_result_back(page_url, 
         page.get_by_role("button", name="Stop").first.click()
         expect(page.locator("#status")).to_contain_text(re.compile(r"Stopped at step \d+ of \d+"), timeout=60_000)
         expect(page.locator("#results .thumbnail-item")).to_have_count(2)
-        expect(page.locator("#results .thumbnail-item").last).to_have_attribute("aria-label", "2. 256 px, strength 1, stopped")
+        stopped = page.locator("#results .thumbnail-item").last
+        expect(stopped).to_have_attribute("aria-label", "2. 256 px, strength 1, stopped")
         png = page.request.get(page.locator("#download a").first.get_attribute("href")).body()
         assert Image.open(io.BytesIO(png)).size[0] == 256  # the picture it had reached, its settings inside
         assert json.loads(Image.open(io.BytesIO(png)).text["style_core:settings"])["iterations"] == 500
