@@ -168,7 +168,9 @@ def yuv_to_rgb(image: torch.Tensor) -> torch.Tensor:
     return torch.einsum("ij,bjhw->bihw", torch.linalg.inv(_RGB_TO_YUV).to(image), image)
 
 
-LUMINANCE_MAX_GAIN = 4.0  # a nearly flat result's luminance is not stretched into noise
+# The result's strokes are neither stretched into noise (a nearly flat result) nor flattened away (a plain photo)
+# by more than this factor.
+LUMINANCE_MAX_GAIN = 4.0
 
 
 def luminance_transfer(stylized: torch.Tensor, content: torch.Tensor) -> torch.Tensor:
@@ -181,7 +183,7 @@ def luminance_transfer(stylized: torch.Tensor, content: torch.Tensor) -> torch.T
     content = resize_tensor(content, *stylized.shape[-2:])
     luminance, content_yuv = rgb_to_yuv(stylized)[:, :1], rgb_to_yuv(content)
     content_luminance = content_yuv[:, :1]
-    gain = (content_luminance.std() / luminance.std().clamp_min(1e-6)).clamp(max=LUMINANCE_MAX_GAIN)
+    gain = (content_luminance.std() / luminance.std().clamp_min(1e-6)).clamp(1 / LUMINANCE_MAX_GAIN, LUMINANCE_MAX_GAIN)
     luminance = (luminance - luminance.mean()) * gain + content_luminance.mean()
     return yuv_to_rgb(torch.cat([luminance, content_yuv[:, 1:]], dim=1)).clamp(0, 1)
 

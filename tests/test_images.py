@@ -103,6 +103,9 @@ def test_luminance_transfer_keeps_the_contents_colours_and_tones_under_the_styli
     assert abs(mixed[:, 0].std() - content_yuv[:, 0].std()) < 0.01
     # The strokes are the stylized picture's: its luminance pattern, not the photo's.
     assert torch.corrcoef(torch.stack([mixed[:, 0].flatten(), stylized_luminance.flatten()]))[0, 1] > 0.99
+    # A plain photo keeps some of the strokes rather than flattening them away.
+    on_plain = rgb_to_yuv(luminance_transfer(stylized, torch.full_like(content, 0.4)))[:, 0]
+    assert on_plain.std() > 0.2 * stylized_luminance.std()
 
 
 def test_colour_statistics_matching_copies_mean_and_covariance():
