@@ -173,18 +173,29 @@ def yuv_to_rgb(image: torch.Tensor) -> torch.Tensor:
 LUMINANCE_MAX_GAIN = 4.0
 
 
-def luminance_transfer(stylized: torch.Tensor, content: torch.Tensor) -> torch.Tensor:
+def luminance_transfer(
+    stylized: torch.Tensor, content: torch.Tensor, where: torch.Tensor | None = None
+) -> torch.Tensor:
     """The stylized image's luminance, shifted and scaled to the content's mean and spread, with the content's
-    colour (U, V) channels: the painting's strokes in the photo's colours and tones.
+    colour (U, V) channels: the painting's strokes in the photo's colours and tones. `where` (optional,
+    1x1xHxW, 0-1): where the painting went; elsewhere the luminance stays the result's (the photo, kept).
 
     Gatys et al. 2016 ("Preserving Color in Neural Artistic Style Transfer") match the painting's luminance to
     the photo's before a luminance-only run; matching the result's afterwards keeps one run for both colour
     modes, and a bright painting no longer bleaches a dark photo."""
     content = resize_tensor(content, *stylized.shape[-2:])
     luminance, content_yuv = rgb_to_yuv(stylized)[:, :1], rgb_to_yuv(content)
-    content_luminance = content_yuv[:, :1]
-    gain = (content_luminance.std() / luminance.std().clamp_min(1e-6)).clamp(1 / LUMINANCE_MAX_GAIN, LUMINANCE_MAX_GAIN)
-    luminance = (luminance - luminance.mean()) * gain + content_luminance.mean()
+    weight = torch.ones_like(luminance) if where is None else resize_tensor(where, *stylized.shape[-2:]).clamp(0, 1)
+    total = weight.sum().clamp_min(1e-6)
+
+    def mean_and_spread(channel: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+        mean = (channel * weight).sum() / total
+        return mean, (((channel - mean) ** 2 * weight).sum() / total).sqrt()
+
+    (mean, spread), (content_mean, content_spread) = mean_and_spread(luminance), mean_and_spread(content_yuv[:, :1])
+    gain = (content_spread / spread.clamp_min(1e-6)).clamp(1 / LUMINANCE_MAX_GAIN, LUMINANCE_MAX_GAIN)
+    matched = (luminance - mean) * gain + content_mean
+    luminance = luminance + weight * (matched - luminance)
     return yuv_to_rgb(torch.cat([luminance, content_yuv[:, 1:]], dim=1)).clamp(0, 1)
 
 

@@ -475,7 +475,15 @@ def finish(run: Run, image: torch.Tensor) -> torch.Tensor:
     result = image.detach().clamp(0, 1)
     if run.config.color != "luminance":
         return result
-    return luminance_transfer(result, run.content_full)
+    return luminance_transfer(result, run.content_full, _styled_area(run, *result.shape[-2:]))
+
+
+def _styled_area(run: Run, height: int, width: int) -> torch.Tensor | None:
+    """Where painted regions put a painting (0-1), the rest as lightly as `unmasked_style` says; None: everywhere."""
+    if run.masks is None:
+        return None
+    painted = sum(mask_tensor(mask, height, width, run.device) for mask in run.masks).clamp(0, 1)
+    return painted + (1 - painted) * run.config.unmasked_style
 
 
 def stylize_image(

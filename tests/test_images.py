@@ -108,6 +108,20 @@ def test_luminance_transfer_keeps_the_contents_colours_and_tones_under_the_styli
     assert on_plain.std() > 0.2 * stylized_luminance.std()
 
 
+def test_luminance_transfer_with_painted_regions_leaves_the_kept_photos_light_alone():
+    generator = torch.Generator().manual_seed(1)
+    content = torch.rand(1, 3, 16, 32, generator=generator) * 0.3
+    # The left half painted (bright strokes), the right half the photo kept, as a regions run leaves it.
+    stylized = content.clone()
+    stylized[..., :16] = torch.rand(1, 3, 16, 16, generator=generator) * 0.4 + 0.6
+    where = torch.zeros(1, 1, 16, 32)
+    where[..., :16] = 1
+    mixed = rgb_to_yuv(luminance_transfer(stylized, content, where))[:, 0]
+    photo = rgb_to_yuv(content)[:, 0]
+    torch.testing.assert_close(mixed[..., 16:], photo[..., 16:], atol=1e-4, rtol=0)  # the kept half: the photo
+    assert abs(mixed[..., :16].mean() - photo[..., :16].mean()) < 0.01  # the painted half: the photo's light there
+
+
 def test_colour_statistics_matching_copies_mean_and_covariance():
     source = torch.rand(1, 3, 32, 32) * torch.tensor([0.2, 0.5, 0.3]).view(1, 3, 1, 1)
     reference = torch.rand(1, 3, 32, 32) * 0.6 + 0.2
