@@ -1,6 +1,7 @@
 """The page through gradio_client, as a remote user would drive it: the named API and the page's own events."""
 
 import time
+from pathlib import Path
 
 import pytest
 from gradio_client import Client, handle_file
@@ -206,6 +207,7 @@ def test_the_denoise_tab_shows_before_and_after_with_previews_on_the_way(client,
     (before, after), status, download = job.result(timeout=300)
     assert Image.open(before).tobytes() == Image.open(small).convert("RGB").tobytes()  # the noisy image, as it was
     assert Image.open(after).tobytes() == Image.open(download).tobytes()  # the result on view is the PNG offered
+    assert Path(download).name.startswith("denoised_")  # a download named for what it holds
     assert status.startswith("Done in")
     assert job.outputs()[0][1].startswith("Fitting the denoiser to this image: step 1 of 100")  # before a preview
     previews = [output[0][1] for output in job.outputs()[:-1] if isinstance(output[0], (list, tuple))]
@@ -223,6 +225,7 @@ def test_the_layers_route_fills_the_figure_cell_by_cell(client, content_path):
     assert [cell["caption"] for cell in content_row] == ["conv1_2", "conv2_2", "conv3_2", "conv4_2", "conv5_2"]
     assert style_row == []
     assert Image.open(figure).width > 5 * 64  # five cells and the labels
+    assert Path(figure).name.startswith("layers_")
     with pytest.raises(AppError, match="the style row needs an image"):
         client.predict(handle_file(str(content_path)), None, None, None, "both", 64, 10, api_name="/layers")
 

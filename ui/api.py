@@ -108,7 +108,7 @@ def make_compare(machine: Machine) -> Callable[..., Iterator[str]]:
             if grid is None:
                 yield gr.skip()
                 continue
-            path = result_path()
+            path = result_path(what="grid")
             grid.save(path)
             yield str(path)
 

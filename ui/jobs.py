@@ -122,7 +122,7 @@ def denoise_job(image: str, progress: Any = None) -> Iterator[tuple]:
             if progress:
                 progress((event.step, event.total_steps), desc="Fitting the denoiser to this image")
             if event.done:
-                path = result_path()
+                path = result_path(what="denoised")
                 save_png(event.image, path, notes={"denoise": config.to_dict()})
                 yield before, event.image, f"Done in {event.elapsed:.0f} s.", str(path)
             elif event.image is not None or event.step == 1:

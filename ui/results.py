@@ -32,11 +32,12 @@ RESULT_MAX_AGE_S = 2 * 3600
 KEPT_NAME = re.compile(r"[A-Za-z0-9_-]{22}")  # secrets.token_urlsafe(16)
 
 
-def result_path(suffix: str = ".png") -> Path:
-    """A fresh file for one output; outputs older than RESULT_MAX_AGE_S are removed."""
+def result_path(suffix: str = ".png", what: str = "stylized") -> Path:
+    """A fresh file for one output, named for `what` it holds (the name a download keeps); outputs older than
+    RESULT_MAX_AGE_S are removed."""
     RESULTS_DIR.mkdir(exist_ok=True)
     remove_older_than(RESULTS_DIR, RESULT_MAX_AGE_S)
-    handle, name = tempfile.mkstemp(suffix=suffix, prefix="stylized_", dir=RESULTS_DIR)
+    handle, name = tempfile.mkstemp(suffix=suffix, prefix=f"{what}_", dir=RESULTS_DIR)
     os.close(handle)
     return Path(name)
 
@@ -141,7 +142,7 @@ def zip_history(history: list[dict]) -> str | None:
     items = [item for item in history or [] if Path(item["path"]).is_file()]
     if not items:
         return None
-    path = result_path(".zip")
+    path = result_path(".zip", "results")
     with zipfile.ZipFile(path, "w") as archive:
         for number, item in enumerate(items, start=1):
             archive.write(item["path"], f"result_{number:02d}.png")

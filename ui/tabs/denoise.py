@@ -22,7 +22,7 @@ def denoise_page(image, progress=gr.Progress()):
     # that takes a few. The noisy half is written once, as PNG; a preview is a JPEG; the result is its PNG.
     for before, after, status, path in denoise_job(image, progress):
         if before_file is None:
-            before_file = result_path()
+            before_file = result_path(what="noisy")
             before.save(before_file)
         shown = gr.skip() if after is None else (str(before_file), path or preview_file(after))
         yield shown, status, path or gr.skip()

@@ -58,7 +58,7 @@ def layers(own_photo, own_painting, photo, painting, kind, size, steps, progress
             rows = {
                 row: [(picture, cell.label) for cell, picture in figure.cells if cell.row == row] for row in ROW_NOTES
             }
-            path = result_path()
+            path = result_path(what="layers")
             figure.image.save(path)
             yield rows["content"], rows["style"], str(path)
 
