@@ -267,6 +267,27 @@ def test_the_video_line_counts_a_browser_on_this_machine_as_the_other_tabs_do(mo
     assert seconds(with_browser) > 1.1 * seconds(alone)
 
 
+def test_the_video_tab_gets_every_frame_but_not_a_status_at_every_step(monkeypatch):
+    from style_core.video import Clip, VideoProgress
+    from ui import jobs
+
+    frames = [Image.new("RGB", (8, 8), colour) for colour in ("red", "blue")]
+
+    def fast_steps(clip, style, config, **options):  # steps far quicker than a second, as on a small clip
+        for index, frame in enumerate(frames, start=1):
+            yield from (VideoProgress(index, 2, step, 0.0, 1.0) for step in range(1, 40))
+            yield VideoProgress(index, 2, 40, 0.0, 1.0, done_frame=frame)
+        yield VideoProgress(2, 2, 0, 0.0, 0.0, result=frames)
+
+    monkeypatch.setattr(jobs, "read_clip", lambda *args, **kwargs: Clip(list(frames), 10.0))
+    monkeypatch.setattr(jobs, "stylize_video", fast_steps)
+    monkeypatch.setattr(jobs, "write_mp4", lambda *args: None)
+    monkeypatch.setattr(jobs, "write_gif", lambda *args: None)
+    sent = list(jobs.video_job("clip.mp4", "painting.jpg", StyleConfig(size=64), 10.0))
+    assert [picture for picture, _, _ in sent if picture is not None] == [*frames, frames[-1]]  # each frame, the end
+    assert sent[-1][1].startswith("Done: 2 frames") and len(sent) <= 6  # not 80 status lines
+
+
 def test_the_expected_time_needs_no_photo_and_survives_a_bad_one(tmp_path):
     from ui.machine import TYPICAL_ASPECT, photo_aspect
 

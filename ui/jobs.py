@@ -4,6 +4,7 @@ a generator that streams what the page shows, with every engine step on the engi
 from __future__ import annotations
 
 import contextlib
+import time
 from collections.abc import Iterator
 from typing import Any
 
@@ -24,6 +25,9 @@ from .results import caption, preview_file, result_path
 
 VIDEO_SIZE = 256  # a clip's default output size on the page and the /video route
 VIDEO_FPS = 12  # and its default rate: motion shows as well as at 30, for a fraction of the work
+# Between pictures, a clip's status goes to the page at most this often: sent at every optimiser step, its redraws
+# cost a run on a small clip a seventh of its time with the browser on the same cores (docs/BENCHMARKS.md).
+VIDEO_STATUS_EVERY_S = 1.0
 
 
 @contextlib.contextmanager
@@ -133,13 +137,19 @@ def denoise_job(image: str, progress: Any = None) -> Iterator[tuple]:
 def video_job(
     clip_path: str, style: str, config: StyleConfig, fps: float, temporal: bool = True, progress: Any = None
 ) -> Iterator:
-    """Yields (preview or None, status, None) while frames are made, then (last frame, status, (mp4, gif)). The
-    clip is read at `fps` (at most its own rate), its frames sampled over its whole length."""
+    """Yields (preview or None, status, None) while frames are made (each finished frame and preview, and a
+    status at most every VIDEO_STATUS_EVERY_S between them), then (last frame, status, (mp4, gif)). The clip is
+    read at `fps` (at most its own rate), its frames sampled over its whole length."""
     with user_errors():
         clip = read_clip(clip_path, PAGE_MAX_SECONDS, PAGE_MAX_FRAMES, fps=fps)
         for note in clip.notes:
             gr.Warning(f"The clip: {note}.")
+        last_update = -float("inf")
         for event in on_engine_thread(stylize_video(clip, style, config, temporal=temporal, preview_every=2.0)):
+            picture = event.done_frame or event.preview
+            if not (event.done or picture is not None or time.perf_counter() - last_update >= VIDEO_STATUS_EVERY_S):
+                continue
+            last_update = time.perf_counter()
             if progress:
                 progress((event.frame - 1, event.frames), desc="Stylizing frames")
             status = (
@@ -153,4 +163,4 @@ def video_job(
                 done = f"Done: {len(event.result)} frames at {clip.fps:g} fps in {event.elapsed:.0f} s."
                 yield event.result[-1], done, (str(mp4), str(gif))
             else:
-                yield event.done_frame or event.preview, status, None
+                yield picture, status, None
