@@ -139,7 +139,10 @@ def video_job(
 ) -> Iterator:
     """Yields (preview or None, status, None) while frames are made (each finished frame and preview, and a
     status at most every VIDEO_STATUS_EVERY_S between them), then (last frame, status, (mp4, gif)). The clip is
-    read at `fps` (at most its own rate), its frames sampled over its whole length."""
+    read at `fps` (at most its own rate), its frames sampled over its whole length.
+
+    Stop ends a run at a yield, so within VIDEO_STATUS_EVERY_S here rather than a step: a yield at every step,
+    even with nothing new to show, cost the time the quieter page saves (docs/BENCHMARKS.md)."""
     with user_errors():
         clip = read_clip(clip_path, PAGE_MAX_SECONDS, PAGE_MAX_FRAMES, fps=fps)
         for note in clip.notes:
