@@ -50,6 +50,11 @@ def _load(mask: ImageSource | None, index: int, size: tuple[int, int]) -> Image.
     return load_image(mask, f"mask {index + 1}").convert("L").resize(size, Image.Resampling.BILINEAR)
 
 
+def unpainted(masks: list[torch.Tensor]) -> torch.Tensor:
+    """Where no mask reaches (0-1), from masks of one size."""
+    return (1 - torch.stack(masks).sum(0)).clamp(0, 1)
+
+
 def mask_tensor(array: np.ndarray, height: int, width: int, device: torch.device) -> torch.Tensor:
     """1x1xHxW at one scale's size."""
     tensor = torch.from_numpy(array)[None, None].to(device)

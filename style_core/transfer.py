@@ -39,7 +39,7 @@ from .images import (
 )
 from .lbfgs import LBFGS
 from .losses import ContentLoss, FrameLoss, GuidedStyleLoss, StyleLoss, StyleLossW2, TVLoss, feature_moments
-from .masks import at_layer, load_masks, mask_tensor
+from .masks import at_layer, load_masks, mask_tensor, unpainted
 from .vgg import CANVAS_MARGIN, VGG19Features, mirror_out
 
 # Our per-layer losses are relative errors (see losses.py), far from the paper's content/style balance; this
@@ -482,8 +482,8 @@ def _styled_area(run: Run, height: int, width: int) -> torch.Tensor | None:
     """Where painted regions put a painting (0-1), the rest as lightly as `unmasked_style` says; None: everywhere."""
     if run.masks is None:
         return None
-    painted = sum(mask_tensor(mask, height, width, run.device) for mask in run.masks).clamp(0, 1)
-    return painted + (1 - painted) * run.config.unmasked_style
+    rest = unpainted([mask_tensor(mask, height, width, run.device) for mask in run.masks])
+    return 1 - rest * (1 - run.config.unmasked_style)
 
 
 def stylize_image(
@@ -591,8 +591,7 @@ def _regions(run: Run, long_side: int, content_t: torch.Tensor, margin: int = 0)
     tensors = [mirror_out(mask_tensor(mask, *content_t.shape[-2:], run.device), margin) for mask in run.masks]
     regions = [Region(targets([style], [1.0]), mask) for style, mask in zip(run.styles, tensors)]
     if run.config.unmasked_style > 0:
-        rest = (1 - torch.stack(tensors).sum(0)).clamp(0, 1)
-        regions.append(Region(targets(run.styles, run.blend), rest, run.config.unmasked_style))
+        regions.append(Region(targets(run.styles, run.blend), unpainted(tensors), run.config.unmasked_style))
     return regions
 
 

@@ -149,10 +149,10 @@ def video_job(
             gr.Warning(f"The clip: {note}.")
         last_update = -float("inf")
         for event in on_engine_thread(stylize_video(clip, style, config, temporal=temporal, preview_every=2.0)):
-            picture = event.done_frame or event.preview
-            if not (event.done or picture is not None or time.perf_counter() - last_update >= VIDEO_STATUS_EVERY_S):
+            picture, now = event.done_frame or event.preview, time.perf_counter()
+            if not (event.done or picture is not None or now - last_update >= VIDEO_STATUS_EVERY_S):
                 continue
-            last_update = time.perf_counter()
+            last_update = now
             if progress:
                 progress((event.frame - 1, event.frames), desc="Stylizing frames")
             status = (
