@@ -5,13 +5,15 @@ from __future__ import annotations
 import gradio as gr
 
 from . import api, reload, share
+from .accessibility import CSS as ACCESSIBLE_CSS
 from .accessibility import HEAD, THEME
 from .machine import UNMEASURED, Machine
 from .tabs import compare, denoise, layers, live, stylize, video
 
 MAX_UPLOAD = "20mb"
+CSS = ACCESSIBLE_CSS
 # Gradio stretches a lone gallery tile to the full width; keep result tiles thumbnail-sized.
-CSS = "#results .grid-container { grid-template-columns: repeat(auto-fill, minmax(160px, 180px)) !important; }\n"
+CSS += "#results .grid-container { grid-template-columns: repeat(auto-fill, minmax(160px, 180px)) !important; }\n"
 # A result's caption (its number, size and strength) may take a second line rather than be cut to a few words.
 CSS += "#results .caption-label { max-width: calc(100% - 8px) !important; white-space: normal !important; }\n"
 # Four columns of at least 100 px (Gradio's) overflow the paintings' third of a 1400 px page: as many as fit instead,
