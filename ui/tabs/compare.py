@@ -52,11 +52,11 @@ def render(stylize: StylizeInputs, machine: Machine) -> None:
     defaults = machine.default_config()
     presets_cell = machine.grid_cell_size("presets", defaults, 1)
     gr.Markdown(HELP.format(steps=MAX_CELL_STEPS, cost=MAX_CELL_COST, seconds=TARGET_SECONDS, presets=presets_cell))
-    with gr.Row():
-        kind = gr.Radio(list(GRID_KINDS), value=GRID_KINDS[0], label="Compare")
+    with gr.Row():  # side by side, or one above the other on a phone (min_width), not two thin columns
+        kind = gr.Radio(list(GRID_KINDS), value=GRID_KINDS[0], label="Compare", min_width=320)
         chosen = gr.CheckboxGroup(
             [p.caption for p in PAINTINGS], value=[p.caption for p in PAINTINGS[:4]],
-            label="Paintings for the styles grid",
+            label="Paintings for the styles grid", min_width=320,
         )  # fmt: skip
     with gr.Row():
         button = gr.Button("Make the grid", variant="primary")
