@@ -82,9 +82,10 @@ def _inputs(expected_text: str) -> tuple[list[gr.Component], gr.Markdown]:
     """[clip, style, preset, size, fps, temporal] and the expected-time line."""
     with gr.Row():
         with gr.Column():
-            # A file box, not gr.Video: the browser's video picker leaves out animated GIFs.
+            # A file box, not gr.Video: the browser's video picker leaves out animated GIFs. The limits are in the
+            # tab's first line: a label of two lines covers the box's upload sign.
             clip = gr.File(
-                label=f"Clip (MP4, WebM, MOV or animated GIF; {LIMITS})", file_types=list(CLIP_SUFFIXES),
+                label="Clip (MP4, WebM, MOV or GIF)", file_types=list(CLIP_SUFFIXES),
                 height=160, elem_id="video-input",
             )  # fmt: skip
             gr.Examples([[str(path)] for path in CLIP_EXAMPLES], inputs=[clip], label="Example clip")
