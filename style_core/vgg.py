@@ -188,8 +188,10 @@ class EdgeConv(nn.Conv2d):
     """VGG19's 3x3 convolution with a choice of padding. A map 1 px wide cannot be reflected, so there
     reflect falls back to replicate (the same thing at that width)."""
 
-    def __init__(self, in_channels: int, out_channels: int, padding: str):
-        super().__init__(in_channels, out_channels, kernel_size=3, padding=1 if padding == "zeros" else 0)
+    def __init__(self, in_channels: int, out_channels: int, padding: str, device: torch.device | str | None = None):
+        super().__init__(
+            in_channels, out_channels, kernel_size=3, padding=1 if padding == "zeros" else 0, device=device
+        )
         self.edge = padding
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
@@ -224,7 +226,9 @@ class VGG19Features(nn.Module):
             if name.startswith("conv"):
                 weight, bias = next(conv_weights)
                 edge = "zeros" if padding in ("mirror", "canvas") else padding  # those two keep edges out of the losses
-                conv = EdgeConv(weight.shape[1], weight.shape[0], edge)
+                # Made without nn.Conv2d's random initialisation, which the weights replace at once: a video
+                # builds the network for every frame.
+                conv = torch.nn.utils.skip_init(EdgeConv, weight.shape[1], weight.shape[0], edge)
                 conv.weight.data.copy_(weight)
                 conv.bias.data.copy_(bias)
                 layer: nn.Module = conv
