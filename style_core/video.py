@@ -34,12 +34,12 @@ FRAME_STEPS = 6  # L-BFGS steps on every frame after the first, from the warped 
 TEMPORAL_WEIGHT = 200.0  # on the mean squared difference (0-1 pixels) from the warped previous result
 
 
-def video_units(config: StyleConfig, frames: int, warm: bool = True) -> float:
+def video_units(config: StyleConfig, frames: int, warm: bool = True, aspect: float = 0.75) -> float:
     """A clip's cost in style_core.cost units: the first frame's run, then the short run of every later frame,
     each `warm` (its network and painting's targets already there, as measured on a CPU) or costed as a fresh
-    run."""
+    run; for frames whose short side is `aspect` times their long side."""
     later = config.replace(scales=1, iterations=FRAME_STEPS)
-    return run_units(config) + max(0, frames - 1) * run_units(later, warm=warm)
+    return run_units(config, aspect) + max(0, frames - 1) * run_units(later, aspect, warm=warm)
 
 
 class VideoError(StyleCoreError):
@@ -61,6 +61,11 @@ class ClipInfo:
     duration: float  # seconds
     size: tuple[int, int]  # (width, height)
     has_sound: bool
+
+    @property
+    def aspect(self) -> float:
+        """The short side over the long side."""
+        return min(self.size) / max(self.size)
 
     def frames_at(self, fps: float | None = None) -> int:
         """How many frames the clip has when read at `fps` (at most its own rate; None: its own rate)."""

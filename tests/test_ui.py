@@ -267,6 +267,21 @@ def test_the_video_line_counts_a_browser_on_this_machine_as_the_other_tabs_do(mo
     assert seconds(with_browser) > 1.1 * seconds(alone)
 
 
+def test_the_video_line_follows_the_clips_shape(monkeypatch):
+    from style_core.video import ClipInfo
+    from ui.machine import Machine
+    from ui.tabs.video import expected_line
+
+    def seconds(line: str) -> int:  # "About 49 s for this 3.0 s clip ..."
+        return int(line.split()[1])
+
+    shapes = {"wide.mp4": (640, 360), "square.mp4": (480, 480)}  # the same length and rate, 16:9 and 1:1
+    monkeypatch.setattr("ui.tabs.video.probe_clip", lambda clip: ClipInfo(10.0, 3.0, shapes[clip], False))
+    machine = Machine({"torch.float32": 4.0})
+    wide, square = (seconds(expected_line(machine, clip, "balanced", 512, 12)) for clip in shapes)
+    assert wide < 0.7 * square  # a 16:9 frame has 56% of a square one's pixels
+
+
 def test_the_video_tab_gets_every_frame_but_not_a_status_at_every_step(monkeypatch):
     from style_core.video import Clip, VideoProgress
     from ui import jobs

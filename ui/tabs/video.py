@@ -124,7 +124,7 @@ def expected_line(
         )
         return f"About {duration(seconds)} per second of clip at {fps:g} fps and {config.size} px on this machine."
     frames, rate = info.frames_at(fps), min(fps, info.fps)
-    seconds = with_local_browser(video_units(config, frames) * unit, browser_here)
+    seconds = with_local_browser(video_units(config, frames, aspect=info.aspect) * unit, browser_here)
     return (
         f"About {duration(seconds)} for this {info.duration:.1f} s clip on this machine: {frames} frames at "
         f"{rate:g} fps (the clip has {info.fps:g}), {config.size} px."
