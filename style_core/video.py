@@ -104,8 +104,10 @@ def read_clip(
         raise VideoError(f"{name}: {info.duration:.1f} s is over this page's limit of {max_seconds:g} s: trim it first")
     rate = min(fps, info.fps) if fps else info.fps
     # Sampled at `rate` by ffmpeg over the clip's times: left to itself, ffmpeg repeats a variable-rate clip's
-    # frames up to its fastest rate, and the result then plays slower than the clip.
-    reader = imageio_ffmpeg.read_frames(str(path), pix_fmt="rgb24", output_params=["-vf", f"fps={rate:.6g}"])
+    # frames up to its fastest rate, and the result then plays slower than the clip. eof_action=pass: a clip
+    # shorter than one frame at `rate` (a still picture, a one-frame GIF) keeps its frame instead of none.
+    sampling = f"fps={rate:.6g}:eof_action=pass"
+    reader = imageio_ffmpeg.read_frames(str(path), pix_fmt="rgb24", output_params=["-vf", sampling])
     next(reader)
     frames = []
     for raw in reader:

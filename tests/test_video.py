@@ -142,6 +142,12 @@ def test_the_time_left_counts_later_frames_as_the_short_runs_they_are_then_as_th
     assert clock.seconds_left(2, frame_left=2.0) == pytest.approx(2.0 + 7 * 3.0)  # as the later frame took
 
 
+def test_a_clip_shorter_than_a_frame_at_the_rate_asked_keeps_its_frame(tmp_path):
+    Image.new("RGB", (64, 48), "red").save(tmp_path / "still.jpg")  # ffmpeg reads it as a clip of 0.04 s
+    clip = read_clip(tmp_path / "still.jpg", fps=12)  # the page's default rate: no frame fell on it before
+    assert len(clip.frames) == 1 and clip.frames[0].getpixel((32, 24))[0] > 200
+
+
 def test_a_clip_read_at_a_lower_rate_keeps_its_length_with_frames_from_all_of_it(tmp_path):
     """2 s at 30 fps read at 12 fps: 24 frames that still span the 2 s (sampled, not cut off at the end)."""
     frames = [Image.new("RGB", (64, 48), (4 * k, 4 * k, 4 * k)) for k in range(60)]  # brighter every frame
