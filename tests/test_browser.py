@@ -110,6 +110,12 @@ def test_pick_examples_switch_preset_run_and_compare_presets(page_url):
         expect(page.locator("#results .thumbnail-item")).to_have_attribute("aria-label", "1. 256 px, strength 1")
         expect(page.locator("#result img")).to_have_attribute("alt", re.compile("^The result: Done in .* alpha/beta"))
         expect(page.locator("#before-after img").first).to_be_visible()
+        # Every picture shown is named for a screen reader, none left as decoration (Gradio's empty alt).
+        expect(page.locator("#before-after img").first).to_have_attribute("alt", "Before / after: before")
+        expect(page.locator("#before-after img").last).to_have_attribute("alt", "Before / after: after")
+        expect(page.locator("#content-input img")).to_have_attribute("alt", "Content photo")
+        shown = page.evaluate("Array.from(document.images).filter(i => i.offsetParent).map(i => i.alt)")
+        assert all(shown), shown
         for image in page.locator("#before-after img").all():  # the whole picture, letterboxed, never cropped
             fit, natural = image.evaluate("e => [getComputedStyle(e).objectFit, [e.naturalWidth, e.naturalHeight]]")
             assert fit == "contain" and max(natural) == 256

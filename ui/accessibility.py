@@ -66,6 +66,16 @@ HEAD = """<script>
         button.title = caption.textContent.trim();
       }
     });
+    // Gradio gives a shown picture (a chosen photo, a before/after pair) an empty alt, which marks it as
+    // decoration: name it by its box's label, and a pair's two sides as before and after.
+    document.querySelectorAll('.block img[alt=""]').forEach(img => {
+      const block = img.closest('.block'), label = block.querySelector('[data-testid="block-label"]');
+      const pictures = Array.from(block.querySelectorAll('img'));
+      if (label && label.innerText.trim()) {
+        const side = pictures.length === 2 ? (pictures[0] === img ? ': before' : ': after') : '';
+        img.alt = label.innerText.trim() + side;
+      }
+    });
     // The result picture is described by the status line: the run's settings when done, its step before.
     const result = document.querySelector('#result img'), status = document.getElementById('status');
     if (result && status && result.alt !== 'The result: ' + status.innerText.trim()) {
