@@ -124,6 +124,9 @@ def test_pick_examples_switch_preset_run_and_compare_presets(page_url):
         page.get_by_role("tab", name="Compare").click()
         page.get_by_role("button", name="Make the grid").click()
         expect(page.locator("#grid img")).to_be_visible(timeout=120_000)  # the first cell, labelled
+        # Named for a screen reader by its label, which is out of sight: over the picture it hid a heading.
+        expect(page.locator("#grid img")).to_have_attribute("alt", "Comparison grid")
+        expect(page.locator("#grid [data-testid='block-label']")).to_have_css("clip-path", "inset(50%)")
         # A streaming output's border stays still: Gradio's pulse would take a good part of a core from the job.
         expect(page.locator("#grid .generating")).to_have_css("animation-name", "none")
         screenshot(page, "4_first_cell.png")

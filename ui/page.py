@@ -22,6 +22,12 @@ CSS += """
 .example-paintings .grid-container { grid-template-columns: repeat(auto-fill, minmax(84px, 1fr)) !important; }
 .example-paintings .caption-label { display: none; }
 """
+# The Compare grid's label, out of sight but read (ui/tabs/compare.py).
+CSS += """
+#grid [data-testid='block-label'] {
+  position: absolute; width: 1px; height: 1px; overflow: hidden; clip-path: inset(50%);
+}
+"""
 # Gradio pulses a streaming output's border for as long as its job runs. A browser on the server's own machine
 # spends a good part of a core redrawing it, which the job's threads need (docs/BENCHMARKS.md, "The page fits
 # the machine"): the border stays, still.

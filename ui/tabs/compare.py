@@ -61,10 +61,9 @@ def render(stylize: StylizeInputs, machine: Machine) -> None:
     with gr.Row():
         button = gr.Button("Make the grid", variant="primary")
         stop = gr.Button("Stop", variant="stop")
-    # No label box over the picture: it hid the first column's heading.
-    grid = gr.Image(
-        label="Comparison grid", show_label=False, format="png", type="pil", interactive=False, elem_id="grid"
-    )
+    # Its label box is hidden from sight (ui/page.py's CSS): over the picture it hid the first column's heading.
+    # It stays for screen readers, and names the picture.
+    grid = gr.Image(label="Comparison grid", format="png", type="pil", interactive=False, elem_id="grid")
     event = heavy_click(
         button, make_compare(machine), [stylize.content, stylize.style, kind, chosen], [grid],
         inputs_kwargs=stylize.controls, api_visibility="undocumented", api_name="compare_page",
