@@ -66,15 +66,13 @@ def layers(own_photo, own_painting, photo, painting, kind, size, steps, progress
 def render(stylize: StylizeInputs, machine: Machine, tab: gr.Tab) -> None:
     gr.Markdown(
         "Gatys et al.'s Figure 1 with your images: each cell starts from white noise and is optimised until its "
-        "VGG19 features match. Click a cell to see it large."
+        "VGG19 features match. The content row redraws the photo, the style row the painting: the Stylize tab's, "
+        "unless you drop others here. Click a cell to see it large."
     )
     with gr.Row():
-        own_photo = PhotoInput(
-            label="Photo for the content row (empty: the Stylize tab's)", type="filepath", height=180
-        )
-        own_painting = PhotoInput(
-            label="Painting for the style row (empty: the Stylize tab's)", type="filepath", height=180
-        )
+        # Labels of one line: a second would cover the box's upload sign.
+        own_photo = PhotoInput(label="Photo (or the Stylize tab's)", type="filepath", height=200)
+        own_painting = PhotoInput(label="Painting (or the Stylize tab's)", type="filepath", height=200)
         with gr.Column():
             kind = gr.Radio(list(KINDS), value="both", label="Rows")
             size = gr.Slider(64, 256, 192, step=16, label="Cell size (long side, px)")
