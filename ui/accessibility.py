@@ -70,9 +70,9 @@ HEAD = """<script>
     // decoration: name it by its box's label, and a pair's two sides as before and after.
     document.querySelectorAll('.block img[alt=""]').forEach(img => {
       const block = img.closest('.block'), label = block.querySelector('[data-testid="block-label"]');
-      const pictures = Array.from(block.querySelectorAll('img'));
+      const pair = Array.from(block.querySelectorAll('img[data-testid="imageslider-image"]'));
       if (label && label.innerText.trim()) {
-        const side = pictures.length === 2 ? (pictures[0] === img ? ': before' : ': after') : '';
+        const side = pair.length === 2 ? (pair[0] === img ? ': before' : ': after') : '';
         img.alt = label.innerText.trim() + side;
       }
     });
