@@ -14,7 +14,14 @@ from ..controls import PhotoInput, make_control, settings_to_config
 from ..examples import CLIP_EXAMPLES, painting_gallery
 from ..gpu import gpu, video_gpu_seconds
 from ..jobs import VIDEO_FPS, VIDEO_SIZE, user_errors, video_job
-from ..machine import LINE_UPDATE, Machine, browser_on_this_machine, duration, with_local_browser
+from ..machine import (
+    LINE_UPDATE,
+    LOCAL_BROWSER_FRAME_UNITS,
+    Machine,
+    browser_on_this_machine,
+    duration,
+    with_local_browser,
+)
 from ..session_limit import heavy_click
 
 LIMITS = f"at most {PAGE_MAX_SECONDS} s and {PAGE_MAX_FRAMES} frames"
@@ -107,6 +114,11 @@ def _inputs(expected_text: str) -> tuple[list[gr.Component], gr.Markdown]:
     return [clip, style, preset_name, size, fps, temporal], expected
 
 
+def _drawn(machine: Machine, frames: int, browser_here: bool) -> float:
+    """What a browser on this machine adds to the run by receiving and drawing `frames` finished frames."""
+    return frames * LOCAL_BROWSER_FRAME_UNITS * machine.float32_unit if browser_here else 0.0
+
+
 def expected_line(
     machine: Machine, clip: str | None, preset_name: str, size: float, fps: float, browser_here: bool = False
 ) -> str:
@@ -121,10 +133,11 @@ def expected_line(
     if info is None:
         seconds = with_local_browser(
             (video_units(config, 1 + round(fps)) - video_units(config, 1)) * unit, browser_here
-        )
+        ) + _drawn(machine, round(fps), browser_here)
         return f"About {duration(seconds)} per second of clip at {fps:g} fps and {config.size} px on this machine."
     frames, rate = info.frames_at(fps), min(fps, info.fps)
     seconds = with_local_browser(video_units(config, frames, aspect=info.aspect) * unit, browser_here)
+    seconds += _drawn(machine, frames, browser_here)
     return (
         f"About {duration(seconds)} for this {info.duration:.1f} s clip on this machine: {frames} frames at "
         f"{rate:g} fps (the clip has {info.fps:g}), {config.size} px."
