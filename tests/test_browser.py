@@ -70,7 +70,8 @@ def number_field(page, label: str):
 
 
 def assert_every_painting_shows_whole(page) -> None:
-    """The example paintings fit their gallery's width (none cut off at its edge), each named in its tooltip."""
+    """The example paintings fit their gallery's width (none cut off at its edge), each named in its tooltip; the
+    photos' and paintings' first rows start below their galleries' labels (not hidden under them)."""
     from playwright.sync_api import expect
 
     thumbnails = page.locator("#paintings button.thumbnail-item")
@@ -79,6 +80,10 @@ def assert_every_painting_shows_whole(page) -> None:
     for thumbnail in thumbnails.all():
         box = thumbnail.bounding_box()
         assert gallery["x"] <= box["x"] and box["x"] + box["width"] <= gallery["x"] + gallery["width"], box
+    for examples in ("#photos", "#paintings"):
+        label = page.locator(f"{examples} [data-testid='block-label']").bounding_box()
+        first = page.locator(f"{examples} button.thumbnail-item").first.bounding_box()
+        assert first["y"] >= label["y"] + label["height"], (examples, label, first)
 
 
 def test_pick_examples_switch_preset_run_and_compare_presets(page_url):

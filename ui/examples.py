@@ -85,7 +85,8 @@ def photo_gallery(content: gr.Image, elem_id: str) -> gr.events.Dependency:
     """The example photos; a click puts one in `content` (the event returned, to chain on)."""
     photos = gr.Gallery(
         [(thumbnail(path), caption) for path, caption in PHOTOS], label="Example photos: click one to use it",
-        columns=4, height=200, allow_preview=False, format="jpeg", elem_id=elem_id, buttons=[],
+        columns=4, height=236, allow_preview=False, format="jpeg", elem_id=elem_id, buttons=[],
+        elem_classes=["example-photos"],
     )  # fmt: skip
 
     def pick(evt: gr.SelectData) -> str:

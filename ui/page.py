@@ -22,6 +22,9 @@ CSS += """
 .example-paintings .grid-container { grid-template-columns: repeat(auto-fill, minmax(84px, 1fr)) !important; }
 .example-paintings .caption-label { display: none; }
 """
+# An example gallery's label floats over its first row of pictures: room for it above them (Gradio marks the grid
+# "pt-6" for that, a class its stylesheet does not define).
+CSS += ".example-photos .grid-container, .example-paintings .grid-container { padding-top: 32px; }\n"
 # The Compare grid's label, out of sight but read (ui/tabs/compare.py).
 CSS += """
 #grid [data-testid='block-label'] {
