@@ -28,8 +28,8 @@ ASSUMED_UNIT_SECONDS = 4.8
 # cores the run needs: the run takes longer by about this many cores' worth of its time, shared over the cores
 # (docs/BENCHMARKS.md, "The page fits the machine"). A browser elsewhere (a Space, a LAN) costs the run nothing.
 LOCAL_BROWSER_CORES = 0.3
-# Such a browser also receives and draws each finished video frame: about this many float32 units a frame on top
-# (the Video tab in Chromium at 128 and 256 px, 2026-12-07: about 0.1 s a frame either way, unit 2.35 s).
+# Such a browser also receives and draws each finished video frame: this many float32 units a frame on top, whatever
+# the frame's size (fitted to the Video tab in Chromium, 2026-12-07: docs/BENCHMARKS.md, "Video").
 LOCAL_BROWSER_FRAME_UNITS = 0.04
 # How an expected-time line follows its controls: at once, outside the queue, and always from the last change (a
 # preset sets many controls while the line is being worked out; Gradio's default would drop those changes).
