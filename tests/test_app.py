@@ -96,6 +96,24 @@ def test_the_api_refuses_what_the_page_refuses(client, content_path, style_path,
         )  # fmt: skip
 
 
+@pytest.mark.parametrize(
+    ("route", "arguments", "message"),
+    [
+        ("/stylize", {"preset": "Balanced"}, "unknown preset 'Balanced'; choose one of gatys2015, balanced"),
+        ("/compare", {"kind": "grid"}, "kind must be one of presets, styles"),
+        ("/compare", {"kind": "styles", "paintings": ["Mona Lisa"]}, "unknown painting 'Mona Lisa'; the paintings"),
+        ("/video", {"fps": 100}, "fps must be from 1 to 60, not 100"),
+    ],
+)
+def test_a_value_the_api_does_not_know_gets_a_message_not_a_bare_bad_request(
+    client, content_path, style_path, route, arguments, message
+):
+    photo = handle_file(str(content_path))  # /video refuses the fps before it reads its clip
+    images = {"clip": photo} if route == "/video" else {"content": photo}
+    with pytest.raises(AppError, match=message):
+        client.predict(**images, style=handle_file(str(style_path)), **arguments, api_name=route)
+
+
 def test_a_config_with_every_field_changed_round_trips_through_the_page(client, tmp_path):
     config = every_field_changed()
     png = tmp_path / "result.png"

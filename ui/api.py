@@ -26,6 +26,8 @@ from .machine import Machine, photo_aspect
 from .results import result_path
 from .session_limit import HEAVY_API
 
+MAX_FPS = 60  # frames per second a /video call may ask for (at most the clip's own is made)
+
 
 class SettingsInput(gr.JSON):
     """gr.JSON whose API schema is an object: gr.JSON's own ({"type": {}}) is not valid JSON Schema, and MCP
@@ -138,9 +140,12 @@ def video_reservation(clip, style, preset, settings, fps) -> float:
 
 def _fps(fps: float | None) -> float:
     try:
-        return float(fps or VIDEO_FPS)
+        value = float(fps or VIDEO_FPS)
     except (TypeError, ValueError):
         raise gr.Error(f"fps must be a number of frames per second, not {fps!r}") from None
+    if not 1 <= value <= MAX_FPS:
+        raise gr.Error(f"fps must be from 1 to {MAX_FPS}, not {value:g}")
+    return value
 
 
 @gpu(video_reservation)
@@ -184,16 +189,21 @@ def render(machine: Machine) -> None:
         content, style = gr.File(label="content"), gr.File(label="style")
         more_styles = gr.File([], file_count="multiple", label="more_styles")
         image, png = gr.File(label="image"), gr.File(label="png")
-        preset = gr.Dropdown(list(PRESETS), value=DEFAULT_PRESET, label="preset")
+        # The inputs check no value themselves (custom values allowed, no range): the validator runs them as a call
+        # joins the queue, where Gradio answers a value it refuses with a bare "400 Bad Request". The routes check
+        # them instead, and say what is wrong. The choices still give the schema its list.
+        preset = gr.Dropdown(list(PRESETS), value=DEFAULT_PRESET, label="preset", allow_custom_value=True)
         settings = SettingsInput({}, label="settings")
         denoise_flag = gr.Checkbox(False, label="denoise")
-        kind = gr.Dropdown(list(GRID_KINDS), value=GRID_KINDS[0], label="kind")
-        paintings = gr.Dropdown([p.caption for p in PAINTINGS], value=[], multiselect=True, label="paintings")
+        kind = gr.Dropdown(list(GRID_KINDS), value=GRID_KINDS[0], label="kind", allow_custom_value=True)
+        paintings = gr.Dropdown(
+            [p.caption for p in PAINTINGS], value=[], multiselect=True, label="paintings", allow_custom_value=True
+        )
         result, grid, denoised = gr.File(label="image"), gr.File(label="grid"), gr.File(label="denoised")
         status, used = gr.Textbox(label="status"), gr.JSON(label="settings")
         found, all_presets = gr.JSON(label="settings"), gr.JSON(label="presets")
         clip, mp4, gif = gr.File(label="clip"), gr.File(label="mp4"), gr.File(label="gif")
-        fps = gr.Number(VIDEO_FPS, label="fps", minimum=1, maximum=60)
+        fps = gr.Number(VIDEO_FPS, label="fps")
         video_status = gr.Textbox(label="status")
         route = {
             name: gr.Button(visible=False) for name in ("stylize", "compare", "denoise", "png", "presets", "video")

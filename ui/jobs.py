@@ -86,6 +86,9 @@ def stylize_job(
 
 def styles_for(kind: str, style: str | None, chosen: list[str]) -> tuple[list[str], list[str]]:
     """The style images of a comparison grid and their column labels."""
+    unknown = [caption for caption in chosen if caption not in PAINTINGS_BY_CAPTION]
+    if unknown:
+        raise gr.Error(f"unknown painting {unknown[0]!r}; the paintings are: {'; '.join(PAINTINGS_BY_CAPTION)}")
     if kind == "styles":
         styles = ([style] if style else []) + [str(PAINTINGS_BY_CAPTION[caption].path) for caption in chosen]
         names = (["your style"] if style else []) + list(chosen)
