@@ -114,9 +114,12 @@ def _inputs(expected_text: str) -> tuple[list[gr.Component], gr.Markdown]:
     return [clip, style, preset_name, size, fps, temporal], expected
 
 
-def _drawn(machine: Machine, frames: int, browser_here: bool) -> float:
-    """What a browser on this machine adds to the run by receiving and drawing `frames` finished frames."""
-    return frames * LOCAL_BROWSER_FRAME_UNITS * machine.float32_unit if browser_here else 0.0
+def _with_local_browser(machine: Machine, seconds: float, frames: int, browser_here: bool) -> float:
+    """A clip's `seconds` of work, with the page open in a browser on this machine if `browser_here`: the browser's
+    share of the cores, and its receiving and drawing each of the `frames` finished frames."""
+    if not browser_here:
+        return seconds
+    return with_local_browser(seconds, True) + frames * LOCAL_BROWSER_FRAME_UNITS * machine.float32_unit
 
 
 def expected_line(
@@ -131,13 +134,11 @@ def expected_line(
         return f"Check the settings: {error}"
     unit = machine.unit_for(config)
     if info is None:
-        seconds = with_local_browser(
-            (video_units(config, 1 + round(fps)) - video_units(config, 1)) * unit, browser_here
-        ) + _drawn(machine, round(fps), browser_here)
+        per_second = (video_units(config, 1 + round(fps)) - video_units(config, 1)) * unit
+        seconds = _with_local_browser(machine, per_second, round(fps), browser_here)
         return f"About {duration(seconds)} per second of clip at {fps:g} fps and {config.size} px on this machine."
     frames, rate = info.frames_at(fps), min(fps, info.fps)
-    seconds = with_local_browser(video_units(config, frames, aspect=info.aspect) * unit, browser_here)
-    seconds += _drawn(machine, frames, browser_here)
+    seconds = _with_local_browser(machine, video_units(config, frames, aspect=info.aspect) * unit, frames, browser_here)
     return (
         f"About {duration(seconds)} for this {info.duration:.1f} s clip on this machine: {frames} frames at "
         f"{rate:g} fps (the clip has {info.fps:g}), {config.size} px."
