@@ -8,7 +8,7 @@ from __future__ import annotations
 import argparse
 
 from style_core.transfer import warm_up
-from ui import LAUNCH, QUEUE, build_page
+from ui import QUEUE, build_page, launch_options
 from ui.engine_thread import engine_thread
 from ui.machine import measure
 from ui.preview import warm_up as warm_previews
@@ -31,7 +31,8 @@ def main() -> None:
     page = build_page(machine)
     page.queue(**QUEUE)
     page.launch(
-        share=args.share, server_name=args.server_name, server_port=args.port, mcp_server=args.mcp or None, **LAUNCH
+        share=args.share, server_name=args.server_name, server_port=args.port, mcp_server=args.mcp or None,
+        **launch_options(),
     )  # fmt: skip
 
 

@@ -29,7 +29,7 @@ import ui.tabs.live
 from bench.doc_tables import cpu_name, publish_table
 from style_core.cost import measure_unit
 from style_core.transfer import warm_up as warm_runs
-from ui import LAUNCH, QUEUE, build_page
+from ui import QUEUE, build_page, launch_options
 from ui.machine import measure as measure_machine
 from ui.preview import warm_up
 
@@ -142,7 +142,7 @@ def main() -> None:
     machine = measure_machine()
     app = build_page(machine)
     app.queue(**QUEUE)
-    app.launch(prevent_thread_lock=True, quiet=True, **LAUNCH)
+    app.launch(prevent_thread_lock=True, quiet=True, **launch_options())
     flags = [*FLAGS, f"--use-file-for-fake-video-capture={fake_camera()}"]
     try:
         with sync_playwright() as playwright:

@@ -57,12 +57,12 @@ def device(request) -> str:
 @pytest.fixture(scope="session")
 def launched_page() -> Iterator:
     """The page, launched once for every test that needs a running one, as `python app.py --mcp` launches it
-    (ui.QUEUE and ui.LAUNCH; its MCP server too). Its address is `launched_page.local_url`."""
-    from ui import LAUNCH, QUEUE, build_page
+    (ui.QUEUE and ui.launch_options(); its MCP server too). Its address is `launched_page.local_url`."""
+    from ui import QUEUE, build_page, launch_options
 
     page = build_page()
     page.queue(**QUEUE)
-    page.launch(prevent_thread_lock=True, quiet=True, mcp_server=True, **LAUNCH)
+    page.launch(prevent_thread_lock=True, quiet=True, mcp_server=True, **launch_options())
     yield page
     page.close()
 

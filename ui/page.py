@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import gradio as gr
+from starlette.middleware import Middleware
 
 from . import api, reload, share
 from .accessibility import CSS as ACCESSIBLE_CSS
 from .accessibility import HEAD, THEME
+from .assets import KeptAssets
 from .machine import UNMEASURED, Machine
 from .tabs import compare, denoise, layers, live, stylize, video
 
@@ -36,11 +38,16 @@ CSS += """
 # the machine"): the border stays, still.
 CSS += ".generating { animation: none !important; }\n"
 # What app.py queues and launches the page with, and the tests too: no allowed_paths (the server's files stay
-# unserved).
+# unserved); Gradio's scripts sent from memory.
 # The queue holds the heavy jobs (one per browser tab or client) and the instant previews, which pass through
 # it too: room for 32 people waiting on jobs while as many choose paintings.
 QUEUE = {"max_size": 64}
-LAUNCH = {"max_file_size": MAX_UPLOAD, "css": CSS, "theme": THEME, "head": HEAD}
+
+
+def launch_options() -> dict:
+    """A fresh set each launch: Gradio adds to its app_kwargs."""
+    app_kwargs = {"middleware": [Middleware(KeptAssets)]}
+    return {"max_file_size": MAX_UPLOAD, "css": CSS, "theme": THEME, "head": HEAD, "app_kwargs": app_kwargs}
 
 
 def build_page(machine: Machine = UNMEASURED) -> gr.Blocks:

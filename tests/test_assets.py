@@ -1,0 +1,29 @@
+"""Gradio's scripts and styles, sent from memory (ui/assets.py): the same bytes, compressed, kept by the browser."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import httpx
+from gradio.routes import BUILD_PATH_LIB
+
+
+def test_the_pages_scripts_come_whole_compressed_and_kept_by_the_browser(page_url):
+    script = re.search(r"/assets/(index-[\w-]+\.js)", httpx.get(page_url).text).group(1)
+    on_disk = (Path(BUILD_PATH_LIB) / script).read_bytes()
+    for _ in range(2):  # the first answer is kept; the second comes from memory
+        answer = httpx.get(f"{page_url}assets/{script}", headers={"Accept-Encoding": "gzip"})
+        assert answer.headers["content-encoding"] == "gzip"
+        assert "immutable" in answer.headers["cache-control"]
+        assert int(answer.headers["content-length"]) < len(on_disk) / 2
+        assert answer.content == on_disk
+    plain = httpx.get(f"{page_url}assets/{script}", headers={"Accept-Encoding": "identity"})
+    assert plain.content == on_disk and "content-encoding" not in plain.headers
+
+
+def test_a_missing_or_outside_asset_is_still_refused(page_url):
+    for path in ["assets/no-such-file.js", "assets/../../blocks.py", "assets/%2e%2e/%2e%2e/blocks.py"]:
+        answer = httpx.get(f"{page_url}{path}", headers={"Accept-Encoding": "gzip"})
+        assert answer.status_code in (403, 404), path
+        assert "immutable" not in answer.headers.get("cache-control", "")
