@@ -110,6 +110,9 @@ CANDIDATES: dict[str, dict] = {
     # Fewer coarse steps, the finest scale's four kept: for the float32 time target.
     "feedforward 128..512 36/21/12/7/4": five_scales("feedforward", 36, 0.58),
     "feedforward 128..512 30/18/11/6/4": five_scales("feedforward", 30, 0.6),
+    # One step fewer at 362 px (and at 181 and 256 px), the finest scale's four kept.
+    "feedforward 128..512 37/21/12/6/4": five_scales("feedforward", 37, 0.56),
+    "feedforward 128..512 36/20/11/6/4": five_scales("feedforward", 36, 0.56),
     # The default with the finest scale's content weighting at other values (1 = the default until 2026-12-06).
     **{f"default with finest content x{factor:g}": {FINEST_CONTENT: factor} for factor in (1.0, 1.5, 3.0)},
 }

@@ -9,6 +9,7 @@ cores that a browser on this machine draws the page with; sent from memory, the 
 from __future__ import annotations
 
 import gzip
+from posixpath import normpath
 
 from starlette.datastructures import Headers
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -48,7 +49,9 @@ class KeptAssets:
 
 
 def _keepable(scope: Scope) -> bool:
-    if scope["type"] != "http" or scope["method"] != "GET" or not scope["path"].startswith(PREFIX):
+    path = scope.get("path", "")
+    # Only a file's own name: "assets/a/../x.js" names x.js too, and keeping every spelling would fill the memory.
+    if scope["type"] != "http" or scope["method"] != "GET" or not path.startswith(PREFIX) or normpath(path) != path:
         return False
     headers = Headers(scope=scope)
     # A range or a revalidation gets Gradio's own answer.
