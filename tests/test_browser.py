@@ -93,6 +93,9 @@ def test_pick_examples_switch_preset_run_and_compare_presets(page_url):
         expect(page.get_by_role("button", name="Run", exact=True)).to_be_visible(timeout=30_000)
         screenshot(page, "1_empty.png")
         assert_every_painting_shows_whole(page)
+        page.set_viewport_size({"width": 390, "height": 1300})  # a phone: the labels take two lines
+        assert_every_painting_shows_whole(page)
+        page.set_viewport_size({"width": 1400, "height": 1300})
 
         page.locator("#photos").get_by_label("Chelsea the cat").click()
         page.locator("#paintings").get_by_label("The Starry Night, Vincent van Gogh").click()

@@ -24,9 +24,12 @@ CSS += """
 .example-paintings .grid-container { grid-template-columns: repeat(auto-fill, minmax(84px, 1fr)) !important; }
 .example-paintings .caption-label { display: none; }
 """
-# An example gallery's label floats over its first row of pictures: room for it above them (Gradio marks the grid
-# "pt-6" for that, a class its stylesheet does not define).
-CSS += ".example-photos .grid-container, .example-paintings .grid-container { padding-top: 32px; }\n"
+# Gradio floats a gallery's label over its first row of pictures (it marks the grid "pt-6" to make room, a class
+# its stylesheet does not define): the example galleries' labels take their own line, one or two as the width
+# needs, and the pictures start below.
+CSS += """
+.example-photos [data-testid='block-label'], .example-paintings [data-testid='block-label'] { position: relative; }
+"""
 # The Compare grid's label, out of sight but read (ui/tabs/compare.py).
 CSS += """
 #grid [data-testid='block-label'] {
