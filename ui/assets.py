@@ -1,9 +1,9 @@
 """Gradio's own scripts and styles, compressed once and then sent from memory.
 
-A first visit loads about 120 of them (one or two for each kind of component the page holds). Gradio reads each
-from disk and compresses it again for every visitor, a few milliseconds of the server's time apiece, on the same
-cores that a browser on this machine draws the page with; sent from memory, the page is usable sooner
-(docs/BENCHMARKS.md, "First paint"). Their names carry their contents' hash, so a browser may also keep them.
+A first visit loads one or two for each kind of component the page holds. Gradio reads each from disk and
+compresses it again for every visitor, a few milliseconds of the server's time apiece, on the same cores that a
+browser on this machine draws the page with; sent from memory, the page is usable sooner (docs/BENCHMARKS.md,
+"First paint"). Their names carry their contents' hash, so a browser may keep them as long as it likes.
 """
 
 from __future__ import annotations
@@ -65,7 +65,7 @@ def _kept_response(messages: list[Message]) -> tuple[Message, Message]:
     headers = [(name, value) for name, value in messages[0]["headers"] if name.lower() not in skipped]
     content_type = dict(headers).get(b"content-type", b"")
     if content_type.startswith(COMPRESSIBLE):
-        # Already compressed, Gradio's own compression passes the response on as it is.
+        # Marked as compressed, it passes Gradio's own compression (outside this middleware) as it is.
         body = gzip.compress(body, compresslevel=6, mtime=0)
         headers += [(b"content-encoding", b"gzip"), (b"vary", b"Accept-Encoding")]
     headers += [(b"content-length", str(len(body)).encode()), (b"cache-control", KEEP)]
