@@ -81,9 +81,14 @@ def assert_every_painting_shows_whole(page) -> None:
         box = thumbnail.bounding_box()
         assert gallery["x"] <= box["x"] and box["x"] + box["width"] <= gallery["x"] + gallery["width"], box
     for examples in ("#photos", "#paintings"):
-        label = page.locator(f"{examples} [data-testid='block-label']").bounding_box()
-        first = page.locator(f"{examples} button.thumbnail-item").first.bounding_box()
-        assert first["y"] >= label["y"] + label["height"], (examples, label, first)
+        assert_first_row_below_label(page, examples)
+
+
+def assert_first_row_below_label(page, gallery: str) -> None:
+    """The gallery's first pictures start below its label, not under it."""
+    label = page.locator(f"{gallery} [data-testid='block-label']").bounding_box()
+    first = page.locator(f"{gallery} button.thumbnail-item").first.bounding_box()
+    assert first["y"] >= label["y"] + label["height"], (gallery, label, first)
 
 
 def test_pick_examples_switch_preset_run_and_compare_presets(page_url):
@@ -116,6 +121,7 @@ def test_pick_examples_switch_preset_run_and_compare_presets(page_url):
         expect(page.get_by_text("Done in")).to_be_visible(timeout=240_000)
         expect(page.locator("#results .thumbnail-item")).to_have_count(1, timeout=30_000)
         expect(page.locator("#results .thumbnail-item")).to_have_attribute("aria-label", "1. 256 px, strength 1")
+        assert_first_row_below_label(page, "#results")
         expect(page.locator("#result img")).to_have_attribute("alt", re.compile("^The result: Done in .* alpha/beta"))
         expect(page.locator("#before-after img").first).to_be_visible()
         # Every picture shown is named for a screen reader, none left as decoration (Gradio's empty alt).
@@ -352,6 +358,7 @@ def test_the_instant_preview_follows_the_painting_drops_stale_requests_and_the_s
         expect(page.locator("#result img")).to_be_visible()
         page.get_by_role("button", name="Try every painting on this photo").click()  # queued after the previews
         expect(page.locator("#sheet .thumbnail-item")).to_have_count(7, timeout=60_000)
+        assert_first_row_below_label(page, "#sheet")
         assert colours[:2] == ["luminance", "luminance"]  # the first, then only the newest of the four after it
         assert len(colours) == 2 + 7  # and the sheet's cells
 

@@ -25,11 +25,10 @@ CSS += """
 .example-paintings .caption-label { display: none; }
 """
 # Gradio floats a gallery's label over its first row of pictures (it marks the grid "pt-6" to make room, a class
-# its stylesheet does not define): the example galleries' labels take their own line, one or two as the width
-# needs, and the pictures start below.
-CSS += """
-.example-photos [data-testid='block-label'], .example-paintings [data-testid='block-label'] { position: relative; }
-"""
+# its stylesheet does not define): every gallery's label takes its own line, one or two as the width needs, and
+# the pictures start below.
+GALLERIES = (".example-photos", ".example-paintings", "#sheet", "#results", "#layers-content", "#layers-style")
+CSS += ", ".join(f"{gallery} [data-testid='block-label']" for gallery in GALLERIES) + " { position: relative; }\n"
 # The Compare grid's label, out of sight but read (ui/tabs/compare.py).
 CSS += """
 #grid [data-testid='block-label'] {
