@@ -108,6 +108,11 @@ def named_style_layers(name: str) -> dict[str, float]:
     return dict(zip(STYLE_LAYERS, LAYER_WEIGHT_PRESETS[name]))
 
 
+def style_layers_name(layers: dict[str, float]) -> str | None:
+    """The name of the per-layer weighting `layers` is (`LAYER_WEIGHT_PRESETS`), or None for any other."""
+    return next((name for name in LAYER_WEIGHT_PRESETS if named_style_layers(name) == layers), None)
+
+
 def _default_style_layers() -> dict[str, float]:
     return named_style_layers("equal")  # the paper's
 

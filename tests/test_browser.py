@@ -91,6 +91,24 @@ def assert_first_row_below_label(page, gallery: str) -> None:
     assert first["y"] >= label["y"] + label["height"], (gallery, label, first)
 
 
+def test_the_layer_weighting_names_the_style_layers_however_they_were_set(page_url):
+    from playwright.sync_api import expect
+
+    with open_page(page_url, height=1300) as page:
+        expect(page.get_by_role("button", name="Run", exact=True)).to_be_visible(timeout=30_000)
+        page.get_by_text("Advanced settings").click()
+        layers = page.get_by_label("Style layers and weights")
+        expect(page.get_by_role("radio", name="equal")).to_be_checked()  # the default's, shown from the start
+        page.get_by_role("radio", name="deeper heavier").check()
+        expect(layers).to_have_value("relu1_1:0.5, relu2_1:1, relu3_1:1.5, relu4_1:3, relu5_1:4")
+        layers.fill("relu1_1:1, relu3_1:2")  # typed: no named weighting
+        expect(page.get_by_role("radio", name="deeper heavier")).not_to_be_checked()
+        expect(page.get_by_role("radio", name="equal")).not_to_be_checked()
+        page.get_by_label("Preset").click()
+        page.get_by_role("option", name="thorough").click()  # a preset sets the layers, and the weighting follows
+        expect(page.get_by_role("radio", name="equal")).to_be_checked()
+
+
 def test_pick_examples_switch_preset_run_and_compare_presets(page_url):
     from playwright.sync_api import expect
 

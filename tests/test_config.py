@@ -1,7 +1,13 @@
 import pytest
 
 from style_core import PRESETS, ConfigError, StyleConfig, preset
-from style_core.config import PRESET_HELP, named_style_layers
+from style_core.config import (
+    LAYER_WEIGHT_PRESETS,
+    PRESET_HELP,
+    named_style_layers,
+    parse_style_layers,
+    style_layers_name,
+)
 
 
 @pytest.mark.parametrize(
@@ -78,3 +84,11 @@ def test_the_style_balance_counts_strength_beta_and_alpha():
     assert StyleConfig(strength=10).style_balance() == preset("strong_style").style_balance() == 10
     assert StyleConfig(content_weight=10).style_balance() == 0.1
     assert StyleConfig(content_weight=0).style_balance() == float("inf")
+
+
+def test_style_layers_are_named_by_their_weighting_and_others_by_none():
+    for name in LAYER_WEIGHT_PRESETS:
+        assert style_layers_name(named_style_layers(name)) == name
+    assert style_layers_name(parse_style_layers("relu5_1:1, relu4_1:1, relu3_1:1, relu2_1:1, relu1_1:1")) == "equal"
+    assert style_layers_name(parse_style_layers("relu1_1:1, relu2_1:1, relu3_1:1, relu4_1:2, relu5_1:1")) is None
+    assert style_layers_name(parse_style_layers("relu1_1:1")) is None

@@ -7,7 +7,15 @@ from typing import Any
 import gradio as gr
 
 from style_core import PRESETS, SETTINGS, StyleConfig, StyleCoreError, preset, read_png_settings
-from style_core.config import DEFAULT_PRESET, LAYER_WEIGHT_PRESETS, PRESET_HELP, format_style_layers, named_style_layers
+from style_core.config import (
+    DEFAULT_PRESET,
+    LAYER_WEIGHT_PRESETS,
+    PRESET_HELP,
+    format_style_layers,
+    named_style_layers,
+    parse_style_layers,
+    style_layers_name,
+)
 
 from .. import preview, print_size, reload, result_area, share
 from ..controls import PhotoInput, make_controls, page_values, values_to_config
@@ -67,7 +75,8 @@ def render(page: gr.Blocks, history: gr.State, machine: Machine) -> StylizeInput
     content.change(lambda photo: photo, [content], [regions], api_visibility="private")
     with gr.Accordion("Advanced settings", open=False):
         layer_weighting = gr.Radio(
-            list(LAYER_WEIGHT_PRESETS), value=None, label="Style layer weighting",
+            list(LAYER_WEIGHT_PRESETS), value=style_layers_name(defaults.style_layers),
+            label="Style layer weighting",
             info="Fills the style layers below (the default and the paper weigh them equally): deeper "
             "layers carry larger shapes, earlier ones fine texture",
         )  # fmt: skip
@@ -174,8 +183,17 @@ def _wire_settings(
             return gr.skip()
         return format_style_layers(named_style_layers(name))
 
+    def weighting_of(text: str) -> str | None:
+        try:
+            return style_layers_name(parse_style_layers(text or ""))
+        except StyleCoreError:  # mid-typing: the field says what is wrong when Run is pressed
+            return None
+
     preset_name.change(apply_preset, [preset_name], outputs, api_visibility="private")
-    layer_weighting.change(
+    # The person's pick fills the layers; the layers, however they were set (typed, a preset, a share link),
+    # show which weighting they are, or none.
+    layer_weighting.input(
         apply_layer_weighting, [layer_weighting], [controls["style_layers"]], api_visibility="private"
     )
+    controls["style_layers"].change(weighting_of, [controls["style_layers"]], [layer_weighting], **LINE_UPDATE)
     restore.upload(restore_from_png, [restore], outputs, api_name="restore_page", api_visibility="undocumented")
