@@ -29,12 +29,11 @@ CSS += """
 # the pictures start below.
 GALLERIES = (".example-photos", ".example-paintings", "#sheet", "#results", "#layers-content", "#layers-style")
 CSS += ", ".join(f"{gallery} [data-testid='block-label']" for gallery in GALLERIES) + " { position: relative; }\n"
-# The Compare grid's label, out of sight but read (ui/tabs/compare.py).
-CSS += """
-#grid [data-testid='block-label'] {
-  position: absolute; width: 1px; height: 1px; overflow: hidden; clip-path: inset(50%);
-}
-"""
+# Labels out of sight but read: the Compare grid's (ui/tabs/compare.py), and at a phone's width the regions
+# editor's, which its zoom bar covers there (the accordion's title names it too).
+OUT_OF_SIGHT = "{ position: absolute; width: 1px; height: 1px; overflow: hidden; clip-path: inset(50%); }"
+CSS += f"#grid [data-testid='block-label'] {OUT_OF_SIGHT}\n"
+CSS += f"@media (max-width: 480px) {{ #regions [data-testid='block-label'] {OUT_OF_SIGHT} }}\n"
 # Gradio pulses a streaming output's border for as long as its job runs. A browser on the server's own machine
 # spends a good part of a core redrawing it, which the job's threads need (docs/BENCHMARKS.md, "The page fits
 # the machine"): the border stays, still.
