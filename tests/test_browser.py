@@ -137,20 +137,7 @@ def test_pick_examples_switch_preset_run_and_compare_presets(page_url):
         expect(page.get_by_text(re.compile(r"Scale 1/\d"))).to_be_visible(timeout=120_000)
         expect(page.locator("#result img")).to_be_visible()  # the streamed preview, not hidden by the progress bar
         expect(page.get_by_text("Done in")).to_be_visible(timeout=240_000)
-        expect(page.locator("#results .thumbnail-item")).to_have_count(1, timeout=30_000)
-        expect(page.locator("#results .thumbnail-item")).to_have_attribute("aria-label", "1. 256 px, strength 1")
-        assert_first_row_below_label(page, "#results")
-        expect(page.locator("#result img")).to_have_attribute("alt", re.compile("^The result: Done in .* alpha/beta"))
-        expect(page.locator("#before-after img").first).to_be_visible()
-        # Every picture shown is named for a screen reader, none left as decoration (Gradio's empty alt).
-        expect(page.locator("#before-after img").first).to_have_attribute("alt", "Before / after: before")
-        expect(page.locator("#before-after img").last).to_have_attribute("alt", "Before / after: after")
-        expect(page.locator("#content-input img")).to_have_attribute("alt", "Content photo")
-        shown = page.evaluate("Array.from(document.images).filter(i => i.offsetParent).map(i => i.alt)")
-        assert all(shown), shown
-        for image in page.locator("#before-after img").all():  # the whole picture, letterboxed, never cropped
-            fit, natural = image.evaluate("e => [getComputedStyle(e).objectFit, [e.naturalWidth, e.naturalHeight]]")
-            assert fit == "contain" and max(natural) == 256
+        assert_the_finished_run_is_shown_and_named(page)
         screenshot(page, "3_done.png")
 
         page.get_by_role("tab", name="Compare").click()
@@ -173,31 +160,59 @@ def test_pick_examples_switch_preset_run_and_compare_presets(page_url):
         page.get_by_role("tab", name="Compare").click()
         page.get_by_role("button", name="Stop").last.click()
 
-        page.get_by_role("tab", name="Layers").click()  # the Stylize tab's photo and painting, small and quick
-        expect(page.locator("#layers-expected")).to_have_text(
-            re.compile(r"Ready: about \d+ (s|min) for 10 cells at 192 px")
-        )
-        set_numbers(page, {"Cell size (long side, px)": 64, "Steps per cell": 5})
-        expect(page.locator("#layers-expected")).to_have_text(
-            re.compile(r"Ready: about \d+ (s|min) for 10 cells at 64 px")
-        )
-        run_layers = page.get_by_role("button", name="Run", exact=True).last
-        # The stopped grid holds the tab's one job until its current step ends: a Run pressed before that is
-        # refused with the message (what a user sees), and pressing again, as a user would, runs.
-        figure_done = page.locator("#layers-style .thumbnail-item").nth(4)
-        busy = page.get_by_text("You already have a job queued or running")
-        for _ in range(5):
-            run_layers.click()
-            expect(figure_done.or_(busy)).to_be_visible(timeout=120_000)
-            if not busy.is_visible():
-                break
-            page.get_by_test_id("toast-close").first.click()
-            expect(busy).not_to_be_visible()
-        expect(figure_done).to_be_visible(timeout=120_000)
-        expect(page.locator("#layers-content")).to_contain_text("conv5_2")
-        page.locator("#layers-content .thumbnail-item").first.click()  # a cell, large
-        expect(page.locator("#layers-content caption")).to_have_text("conv1_2")  # the preview's caption
-        screenshot(page, "5_layers.png")
+        run_layers_once_the_stopped_grid_lets_go(page)
+
+
+def assert_the_finished_run_is_shown_and_named(page) -> None:
+    """After a 256 px run: its gallery entry, the result and the before/after pair, each named for a screen
+    reader, whole."""
+    from playwright.sync_api import expect
+
+    expect(page.locator("#results .thumbnail-item")).to_have_count(1, timeout=30_000)
+    expect(page.locator("#results .thumbnail-item")).to_have_attribute("aria-label", "1. 256 px, strength 1")
+    assert_first_row_below_label(page, "#results")
+    expect(page.locator("#result img")).to_have_attribute("alt", re.compile("^The result: Done in .* alpha/beta"))
+    expect(page.locator("#before-after img").first).to_be_visible()
+    # Every picture shown is named for a screen reader, none left as decoration (Gradio's empty alt).
+    expect(page.locator("#before-after img").first).to_have_attribute("alt", "Before / after: before")
+    expect(page.locator("#before-after img").last).to_have_attribute("alt", "Before / after: after")
+    expect(page.locator("#content-input img")).to_have_attribute("alt", "Content photo")
+    shown = page.evaluate("Array.from(document.images).filter(i => i.offsetParent).map(i => i.alt)")
+    assert all(shown), shown
+    for image in page.locator("#before-after img").all():  # the whole picture, letterboxed, never cropped
+        fit, natural = image.evaluate("e => [getComputedStyle(e).objectFit, [e.naturalWidth, e.naturalHeight]]")
+        assert fit == "contain" and max(natural) == 256
+
+
+def run_layers_once_the_stopped_grid_lets_go(page) -> None:
+    """The Layers tab on the Stylize tab's photo and painting, small and quick, run as soon as the stopped grid
+    frees the tab's one job."""
+    from playwright.sync_api import expect
+
+    page.get_by_role("tab", name="Layers").click()
+    expect(page.locator("#layers-expected")).to_have_text(
+        re.compile(r"Ready: about \d+ (s|min) for 10 cells at 192 px")
+    )
+    set_numbers(page, {"Cell size (long side, px)": 64, "Steps per cell": 5})
+    expect(page.locator("#layers-expected")).to_have_text(re.compile(r"Ready: about \d+ (s|min) for 10 cells at 64 px"))
+    run_layers = page.get_by_role("button", name="Run", exact=True).last
+    # The stopped grid holds the tab's one job until its current step ends: a Run pressed before that is
+    # refused with the message (what a user sees), and pressing again, as a user would, runs.
+    figure_done = page.locator("#layers-style .thumbnail-item").nth(4)
+    busy = page.get_by_text("You already have a job queued or running")
+    for _ in range(5):
+        run_layers.click()
+        expect(figure_done.or_(busy)).to_be_visible(timeout=120_000)
+        if not busy.is_visible():
+            break
+        page.get_by_test_id("toast-close").first.click()
+        expect(busy).not_to_be_visible()
+    expect(figure_done).to_be_visible(timeout=120_000)
+    expect(page.locator("#layers-content")).to_contain_text("conv5_2")
+    assert_first_row_below_label(page, "#layers-content")
+    page.locator("#layers-content .thumbnail-item").first.click()  # a cell, large
+    expect(page.locator("#layers-content caption")).to_have_text("conv1_2")  # the preview's caption
+    screenshot(page, "5_layers.png")
 
 
 def test_paint_two_regions_with_two_paintings_and_run(page_url, content_path, style_path, second_style_path):
