@@ -90,8 +90,6 @@ def wire(
         line = f"Takes this result to {PRINT_SIZE} px for printing, tile by tile: about {duration(seconds)} here."
         if made.size >= PRINT_SIZE:  # a stopped print
             line = f"Goes on with this stopped print, tile by tile: about {duration(seconds)} here."
-        if made.size >= PRINT_SIZE:  # a stopped print
-            line = f"Goes on with this stopped print, tile by tile: about {duration(seconds)} here."
         return gr.Button(interactive=True), line
 
     area.shown.change(on_view, [area.shown], [button, line], api_visibility="private", queue=False)
