@@ -32,6 +32,16 @@ def test_every_setting_has_exactly_one_labelled_control_on_the_page():
         assert control.label == SETTINGS[name].label and control.info == SETTINGS[name].help
 
 
+def test_the_video_tab_offers_every_frame_rate_the_video_route_takes():
+    from ui.jobs import VIDEO_FPS, VIDEO_MAX_FPS
+    from ui.tabs.video import _inputs
+
+    with gr.Blocks():
+        fps = _inputs("")[0][4]
+    assert (fps.label, fps.minimum, fps.maximum, fps.value) == ("Frames per second", 1, VIDEO_MAX_FPS, VIDEO_FPS)
+    assert VIDEO_MAX_FPS >= 60  # a phone's 60 fps clip can be kept as it is
+
+
 def test_widget_values_convert_back_to_the_exact_settings():
     config = every_field_changed()
     assert values_to_config(config_to_values(config)) == config

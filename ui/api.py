@@ -21,12 +21,20 @@ from style_core.grid import GRID_KINDS
 from .controls import settings_to_config
 from .examples import PAINTINGS
 from .gpu import DENOISE_GPU_S, config_or_none, gpu, gpu_seconds, grid_gpu_seconds, video_gpu_seconds
-from .jobs import VIDEO_FPS, VIDEO_SIZE, compare_job, denoise_job, styles_for, stylize_job, user_errors, video_job
+from .jobs import (
+    VIDEO_FPS,
+    VIDEO_MAX_FPS,
+    VIDEO_SIZE,
+    compare_job,
+    denoise_job,
+    styles_for,
+    stylize_job,
+    user_errors,
+    video_job,
+)
 from .machine import Machine, photo_aspect
 from .results import result_path
 from .session_limit import HEAVY_API
-
-MAX_FPS = 60  # frames per second a /video call may ask for (at most the clip's own is made)
 
 
 class SettingsInput(gr.JSON):
@@ -143,8 +151,8 @@ def _fps(fps: float | None) -> float:
         value = float(fps or VIDEO_FPS)
     except (TypeError, ValueError):
         raise gr.Error(f"fps must be a number of frames per second, not {fps!r}") from None
-    if not 1 <= value <= MAX_FPS:
-        raise gr.Error(f"fps must be from 1 to {MAX_FPS}, not {value:g}")
+    if not 1 <= value <= VIDEO_MAX_FPS:
+        raise gr.Error(f"fps must be from 1 to {VIDEO_MAX_FPS}, not {value:g}")
     return value
 
 

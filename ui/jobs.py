@@ -25,6 +25,7 @@ from .results import caption, preview_file, result_path
 
 VIDEO_SIZE = 256  # a clip's default output size on the page and the /video route
 VIDEO_FPS = 12  # and its default rate: motion shows as well as at 30, for a fraction of the work
+VIDEO_MAX_FPS = 60  # the most a clip may be asked for, on the page and the route (at most the clip's own is made)
 # Between pictures, a clip's status goes to the page at most this often: sent at every optimiser step, its redraws
 # cost a run on a small clip a seventh of its time with the browser on the same cores (docs/BENCHMARKS.md).
 VIDEO_STATUS_EVERY_S = 1.0

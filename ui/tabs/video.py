@@ -13,7 +13,7 @@ from style_core.video import CLIP_SUFFIXES, PAGE_MAX_FRAMES, PAGE_MAX_SECONDS, p
 from ..controls import PhotoInput, make_control, settings_to_config
 from ..examples import CLIP_EXAMPLES, painting_gallery
 from ..gpu import gpu, video_gpu_seconds
-from ..jobs import VIDEO_FPS, VIDEO_SIZE, user_errors, video_job
+from ..jobs import VIDEO_FPS, VIDEO_MAX_FPS, VIDEO_SIZE, user_errors, video_job
 from ..machine import (
     LINE_UPDATE,
     LOCAL_BROWSER_FRAME_UNITS,
@@ -103,7 +103,7 @@ def _inputs(expected_text: str) -> tuple[list[gr.Component], gr.Markdown]:
             preset_name = gr.Dropdown(list(PRESETS), value=DEFAULT_PRESET, label="Preset")
             size = make_control("size", VIDEO_SIZE)
             fps = gr.Slider(
-                1, 30, VIDEO_FPS, step=1, label="Frames per second",
+                1, VIDEO_MAX_FPS, VIDEO_FPS, step=1, label="Frames per second",
                 info="at most the clip's own: the result lasts as long as the clip, in fewer frames and less time",
             )  # fmt: skip
             temporal = gr.Checkbox(
