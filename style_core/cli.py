@@ -31,7 +31,7 @@ from .config import (
     preset,
 )
 from .errors import ConfigError, StyleCoreError
-from .grid import GRID_KINDS, GRID_SIZE, GridCell, compose_grid, plan_grid, quick, run_grid
+from .grid import GRID_KIND_HELP, GRID_KINDS, GRID_SIZE, GridCell, compose_grid, plan_grid, quick, run_grid
 from .images import read_png_settings, save_png
 from .pipeline import Result, run
 from .progress_line import ProgressLine
@@ -107,8 +107,7 @@ def build_parser() -> argparse.ArgumentParser:
     compare.add_argument("--out", required=True, help="output PNG of the grid")
     compare.add_argument(
         "--kind", choices=[kind.replace(" ", "-") for kind in GRID_KINDS], default=GRID_KINDS[0],
-        help="presets: every named preset with the first style; styles: one cell per --style; "
-        "strength-x-layers: the paper's Figure 3 (from noise where the start is feedforward)",
+        help="; ".join(f"{kind.replace(' ', '-')}: {help}" for kind, help in GRID_KIND_HELP.items()),
     )  # fmt: skip
     add_setting_flags(compare)
 

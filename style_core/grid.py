@@ -18,7 +18,6 @@ from .cost import run_units
 from .images import ImageSource, load_image, with_photo_colours
 from .transfer import Progress, stylize
 
-GRID_KINDS = ("presets", "styles", "strength x layers")
 GRID_SIZE = 192  # long side of a cell on the command line (the page fits it to its machine: cell_size_for_seconds)
 CELL_SIZES = range(128, 384 + 1, 32)
 MAX_CELL_STEPS = 48  # a single long scale's steps when cut (gatys2015's 500 steps from noise)
@@ -28,6 +27,17 @@ MAX_CELL_COST = 2.0
 STRENGTHS = (0.1, 1.0, 10.0)
 LAYER_DEPTHS = (1, 3, 5)  # rows: relu1_1 only; relu1_1..relu3_1; relu1_1..relu5_1
 FIGURE_3_START = "noise"  # the sweep's start in place of a feed-forward one
+# What each kind of grid shows, for the page, the command line and the API.
+GRID_KIND_HELP = {
+    "presets": f"the photo in every named preset; one whose own schedule costs more than {MAX_CELL_COST:g} default "
+    "cells runs fewer steps, and its label says (short)",
+    "styles": "the photo in each painting, with the same settings",
+    "strength x layers": "the paper's Figure 3: rows use the style layers up to "
+    f"{', '.join(STYLE_LAYERS[depth - 1] for depth in LAYER_DEPTHS)}, columns style strength "
+    f"{', '.join(f'{strength:g}' for strength in STRENGTHS)}, each cell from {FIGURE_3_START} as in the paper "
+    "(unless the settings start from the photo or the painting)",
+}
+GRID_KINDS = tuple(GRID_KIND_HELP)
 
 
 @dataclass
@@ -130,13 +140,18 @@ def cell_size_for_seconds(
 ) -> int:
     """The largest cell size (CELL_SIZES, and never over the settings' own output size) whose whole grid takes
     at most `seconds` on a machine whose unit takes `unit_seconds` (the smallest when none does)."""
-    placeholders = [""] * styles  # the plan needs only how many styles there are
     sizes = [size for size in CELL_SIZES if size <= config.size] or [config.size]
 
     def seconds_at(size: int) -> float:
-        return plan_units(plan_grid(kind, quick(config, size), placeholders, placeholders), aspect) * unit_seconds
+        return plan_units(plan_of_size(kind, config, styles, size), aspect) * unit_seconds
 
     return max((size for size in sizes if seconds_at(size) <= seconds), default=sizes[0])
+
+
+def plan_of_size(kind: str, config: StyleConfig, styles: int, size: int) -> GridPlan:
+    """The plan of a grid of `size` px cells over `styles` paintings, for its cost (the images left out)."""
+    placeholders = [""] * styles  # the plan needs only how many styles there are
+    return plan_grid(kind, quick(config, size), placeholders, placeholders)
 
 
 def run_grid(content: ImageSource, plan: GridPlan, *, device: str | None = None) -> Iterator[GridCell | Progress]:

@@ -109,6 +109,31 @@ def test_the_layer_weighting_names_the_style_layers_however_they_were_set(page_u
         expect(page.get_by_role("radio", name="equal")).to_be_checked()
 
 
+def test_the_compare_tab_explains_the_grid_picked_and_its_time_here(page_url):
+    from playwright.sync_api import expect
+
+    from style_core import PRESETS
+    from style_core.grid import GRID_KIND_HELP
+
+    with open_page(page_url, height=1300) as page:
+        expect(page.get_by_role("button", name="Run", exact=True)).to_be_visible(timeout=30_000)
+        page.get_by_role("tab", name="Compare").click()
+        kind, line = page.locator("#compare-kind"), page.locator("#compare-expected")
+        paintings = page.get_by_text("Paintings for the styles grid")
+        expect(line).to_have_text(re.compile(rf"Ready: about \d+ s for {len(PRESETS)} cells at \d+ px on this"))
+        expect(kind).to_contain_text(GRID_KIND_HELP["presets"])
+        expect(paintings).not_to_be_visible()  # only the styles grid uses them
+        page.get_by_role("radio", name="styles").check()
+        expect(paintings).to_be_visible()
+        expect(kind).to_contain_text(GRID_KIND_HELP["styles"])
+        expect(line).to_have_text(re.compile(r"for 4 cells at"))  # the four paintings ticked, no painting of one's own
+        page.get_by_role("checkbox", name="Udnie, Francis Picabia").check()
+        expect(line).to_have_text(re.compile(r"for 5 cells at"))
+        page.get_by_role("radio", name="strength x layers").check()
+        expect(kind).to_contain_text(GRID_KIND_HELP["strength x layers"])
+        expect(line).to_have_text(re.compile(r"for 9 cells at"))
+
+
 def test_pick_examples_switch_preset_run_and_compare_presets(page_url):
     from playwright.sync_api import expect
 

@@ -1,6 +1,7 @@
 """The page's parts without a server: controls made from the settings' metadata, limits, zip, examples."""
 
 import json
+import re
 import threading
 import zipfile
 from concurrent.futures import ThreadPoolExecutor
@@ -189,6 +190,26 @@ def test_the_page_fits_its_default_size_and_expected_times_to_the_measured_machi
     assert line.startswith("Ready: about ") and f"at {slow.default_config().size} px on this machine" in line
     doubled = slow.default_config().replace(iterations=2 * slow.default_config().iterations)
     assert slow.seconds(doubled) > 1.8 * slow.seconds(slow.default_config()) - 1  # the line follows the settings
+
+
+def test_the_compare_line_says_the_grids_cells_and_fits_them_to_the_machine():
+    from style_core import PRESETS
+    from ui.machine import TARGET_SECONDS, Machine
+
+    def time_cells_size(machine: Machine, kind: str, styles: int = 1) -> tuple[str, int, int]:
+        line = machine.grid_expected(kind, StyleConfig(size=512), styles)
+        found = re.fullmatch(r"Ready: about (.+) for (\d+) cells at (\d+) px on this machine", line)
+        assert found, line
+        return found[1], int(found[2]), int(found[3])
+
+    slow, fast = Machine({"torch.float32": 4.0}), Machine({"torch.float32": 0.4})
+    assert time_cells_size(fast, "presets")[1] == len(PRESETS)
+    assert time_cells_size(fast, "styles", 3)[1] == 3
+    assert time_cells_size(fast, "strength x layers")[1] == 9
+    for kind in ("presets", "strength x layers"):
+        assert time_cells_size(slow, kind)[2] < time_cells_size(fast, kind)[2]  # smaller cells on a slower machine
+        seconds = time_cells_size(fast, kind)[0]
+        assert seconds.endswith(" s") and int(seconds[:-2]) <= TARGET_SECONDS + 1  # about the page's usual time
 
 
 def test_the_expected_time_counts_a_browser_on_the_same_machine(monkeypatch):

@@ -16,7 +16,7 @@ from style_core.config import DEFAULT_PRESET
 from style_core.cost import denoise_units, measure_unit, run_units, size_for_seconds
 from style_core.device import network_dtype, pick_device
 from style_core.explore import ExploreConfig, figure_units, plan_cells
-from style_core.grid import cell_size_for_seconds
+from style_core.grid import cell_size_for_seconds, plan_of_size, plan_units
 
 TARGET_SECONDS = 30.0  # what a default run should take on whatever machine serves the page
 TYPICAL_ASPECT = 0.75  # a 4:3 photo, until one is uploaded
@@ -63,6 +63,15 @@ class Machine:
     def grid_cell_size(self, kind: str, config: StyleConfig, styles: int, aspect: float = TYPICAL_ASPECT) -> int:
         """A comparison grid's cell size here: the largest whose grid takes about TARGET_SECONDS."""
         return cell_size_for_seconds(kind, config, styles, TARGET_SECONDS, self.unit_for(config), aspect)
+
+    def grid_expected(
+        self, kind: str, config: StyleConfig, styles: int, aspect: float = TYPICAL_ASPECT, browser_here: bool = False
+    ) -> str:
+        """The Compare tab's line: the grid's cell size here and how long its cells take."""
+        size = self.grid_cell_size(kind, config, styles, aspect)
+        plan = plan_of_size(kind, config, styles, size)
+        seconds = with_local_browser(plan_units(plan, aspect) * self.unit_for(config), browser_here)
+        return self._ready(seconds, f"for {len(plan.runs)} cells at {size} px")
 
     def expected(
         self, config: StyleConfig, aspect: float = TYPICAL_ASPECT, clean_up: bool = False, browser_here: bool = False

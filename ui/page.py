@@ -65,8 +65,8 @@ def build_page(machine: Machine = UNMEASURED) -> gr.Blocks:
                 stylize_tab = stylize.render(page, history, machine)
             with gr.Tab("Live", id="live"):
                 live.render(stylize_tab, tabs)
-            with gr.Tab("Compare", id="compare"):
-                compare.render(stylize_tab, machine)
+            with gr.Tab("Compare", id="compare") as compare_tab:
+                compare.render(stylize_tab, machine, compare_tab)
             with gr.Tab("Layers", id="layers") as layers_tab:
                 layers.render(stylize_tab, machine, layers_tab)
             with gr.Tab("Video", id="video") as video_tab:

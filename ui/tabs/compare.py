@@ -5,26 +5,20 @@ from __future__ import annotations
 
 import gradio as gr
 
-from style_core.grid import GRID_KINDS, MAX_CELL_COST, MAX_CELL_STEPS
+from style_core import StyleCoreError
+from style_core.grid import GRID_KIND_HELP, GRID_KINDS
 
 from ..controls import values_to_config
 from ..examples import PAINTINGS
 from ..gpu import config_or_none, gpu, grid_gpu_seconds
 from ..jobs import compare_job, styles_for, user_errors
-from ..machine import TARGET_SECONDS, Machine, photo_aspect
+from ..machine import LINE_UPDATE, TARGET_SECONDS, Machine, browser_on_this_machine, photo_aspect
 from ..session_limit import heavy_click
 from ..stylize_inputs import StylizeInputs
 
-HELP = (
-    "Runs the photo and style from the Stylize tab small, each cell with its settings' own schedule; one that "
-    "would cost more than {cost:.0f} default cells runs fewer steps and its label says *(short)* (thorough: the same "
-    "proportions; gatys2015's 500 steps: {steps} over the default's scales); keep_colors is balanced's cell in the "
-    "photo's colours, with no run of its own. Cells appear as they finish. "
-    "The cells are as large as fits about {seconds:.0f} s on this machine: "
-    "{presets} px for *presets* (every named preset with your style). *styles*: your style and the paintings "
-    "you tick, with the settings above. *strength x layers*: Figure 3 of the paper: rows use more style layers, "
-    "columns more style; from noise, as in the paper, where the start is feed-forward (the network's picture holds "
-    "the painting's large strokes whatever the layers)."
+INTRO = (
+    "The photo and the painting on the Stylize tab, with its settings, run small and side by side. "
+    "Cells appear as they finish; the grid's cells are as large as fit about {seconds:.0f} s on this machine."
 )
 
 
@@ -48,19 +42,24 @@ def make_compare(machine: Machine):
     return compare
 
 
-def render(stylize: StylizeInputs, machine: Machine) -> None:
-    defaults = machine.default_config()
-    presets_cell = machine.grid_cell_size("presets", defaults, 1)
-    gr.Markdown(HELP.format(steps=MAX_CELL_STEPS, cost=MAX_CELL_COST, seconds=TARGET_SECONDS, presets=presets_cell))
+def render(stylize: StylizeInputs, machine: Machine, tab: gr.Tab) -> None:
+    gr.Markdown(INTRO.format(seconds=TARGET_SECONDS))
+    first = GRID_KINDS[0]
     with gr.Row():  # side by side, or one above the other on a phone (min_width), not two thin columns
-        kind = gr.Radio(list(GRID_KINDS), value=GRID_KINDS[0], label="Compare", min_width=320)
+        kind = gr.Radio(
+            list(GRID_KINDS), value=first, label="Compare", info=GRID_KIND_HELP[first], min_width=320,
+            elem_id="compare-kind",
+        )  # fmt: skip
         chosen = gr.CheckboxGroup(
             [p.caption for p in PAINTINGS], value=[p.caption for p in PAINTINGS[:4]],
-            label="Paintings for the styles grid", min_width=320,
+            label="Paintings for the styles grid (besides yours)", min_width=320, visible=first == "styles",
         )  # fmt: skip
     with gr.Row():
         button = gr.Button("Make the grid", variant="primary")
         stop = gr.Button("Stop", variant="stop")
+    expected = gr.Markdown(
+        machine.grid_expected(first, machine.default_config(), 1), elem_id="compare-expected"
+    )  # fmt: skip
     # Its label box is hidden from sight (ui/page.py's CSS): over the picture it hid the first column's heading.
     # It stays for screen readers, and names the picture.
     grid = gr.Image(label="Comparison grid", format="png", type="pil", interactive=False, elem_id="grid")
@@ -70,3 +69,30 @@ def render(stylize: StylizeInputs, machine: Machine) -> None:
     )  # fmt: skip
     stop.click(None, None, None, cancels=[event])
     stylize.stop.click(None, None, None, cancels=[event])
+    kind.change(_show_kind, [kind], [kind, chosen], **LINE_UPDATE)
+    _wire_expected(machine, tab, stylize, kind, chosen, expected)
+
+
+def _show_kind(kind: str) -> tuple:
+    """The picked kind's help under it, and the paintings to tick only for the styles grid."""
+    return gr.Radio(info=GRID_KIND_HELP.get(kind, "")), gr.CheckboxGroup(visible=kind == "styles")
+
+
+def _wire_expected(
+    machine: Machine, tab: gr.Tab, stylize: StylizeInputs, kind: gr.Radio, chosen: gr.CheckboxGroup, line: gr.Markdown
+) -> None:
+    """The line beside Make the grid: its cells' size and time here, for this photo and these settings (which
+    only the Stylize tab changes: the line is remade when this tab opens)."""
+
+    def expected(content, style, kind, chosen, request: gr.Request, **settings) -> str:
+        try:
+            config = values_to_config(settings)
+        except StyleCoreError as error:
+            return f"Check the settings on the Stylize tab: {error}"
+        styles = bool(style) + len(chosen or []) if kind == "styles" else 1
+        here = browser_on_this_machine(request)
+        return machine.grid_expected(kind, config, max(styles, 1), photo_aspect(content), here)
+
+    inputs = {"content": stylize.content, "style": stylize.style, "kind": kind, "chosen": chosen}
+    triggers = [tab.select, kind.change, chosen.change]
+    gr.on(triggers, expected, None, [line], inputs_kwargs=inputs | stylize.controls, **LINE_UPDATE)
