@@ -91,11 +91,15 @@ def assert_first_row_below_label(page, gallery: str) -> None:
     assert first["y"] >= label["y"] + label["height"], (gallery, label, first)
 
 
-def test_the_layer_weighting_names_the_style_layers_however_they_were_set(page_url):
+def test_the_preset_and_the_layer_weighting_say_what_they_are_however_they_were_set(page_url):
     from playwright.sync_api import expect
+
+    from style_core.config import PRESET_HELP
 
     with open_page(page_url, height=1300) as page:
         expect(page.get_by_role("button", name="Run", exact=True)).to_be_visible(timeout=30_000)
+        expect(page.get_by_text(f"balanced: {PRESET_HELP['balanced']}")).to_be_visible()  # the picked one's help
+        expect(page.get_by_text(PRESET_HELP["thorough"])).not_to_be_visible()
         page.get_by_text("Advanced settings").click()
         layers = page.get_by_label("Style layers and weights")
         expect(page.get_by_role("radio", name="equal")).to_be_checked()  # the default's, shown from the start
@@ -107,6 +111,7 @@ def test_the_layer_weighting_names_the_style_layers_however_they_were_set(page_u
         page.get_by_label("Preset").click()
         page.get_by_role("option", name="thorough").click()  # a preset sets the layers, and the weighting follows
         expect(page.get_by_role("radio", name="equal")).to_be_checked()
+        expect(page.get_by_text(f"thorough: {PRESET_HELP['thorough']}")).to_be_visible()
 
 
 def test_the_compare_tab_explains_the_grid_picked_and_its_time_here(page_url):

@@ -122,11 +122,17 @@ def _everyday_column(defaults: StyleConfig) -> tuple[gr.Image, gr.Dropdown, dict
             controls = make_controls("styles", defaults)
         preset_name = gr.Dropdown(
             list(PRESETS), value=DEFAULT_PRESET, label="Preset",
-            info="Named settings. " + "; ".join(f"{name}: {help}" for name, help in PRESET_HELP.items()),
+            info=preset_info(DEFAULT_PRESET),
         )  # fmt: skip
         controls |= make_controls("everyday", defaults)
         clean_up = gr.Checkbox(False, label="Clean up the result with the denoiser (Zero-Shot Noise2Noise)")
     return second_style, preset_name, controls, clean_up
+
+
+def preset_info(name: str) -> str:
+    """The preset box's help: what the picked preset does (the others say when picked, or side by side on the
+    Compare tab)."""
+    return f"Named settings. {name}: {PRESET_HELP.get(name, '')}"
 
 
 def _image_inputs() -> tuple[gr.Image, gr.Image, gr.Markdown, list]:
@@ -168,7 +174,8 @@ def _wire_settings(
 
     def apply_preset(name: str) -> dict:
         config = preset(name)
-        return page_values(config.replace(size=min(config.size, page_size)), controls)
+        values = page_values(config.replace(size=min(config.size, page_size)), controls)
+        return values | {preset_name: gr.Dropdown(info=preset_info(name))}
 
     def restore_from_png(file: str | None) -> dict:
         if file is None:
@@ -189,7 +196,7 @@ def _wire_settings(
         except StyleCoreError:  # mid-typing: the field says what is wrong when Run is pressed
             return None
 
-    preset_name.change(apply_preset, [preset_name], outputs, api_visibility="private")
+    preset_name.change(apply_preset, [preset_name], [*outputs, preset_name], api_visibility="private")
     # The person's pick fills the layers; the layers, however they were set (typed, a preset, a share link),
     # show which weighting they are, or none.
     layer_weighting.input(
