@@ -5,6 +5,7 @@ import re
 import threading
 import zipfile
 from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
 
 import gradio as gr
 import pytest
@@ -99,6 +100,16 @@ def test_the_example_paintings_are_small_and_titled():
     for painting in PAINTINGS:
         assert painting.title and painting.artist and painting.year
         assert max(Image.open(painting.path).size) <= 512
+
+
+def test_the_denoise_tabs_example_is_the_example_photo_with_noise_added():
+    from style_core.images import load_image, to_tensor
+    from ui.examples import NOISY_SIGMA, PHOTOS, noisy_photo
+
+    clean, noisy = (to_tensor(load_image(path)) for path in (PHOTOS[0][0], noisy_photo()))
+    assert noisy.shape == clean.shape
+    assert 0.85 * NOISY_SIGMA < 255 * float((noisy - clean).std()) < 1.05 * NOISY_SIGMA  # less where it clips
+    assert noisy_photo() == noisy_photo() and Path(noisy_photo()).suffix == ".png"  # made once, kept lossless
 
 
 def test_painted_strokes_become_one_mask_per_style():

@@ -14,6 +14,9 @@ from pathlib import Path
 import gradio as gr
 from PIL import Image
 
+from style_core.denoise import add_gaussian_noise
+from style_core.images import load_image, to_pil, to_tensor
+
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
 CLIP_EXAMPLES = sorted((EXAMPLES / "clips").glob("*.mp4"))
 THUMBNAILS = Path(tempfile.gettempdir()) / "style_transfer_studio_thumbnails"
@@ -79,6 +82,23 @@ PHOTOS = [
     (EXAMPLES / "contents" / e["file"], e["caption"])
     for e in json.loads((EXAMPLES / "contents" / "photos.json").read_text())
 ]
+
+
+NOISY_SIGMA = 25  # of 255: about what a phone's small sensor gives in dim light
+NOISY_CAPTION = f"{PHOTOS[0][1]}, with noise of sigma {NOISY_SIGMA} added"
+
+
+def noisy_photo() -> str:
+    """The Denoise tab's example: the first example photo with Gaussian noise added (a fixed seed), as a PNG (a
+    JPEG would smooth the noise away), made once per file version."""
+    path, _ = PHOTOS[0]
+    noisy = THUMBNAILS / f"{path.stem}_noisy_{NOISY_SIGMA}_{path.stat().st_mtime_ns}.png"
+    if not noisy.is_file():
+        THUMBNAILS.mkdir(exist_ok=True)
+        partial = noisy.with_name(f"{noisy.stem}.{os.getpid()}.part.png")
+        to_pil(add_gaussian_noise(to_tensor(load_image(path)), NOISY_SIGMA)).save(partial)
+        os.replace(partial, noisy)
+    return str(noisy)
 
 
 def photo_gallery(content: gr.Image, elem_id: str) -> gr.events.Dependency:

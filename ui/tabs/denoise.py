@@ -5,6 +5,7 @@ from __future__ import annotations
 import gradio as gr
 
 from ..controls import PhotoInput
+from ..examples import NOISY_CAPTION, noisy_photo
 from ..gpu import DENOISE_GPU_S, gpu
 from ..jobs import denoise_job
 from ..machine import LINE_UPDATE, Machine, browser_on_this_machine
@@ -40,6 +41,10 @@ def render(machine: Machine, tab: gr.Tab) -> None:
 
     tab.select(expected, None, [line], **LINE_UPDATE)
     noisy = PhotoInput(label="Image to denoise", type="filepath", image_mode=None, height=300)
+    gr.Examples(
+        [[noisy_photo()]], inputs=[noisy], example_labels=[NOISY_CAPTION],
+        label="Example: click it to use it",
+    )  # fmt: skip
     button = gr.Button("Denoise", variant="primary")
     status = gr.Markdown("", elem_id="denoise-status")
     denoised = gr.ImageSlider(label="Before / after", format="png", type="pil")
