@@ -126,6 +126,7 @@ def test_the_compare_tab_explains_the_grid_picked_and_its_time_here(page_url):
         kind, line = page.locator("#compare-kind"), page.locator("#compare-expected")
         paintings = page.get_by_text("Paintings for the styles grid")
         expect(line).to_have_text(re.compile(rf"Ready: about \d+ s for {len(PRESETS)} cells at \d+ px on this"))
+        expect(line).to_have_attribute("aria-live", "polite")  # read out when it changes, as the other tabs' lines
         expect(kind).to_contain_text(GRID_KIND_HELP["presets"])
         expect(paintings).not_to_be_visible()  # only the styles grid uses them
         page.get_by_role("radio", name="styles").check()

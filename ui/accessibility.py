@@ -44,6 +44,7 @@ STATUS_LINES = (
     "video-status",
     "video-expected",
     "layers-expected",
+    "compare-expected",
     "denoise-status",
     "denoise-expected",
     "paintings-info",
