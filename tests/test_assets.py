@@ -1,7 +1,9 @@
-"""Gradio's scripts and styles, sent from memory (ui/assets.py): the same bytes, compressed, kept by the browser."""
+"""What a first visit downloads (ui/assets.py): Gradio's scripts and styles sent from memory, the same bytes,
+compressed, kept by the browser; and the page itself compressed."""
 
 from __future__ import annotations
 
+import gzip
 import http.client
 import re
 from pathlib import Path
@@ -43,3 +45,16 @@ def test_a_missing_or_outside_asset_is_still_refused(page_url):
         answer = raw_get(page_url, path)
         assert answer.status in (403, 404), path
         assert "immutable" not in (answer.getheader("cache-control") or "")
+
+
+def test_the_page_itself_comes_compressed_to_a_client_that_takes_it(page_url):
+    plain = httpx.get(page_url, headers={"Accept-Encoding": "identity"})
+    assert plain.status_code == 200 and "content-encoding" not in plain.headers
+    for path in ("", "?share=abc", "config"):  # the page, the page opened from a share link, its configuration
+        with httpx.stream("GET", page_url + path, headers={"Accept-Encoding": "gzip"}) as answer:
+            sent = b"".join(answer.iter_raw())
+            assert answer.headers["content-encoding"] == "gzip", path
+        whole = gzip.decompress(sent)
+        assert len(sent) < len(whole) / 5  # Gradio sent it whole: some 450 KB for the page
+        if path == "":
+            assert whole == plain.content

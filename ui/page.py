@@ -8,7 +8,7 @@ from starlette.middleware import Middleware
 from . import api, reload, share
 from .accessibility import CSS as ACCESSIBLE_CSS
 from .accessibility import HEAD, THEME
-from .assets import KeptAssets
+from .assets import CompressedPage, KeptAssets
 from .machine import UNMEASURED, Machine
 from .tabs import compare, denoise, layers, live, stylize, video
 
@@ -47,7 +47,7 @@ QUEUE = {"max_size": 64}
 
 def launch_options() -> dict:
     """A fresh set each launch: Gradio adds to its app_kwargs."""
-    app_kwargs = {"middleware": [Middleware(KeptAssets)]}
+    app_kwargs = {"middleware": [Middleware(KeptAssets), Middleware(CompressedPage)]}
     return {"max_file_size": MAX_UPLOAD, "css": CSS, "theme": THEME, "head": HEAD, "app_kwargs": app_kwargs}
 
 
