@@ -428,7 +428,7 @@ DEFAULT_PRESET = "balanced"
 # What each preset is for, in a user's words: the page's preset menu and `python -m style_core presets` show it.
 PRESET_HELP: dict[str, str] = {
     "gatys2015": "the 2015 paper's settings (noise start, one scale of 500 steps)",
-    "balanced": "the default: the painting's strokes over a photo that stays recognisable",
+    "balanced": "the default, the painting's strokes over a photo that stays recognisable",
     "strong_style": "ten times the style weight: more painting, less photo",
     "keep_colors": "the photo's own colours and tones",
     "fast_preview": "a few seconds at 256 px",
