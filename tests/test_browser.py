@@ -257,7 +257,8 @@ def test_paint_two_regions_with_two_paintings_and_run(page_url, content_path, st
         page.get_by_text("Paint regions (optional)").click()
         editor = page.locator("#regions")
         expect(editor.locator("canvas").first).to_be_visible(timeout=10_000)
-        page.wait_for_timeout(1500)  # the photo loads into the editor
+        # The photo is in once the editor fits it: at its own size, which this window has room for.
+        expect(editor.get_by_text("100%")).to_be_visible(timeout=10_000)
         editor.get_by_role("button", name="Brush Size").click()
         editor.locator("input[type=range]").fill("60")
         box = editor.locator("canvas").last.bounding_box()
