@@ -112,6 +112,20 @@ def test_the_denoise_tabs_example_is_the_example_photo_with_noise_added():
     assert noisy_photo() == noisy_photo() and Path(noisy_photo()).suffix == ".png"  # made once, kept lossless
 
 
+def test_the_styles_grid_shows_an_example_painting_once_when_it_is_also_ticked(tmp_path, style_path):
+    import shutil
+
+    from ui.jobs import styles_for
+
+    starry, wave = PAINTINGS[0], PAINTINGS[1]
+    uploaded = tmp_path / "upload.jpg"  # the page holds a picked example under another name
+    shutil.copy(starry.path, uploaded)
+    styles, names = styles_for("styles", str(uploaded), [starry.caption, wave.caption])
+    assert names == [starry.caption, wave.caption] and len(styles) == 2
+    styles, names = styles_for("styles", str(style_path), [wave.caption])  # a painting of one's own
+    assert names == ["your style", wave.caption] and styles[0] == str(style_path)
+
+
 def test_painted_strokes_become_one_mask_per_style():
     import numpy as np
 

@@ -20,7 +20,7 @@ from style_core.video import PAGE_MAX_FRAMES, PAGE_MAX_SECONDS, read_clip, styli
 
 from . import stopped
 from .engine_thread import on_engine_thread
-from .examples import PAINTINGS_BY_CAPTION
+from .examples import PAINTINGS_BY_CAPTION, example_painting
 from .results import caption, preview_file, result_path
 
 VIDEO_SIZE = 256  # a clip's default output size on the page and the /video route
@@ -91,8 +91,10 @@ def styles_for(kind: str, style: str | None, chosen: list[str]) -> tuple[list[st
     if unknown:
         raise gr.Error(f"unknown painting {unknown[0]!r}; the paintings are: {'; '.join(PAINTINGS_BY_CAPTION)}")
     if kind == "styles":
-        styles = ([style] if style else []) + [str(PAINTINGS_BY_CAPTION[caption].path) for caption in chosen]
-        names = (["your style"] if style else []) + list(chosen)
+        painting = example_painting(style)
+        own = [style] if style and not (painting and painting.caption in chosen) else []  # not the same one twice
+        styles = own + [str(PAINTINGS_BY_CAPTION[caption].path) for caption in chosen]
+        names = ["your style"] * len(own) + list(chosen)
         if not styles:
             raise gr.Error("Upload a style or tick at least one painting.")
         return styles, names

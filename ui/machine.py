@@ -71,7 +71,8 @@ class Machine:
         size = self.grid_cell_size(kind, config, styles, aspect)
         plan = plan_of_size(kind, config, styles, size)
         seconds = with_local_browser(plan_units(plan, aspect) * self.unit_for(config), browser_here)
-        return self._ready(seconds, f"for {len(plan.runs)} cells at {size} px")
+        cells = len(plan.runs)
+        return self._ready(seconds, f"for {cells} cell{'s' * (cells != 1)} at {size} px")
 
     def expected(
         self, config: StyleConfig, aspect: float = TYPICAL_ASPECT, clean_up: bool = False, browser_here: bool = False

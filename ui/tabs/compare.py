@@ -89,9 +89,12 @@ def _wire_expected(
             config = values_to_config(settings)
         except StyleCoreError as error:
             return f"Check the settings on the Stylize tab: {error}"
-        styles = bool(style) + len(chosen or []) if kind == "styles" else 1
+        try:
+            styles = len(styles_for(kind, style, chosen or [])[0])
+        except gr.Error:  # no painting yet: said when the grid is asked for
+            styles = 1
         here = browser_on_this_machine(request)
-        return machine.grid_expected(kind, config, max(styles, 1), photo_aspect(content), here)
+        return machine.grid_expected(kind, config, styles, photo_aspect(content), here)
 
     inputs = {"content": stylize.content, "style": stylize.style, "kind": kind, "chosen": chosen}
     triggers = [tab.select, kind.change, chosen.change]
