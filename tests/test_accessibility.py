@@ -53,13 +53,20 @@ def test_every_tab_passes_axe_wcag_a_and_aa(page_url, scheme):
             page.get_by_role("tab", name=tab).click()
             expect(page.get_by_role("tab", name=tab)).to_have_attribute("aria-selected", "true")
             found[tab] = _violations(page)
-        # At a phone's width the tabs overflow into a menu, and axe-core can measure the selected tab's name.
-        page.set_viewport_size({"width": 390, "height": 844})
-        page.get_by_role("tab", name="Stylize").click()
+        # Opened on a phone, all six tabs show from 360 px wide (ui/page.py); at 320 px some go into a menu, where
+        # axe-core can measure the selected tab's name. (Gradio sizes its tabs as the page opens.)
+        page.set_viewport_size({"width": 360, "height": 800})
+        page.reload()
+        for tab in TABS:
+            expect(page.get_by_role("tab", name=tab)).to_be_visible()
+        page.set_viewport_size({"width": 320, "height": 800})
+        page.reload()
         expect(page.get_by_role("button", name="More tabs")).to_be_visible()
+        page.get_by_text("Paint regions (optional)").click()
+        expect(page.locator("#regions canvas").first).to_be_visible(timeout=10_000)
         # The regions editor's zoom bar would cover its label here: out of sight, still read.
         expect(page.locator("#regions [data-testid='block-label']")).to_have_css("clip-path", "inset(50%)")
-        found["Stylize at 390 px"] = _violations(page)
+        found["Stylize at 320 px"] = _violations(page)
         assert not any(found.values()), found
 
 

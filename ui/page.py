@@ -34,6 +34,12 @@ CSS += ", ".join(f"{gallery} [data-testid='block-label']" for gallery in GALLERI
 OUT_OF_SIGHT = "{ position: absolute; width: 1px; height: 1px; overflow: hidden; clip-path: inset(50%); }"
 CSS += f"#grid [data-testid='block-label'] {OUT_OF_SIGHT}\n"
 CSS += f"@media (max-width: 480px) {{ #regions [data-testid='block-label'] {OUT_OF_SIGHT} }}\n"
+# A phone's width: narrower page margins and tab padding, so that all six tabs show from 360 px instead of three
+# and a "More tabs" menu. Gradio decides which tabs fit by measuring a hidden copy of them (.tab-container) as
+# the page opens, before it adds the page's CSS: this goes in the page's head.
+PHONE_TABS = "padding: 0 6px !important; font-size: 13px !important;"
+HEAD_CSS = "@media (max-width: 480px) { .main.app { padding-left: 12px !important; padding-right: 12px !important; }\n"
+HEAD_CSS += f".tab-container button, button[role='tab'] {{ {PHONE_TABS} }} }}\n"
 # Gradio pulses a streaming output's border for as long as its job runs. A browser on the server's own machine
 # spends a good part of a core redrawing it, which the job's threads need (docs/BENCHMARKS.md, "The page fits
 # the machine"): the border stays, still.
@@ -48,7 +54,8 @@ QUEUE = {"max_size": 64}
 def launch_options() -> dict:
     """A fresh set each launch: Gradio adds to its app_kwargs."""
     app_kwargs = {"middleware": [Middleware(KeptAssets), Middleware(CompressedPage)]}
-    return {"max_file_size": MAX_UPLOAD, "css": CSS, "theme": THEME, "head": HEAD, "app_kwargs": app_kwargs}
+    head = f"<style>{HEAD_CSS}</style>{HEAD}"
+    return {"max_file_size": MAX_UPLOAD, "css": CSS, "theme": THEME, "head": head, "app_kwargs": app_kwargs}
 
 
 def build_page(machine: Machine = UNMEASURED) -> gr.Blocks:
