@@ -324,6 +324,8 @@ def test_a_share_link_opens_the_result_and_settings_in_another_browser(page_url,
 def test_the_video_tab_stylizes_a_clip_and_plays_it(page_url, content_path, tmp_path):
     from playwright.sync_api import expect
 
+    from style_core.config import PRESET_HELP
+
     pytest.importorskip("cv2")
     from style_core.video import write_mp4
 
@@ -334,7 +336,11 @@ def test_the_video_tab_stylizes_a_clip_and_plays_it(page_url, content_path, tmp_
         page.locator("#video-input input[type=file]").set_input_files(str(tmp_path / "pan.mp4"))
         page.locator("#video-paintings").get_by_label("The Great Wave off Kanagawa, Katsushika Hokusai").click()
         expect(page.locator("#video-paintings-info")).to_contain_text("The Great Wave")
-        field = number_field(page.locator("#video-settings"), "Output size (long side, px)")
+        settings = page.locator("#video-settings")
+        settings.get_by_label("Preset").click()
+        page.get_by_role("option", name="fast_preview").click()
+        expect(settings).to_contain_text(f"fast_preview: {PRESET_HELP['fast_preview']}")  # what the pick does
+        field = number_field(settings, "Output size (long side, px)")
         field.fill("64")
         field.press("Enter")
         expect(page.locator("#video-expected")).to_contain_text(

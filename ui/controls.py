@@ -12,7 +12,7 @@ from typing import Any
 import gradio as gr
 
 from style_core import SETTINGS, ConfigError, StyleConfig, StyleCoreError, load_image, preset
-from style_core.config import format_numbers, format_style_layers, parse_numbers, parse_style_layers
+from style_core.config import PRESET_HELP, format_numbers, format_style_layers, parse_numbers, parse_style_layers
 
 # Fields shown as text, and how the text and the value convert into each other.
 TEXT_FIELDS = {
@@ -129,3 +129,9 @@ def _from_widget(name: str, value: Any) -> Any:
     except (TypeError, ValueError):
         raise ConfigError(f"{name} must be a number, not {value!r}") from None
     return list(value) if kind == "list[str]" else value
+
+
+def preset_info(name: str) -> str:
+    """A preset box's help: what the picked preset does (the others say when picked, or side by side on the
+    Compare tab)."""
+    return f"Named settings. {name}: {PRESET_HELP.get(name, '')}"

@@ -10,7 +10,6 @@ from style_core import PRESETS, SETTINGS, StyleConfig, StyleCoreError, preset, r
 from style_core.config import (
     DEFAULT_PRESET,
     LAYER_WEIGHT_PRESETS,
-    PRESET_HELP,
     format_style_layers,
     named_style_layers,
     parse_style_layers,
@@ -18,7 +17,7 @@ from style_core.config import (
 )
 
 from .. import preview, print_size, reload, result_area, share
-from ..controls import PhotoInput, make_controls, page_values, values_to_config
+from ..controls import PhotoInput, make_controls, page_values, preset_info, values_to_config
 from ..examples import painting_gallery, photo_gallery
 from ..gpu import DENOISE_GPU_S, config_or_none, gpu, gpu_seconds
 from ..jobs import stylize_job, user_errors
@@ -127,12 +126,6 @@ def _everyday_column(defaults: StyleConfig) -> tuple[gr.Image, gr.Dropdown, dict
         controls |= make_controls("everyday", defaults)
         clean_up = gr.Checkbox(False, label="Clean up the result with the denoiser (Zero-Shot Noise2Noise)")
     return second_style, preset_name, controls, clean_up
-
-
-def preset_info(name: str) -> str:
-    """The preset box's help: what the picked preset does (the others say when picked, or side by side on the
-    Compare tab)."""
-    return f"Named settings. {name}: {PRESET_HELP.get(name, '')}"
 
 
 def _image_inputs() -> tuple[gr.Image, gr.Image, gr.Markdown, list]:

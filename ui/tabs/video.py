@@ -10,7 +10,7 @@ from style_core import PRESETS, StyleConfig, StyleCoreError
 from style_core.config import DEFAULT_PRESET
 from style_core.video import CLIP_SUFFIXES, PAGE_MAX_FRAMES, PAGE_MAX_SECONDS, probe_clip, video_units
 
-from ..controls import PhotoInput, make_control, settings_to_config
+from ..controls import PhotoInput, make_control, preset_info, settings_to_config
 from ..examples import CLIP_EXAMPLES, painting_gallery
 from ..gpu import gpu, video_gpu_seconds
 from ..jobs import VIDEO_FPS, VIDEO_MAX_FPS, VIDEO_SIZE, user_errors, video_job
@@ -83,6 +83,7 @@ def render(machine: Machine, tab: gr.Tab) -> None:
 
     # Also as the tab opens: a browser on this machine slows the run.
     gr.on([tab.select, *(control.change for control in shown)], line, shown, [expected], **LINE_UPDATE)
+    preset_name.change(lambda name: gr.Dropdown(info=preset_info(name)), [preset_name], [preset_name], **LINE_UPDATE)
 
 
 def _inputs(expected_text: str) -> tuple[list[gr.Component], gr.Markdown]:
@@ -100,7 +101,9 @@ def _inputs(expected_text: str) -> tuple[list[gr.Component], gr.Markdown]:
             style = PhotoInput(label="Style image", type="filepath", image_mode=None, height=260, elem_id="video-style")
             painting_gallery(style, "video-paintings")
         with gr.Column(elem_id="video-settings"):
-            preset_name = gr.Dropdown(list(PRESETS), value=DEFAULT_PRESET, label="Preset")
+            preset_name = gr.Dropdown(
+                list(PRESETS), value=DEFAULT_PRESET, label="Preset", info=preset_info(DEFAULT_PRESET)
+            )
             size = make_control("size", VIDEO_SIZE)
             fps = gr.Slider(
                 1, VIDEO_MAX_FPS, VIDEO_FPS, step=1, label="Frames per second",
