@@ -27,7 +27,7 @@ MAX_CELL_COST = 2.0
 STRENGTHS = (0.1, 1.0, 10.0)
 LAYER_DEPTHS = (1, 3, 5)  # rows: relu1_1 only; relu1_1..relu3_1; relu1_1..relu5_1
 FIGURE_3_START = "noise"  # the sweep's start in place of a feed-forward one
-# What each kind of grid shows, for the page, the command line and the API.
+# What each kind of grid shows, for the page and the command line.
 GRID_KIND_HELP = {
     "presets": f"the photo in every named preset; one whose own schedule costs more than {MAX_CELL_COST:g} default "
     "cells runs fewer steps, and its label says (short)",
