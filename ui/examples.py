@@ -8,6 +8,7 @@ import hashlib
 import json
 import os
 import tempfile
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -23,16 +24,25 @@ THUMBNAILS = Path(tempfile.gettempdir()) / "style_transfer_studio_thumbnails"
 THUMBNAIL_SIDE = 192  # px: a gallery tile at twice its size on screen
 
 
+def _made_once(source: Path, kind: str, suffix: str, make: Callable[[Path], None]) -> str:
+    """The file `make` writes from `source` (into the path it is given), made once per version of `source`."""
+    made = THUMBNAILS / f"{source.stem}_{kind}{source.stat().st_mtime_ns}{suffix}"
+    if not made.is_file():
+        THUMBNAILS.mkdir(exist_ok=True)
+        partial = made.with_name(f"{made.stem}.{os.getpid()}.part{suffix}")  # two servers at once never share one
+        make(partial)
+        os.replace(partial, made)
+    return str(made)
+
+
 def thumbnail(path: Path) -> str:
     """A small JPEG of `path` for a gallery tile, made once per file version."""
-    small = THUMBNAILS / f"{path.stem}_{path.stat().st_mtime_ns}.jpg"
-    if not small.is_file():
-        THUMBNAILS.mkdir(exist_ok=True)
-        partial = small.with_name(f"{small.stem}.{os.getpid()}.part.jpg")  # two servers at once never share one
+
+    def make(out: Path) -> None:
         with Image.open(path) as image:
-            image.convert("RGB").resize(_fit(image.size), Image.Resampling.LANCZOS).save(partial, quality=85)
-        os.replace(partial, small)
-    return str(small)
+            image.convert("RGB").resize(_fit(image.size), Image.Resampling.LANCZOS).save(out, quality=85)
+
+    return _made_once(path, "", ".jpg", make)
 
 
 def _fit(size: tuple[int, int]) -> tuple[int, int]:
@@ -92,13 +102,11 @@ def noisy_photo() -> str:
     """The Denoise tab's example: the first example photo with Gaussian noise added (a fixed seed), as a PNG (a
     JPEG would smooth the noise away), made once per file version."""
     path, _ = PHOTOS[0]
-    noisy = THUMBNAILS / f"{path.stem}_noisy_{NOISY_SIGMA}_{path.stat().st_mtime_ns}.png"
-    if not noisy.is_file():
-        THUMBNAILS.mkdir(exist_ok=True)
-        partial = noisy.with_name(f"{noisy.stem}.{os.getpid()}.part.png")
-        to_pil(add_gaussian_noise(to_tensor(load_image(path)), NOISY_SIGMA)).save(partial)
-        os.replace(partial, noisy)
-    return str(noisy)
+
+    def make(out: Path) -> None:
+        to_pil(add_gaussian_noise(to_tensor(load_image(path)), NOISY_SIGMA)).save(out)
+
+    return _made_once(path, f"noisy_{NOISY_SIGMA}_", ".png", make)
 
 
 def photo_gallery(content: gr.Image, elem_id: str) -> gr.events.Dependency:
