@@ -44,3 +44,29 @@ def test_two_paintings_blend_by_their_weights(content_path, style_path, second_s
     first, second = (instant_preview(content_path, [s], StyleConfig(size=128)) for s in styles)
     mostly_first = instant_preview(content_path, styles, StyleConfig(size=128, style_blend=[0.9, 0.1]))
     assert difference(mostly_first, first) < difference(mostly_first, second)
+
+
+def test_a_preview_made_while_a_run_was_pressed_leaves_that_runs_result(monkeypatch, content_path, style_path):
+    """A quick run pressed while the instant preview is still being made may finish first: the preview, arriving
+    later, must not put itself over the run's result and status."""
+    from types import SimpleNamespace
+
+    import gradio as gr
+
+    from ui import preview as page_preview
+    from ui import session_limit
+    from ui.controls import config_to_values
+
+    settings = dict(config_to_values(StyleConfig(size=64)))
+    request = SimpleNamespace(session_hash="tab-1")
+    monkeypatch.setattr(page_preview, "heavy_jobs_of", lambda request: 0)  # no job queued when it was asked for
+    picture, status = page_preview.preview(str(content_path), str(style_path), None, request, **settings)
+    assert status.startswith("Instant preview")  # alone, it shows
+
+    def made_while_run_pressed(make):
+        session_limit._note_job_asked("tab-1")  # what Run's click does (session_limit.heavy_click)
+        return make()
+
+    monkeypatch.setattr(page_preview, "paced", made_while_run_pressed)
+    shown = page_preview.preview(str(content_path), str(style_path), None, request, **settings)
+    assert all(isinstance(output, type(gr.skip())) for output in shown)

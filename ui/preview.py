@@ -5,8 +5,8 @@ strength or colour preservation; and the sheet of the photo in every painting, a
 Previews are cheap but not free. They run one at a time on their own thread (its memory bounded, as the
 engine's), beside the heavy jobs' queue; while a job runs, they are paced to take at most JOB_SHARE of the
 machine, so a Run's wait hardly grows however many people are choosing; only the newest of a user's pending
-previews runs (trigger_mode "always_last"); and none replaces a running job's pictures. The Live tab's frames
-go the same way."""
+previews runs (trigger_mode "always_last"); and none replaces the pictures of a job started while it was made.
+The Live tab's frames go the same way."""
 
 from __future__ import annotations
 
@@ -25,7 +25,7 @@ from .controls import values_to_config
 from .engine_thread import engine_busy
 from .examples import PAINTINGS, example_painting
 from .results import preview_file
-from .session_limit import heavy_jobs_of
+from .session_limit import heavy_jobs_of, job_asked_since
 
 T = TypeVar("T")
 
@@ -60,7 +60,9 @@ PREVIEW_CONTROLS = ("strength", "color", "style_blend")
 
 def preview(content, style, second_style, request: gr.Request, **settings) -> tuple:
     """The instant preview and its status line; nothing while a photo or painting is missing, the settings
-    do not parse yet, or a job of this session owns the result area."""
+    do not parse yet, or a job of this session owns the result area: one running, or one started while this
+    preview was made (a quick run may have finished by then, and its result stays)."""
+    asked = time.monotonic()
     if not content or not style or heavy_jobs_of(request):
         return gr.skip(), gr.skip()
     try:
@@ -69,6 +71,8 @@ def preview(content, style, second_style, request: gr.Request, **settings) -> tu
         picture = paced(lambda: instant_preview(content, [s for s in (style, second_style) if s], config))
     except StyleCoreError:
         return gr.skip(), gr.skip()  # the page's other checks say what is wrong, at Run
+    if job_asked_since(request, asked):
+        return gr.skip(), gr.skip()
     seconds = time.perf_counter() - started
     status = (
         f"Instant preview ({seconds:.1f} s, the feed-forward network) at {config.size} px: press Run for the full "

@@ -3,6 +3,7 @@ gradio_client Client): the page's buttons and the API routes start their heavy j
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 from typing import Any
 
@@ -14,6 +15,9 @@ RUNNING, IDLE = {"running": True}, {"running": False}
 # One heavy job per device at a time; the queue shows each user their place.
 HEAVY = {"concurrency_limit": 1, "concurrency_id": "device"}
 BUSY = "You already have a job queued or running: wait for it to finish (or press Stop), then try again."
+# When each session last started a job from the page (time.monotonic()), the oldest forgotten past KEEP_SESSIONS.
+_asked: dict[str, float] = {}
+KEEP_SESSIONS = 10_000
 
 
 def heavy_jobs_of(request: gr.Request) -> int:
@@ -30,6 +34,18 @@ def one_job_per_session(request: gr.Request) -> None:
     shows as a toast), which the job follows only on success."""
     if heavy_jobs_of(request):
         raise gr.Error(BUSY)
+
+
+def job_asked_since(request: gr.Request, moment: float) -> bool:
+    """Whether this session started a job from the page at or after `moment` (time.monotonic())."""
+    return _asked.get(request.session_hash, float("-inf")) >= moment
+
+
+def _note_job_asked(session: str) -> None:
+    _asked.pop(session, None)  # to the end: the dict keeps the most recent last
+    _asked[session] = time.monotonic()
+    while len(_asked) > KEEP_SESSIONS:
+        del _asked[next(iter(_asked))]
 
 
 def one_job_per_client(request: gr.Request, **inputs: Any) -> dict | tuple[dict, ...]:
@@ -54,6 +70,7 @@ def heavy_click(
 
     def check(request: gr.Request) -> dict | None:
         one_job_per_session(request)
+        _note_job_asked(request.session_hash)
         return RUNNING if running else None
 
     marked = [running] if running else None
