@@ -36,6 +36,9 @@ MODEL_SHA256 = {
 STYLE_PIXELS = 256 * 256  # the style network was trained on 256 px squares; it pools, so any shape works
 STYLE_LONG_SIDE = 512  # what callers hand `style_vector`: more than it keeps, so it only ever shrinks
 MULTIPLE = 4  # the transformer halves the image twice and doubles it back
+# The style network fails on a strip of about 100:1 or longer (its feature maps shrink below its kernels): it is
+# handed the strip's middle, at most this long for its width. The full run still matches the whole painting.
+STYLE_MAX_ASPECT = 16
 
 
 def unavailable() -> str | None:
@@ -95,7 +98,7 @@ def image_vector(image: Image.Image, device: str | torch.device) -> torch.Tensor
     a photo's for every strength."""
     key = (fingerprint_image(image), str(device))
     if key not in _VECTORS:
-        _VECTORS[key] = style_vector(to_tensor(resize_long_side(image, STYLE_LONG_SIDE), device))
+        _VECTORS[key] = style_vector(to_tensor(_style_input(image), device))
         while len(_VECTORS) > 64:
             _VECTORS.popitem(last=False)
     return _VECTORS[key]
@@ -107,8 +110,21 @@ def painting_vector(painting: Image.Image, photo: torch.Tensor, match_colours: b
     targets do."""
     if not match_colours:
         return image_vector(painting, photo.device)
-    tensor = to_tensor(resize_long_side(painting, STYLE_LONG_SIDE), photo.device)
+    tensor = to_tensor(_style_input(painting), photo.device)
     return style_vector(match_color_statistics(tensor, photo))
+
+
+def _style_input(image: Image.Image) -> Image.Image:
+    """The picture `style_vector` reads: shrunk to STYLE_LONG_SIDE, a long strip cut to its middle first."""
+    width, height = image.size
+    longest = min(width, height) * STYLE_MAX_ASPECT
+    if width > longest:
+        left = (width - longest) // 2
+        image = image.crop((left, 0, left + longest, height))
+    elif height > longest:
+        top = (height - longest) // 2
+        image = image.crop((0, top, width, top + longest))
+    return resize_long_side(image, STYLE_LONG_SIDE)
 
 
 @torch.no_grad()

@@ -122,3 +122,15 @@ def test_the_runs_start_follows_the_strength_as_the_instant_preview_does(content
     for strength, start in starts.items():  # Run's first picture is the one the page already showed
         preview = instant_preview(content_path, [style_path], StyleConfig(size=96, strength=strength))
         assert difference(start, preview) < 4
+
+
+@pytest.mark.parametrize("size", [(4000, 20), (20, 4000)])
+def test_a_painting_that_is_a_long_strip_is_painted_with_from_its_middle(content_path, style_path, size):
+    from style_core.preview import instant_preview
+
+    strip = load_image(style_path, "painting").resize(size)  # 200:1, where the style network used to fail
+    preview = instant_preview(content_path, [strip], StyleConfig(size=64))
+    assert preview.width == 64
+    width, height = size
+    middle = strip.crop(((width - 320) // 2, 0, (width + 320) // 2, 20) if width > height else (0, 1840, 20, 2160))
+    assert torch.equal(feedforward.image_vector(strip, "cpu"), feedforward.image_vector(middle, "cpu"))
