@@ -233,11 +233,8 @@ def test_the_denoise_tab_shows_before_and_after_with_previews_on_the_way(client,
     assert len(previews) >= 3 and all(Image.open(preview).format == "JPEG" for preview in previews)
 
 
-def test_the_layers_route_fills_the_figure_cell_by_cell(client, content_path):
-    job = client.submit(
-        own_photo=handle_file(str(content_path)), own_painting=None, photo=None, painting=None, kind="content",
-        size=64, steps=10, api_name="/layers",
-    )  # fmt: skip
+def test_the_layers_route_fills_the_figure_cell_by_cell_and_says_what_it_refuses(client, content_path):
+    job = client.submit(photo=handle_file(str(content_path)), kind="content", size=64, steps=10, api_name="/layers")
     content_row, style_row, figure = job.result(timeout=300)
     assert len(job.outputs()) == 5  # one update per finished cell
     assert [cell["caption"] for cell in content_row] == ["conv1_2", "conv2_2", "conv3_2", "conv4_2", "conv5_2"]
@@ -245,7 +242,12 @@ def test_the_layers_route_fills_the_figure_cell_by_cell(client, content_path):
     assert Image.open(figure).width > 5 * 64  # five cells and the labels
     assert Path(figure).name.startswith("layers_")
     with pytest.raises(AppError, match="the style row needs an image"):
-        client.predict(handle_file(str(content_path)), None, None, None, "both", 64, 10, api_name="/layers")
+        client.predict(photo=handle_file(str(content_path)), size=64, steps=10, api_name="/layers")
+    # The page's limits, in a line: a script cannot ask a public page for a 1024 px, 5000-step figure.
+    with pytest.raises(AppError, match="size must be a whole number from 64 to 256, not 1024"):
+        client.predict(photo=handle_file(str(content_path)), kind="content", size=1024, api_name="/layers")
+    with pytest.raises(AppError, match="kind must be one of content, style, both, not 'all'"):
+        client.predict(photo=handle_file(str(content_path)), kind="all", api_name="/layers")
 
 
 def test_the_video_route_returns_a_playable_mp4_and_a_gif_and_refuses_a_non_video(client, content_path, style_path,

@@ -11,7 +11,7 @@ from PIL import Image
 
 mcp = pytest.importorskip("mcp", reason="the mcp package is absent (pip install 'gradio[mcp]')")
 pytestmark = pytest.mark.slow
-TOOLS = {"stylize", "compare", "denoise", "presets", "settings_from_png"}
+TOOLS = {"stylize", "compare", "layers", "video", "denoise", "presets", "settings_from_png"}
 
 
 @pytest.fixture(scope="module")
@@ -51,6 +51,9 @@ def test_the_tools_are_listed_with_typed_described_parameters(server):
     assert stylize["properties"]["settings"]["description"].startswith("settings by name over the preset")
     assert stylize["properties"]["denoise"]["type"] == "boolean"
     assert "Stylize a photo with a painting" in tools["stylize"].description
+    # The figure takes one photo and one painting, either left out for the other row alone.
+    assert set(tools["layers"].inputSchema["properties"]) == {"photo", "painting", "kind", "size", "steps"}
+    assert "photo" not in tools["layers"].inputSchema.get("required", [])
 
 
 def test_stylize_returns_the_image_and_a_bad_image_gets_the_pages_one_line_error(server, content_path, style_path):

@@ -16,17 +16,29 @@ import gradio as gr
 
 from style_core import PRESETS, StyleConfig, read_png_settings
 from style_core.config import DEFAULT_PRESET
+from style_core.explore import KINDS, ExploreConfig
 from style_core.grid import GRID_KINDS
 
 from .controls import settings_to_config
 from .examples import PAINTINGS
-from .gpu import DENOISE_GPU_S, config_or_none, gpu, gpu_seconds, grid_gpu_seconds, video_gpu_seconds
+from .gpu import (
+    DENOISE_GPU_S,
+    config_or_none,
+    gpu,
+    gpu_seconds,
+    grid_gpu_seconds,
+    layers_gpu_seconds,
+    video_gpu_seconds,
+)
 from .jobs import (
+    LAYERS_SIZE,
+    LAYERS_STEPS,
     VIDEO_FPS,
     VIDEO_MAX_FPS,
     VIDEO_SIZE,
     compare_job,
     denoise_job,
+    layers_job,
     styles_for,
     stylize_job,
     user_errors,
@@ -125,6 +137,48 @@ def make_compare(machine: Machine) -> Callable[..., Iterator[str]]:
     return compare
 
 
+@gpu(lambda photo, painting, kind, size, steps: layers_gpu_seconds(size, steps))
+def layers(
+    photo: str | None = None,
+    painting: str | None = None,
+    kind: str = "both",
+    size: float = LAYERS_SIZE[2],
+    steps: float = LAYERS_STEPS[2],
+) -> Iterator[tuple[list, list, str]]:
+    """The paper's Figure 1 with your images: the photo rebuilt from single VGG19 layers (the content row) and the
+    painting's texture from growing sets of layers (the style row), each cell from white noise. Streams both rows
+    and the labelled figure as each cell finishes.
+
+    Args:
+        photo: the photo for the content row (an image file; needed unless kind is style)
+        painting: the painting for the style row (an image file; needed unless kind is content)
+        kind: which rows: content, style or both
+        size: each cell's long side in px (64 to 256, default 192)
+        steps: L-BFGS steps per cell (10 to 200, default 50)
+    """
+    if kind not in KINDS:
+        raise gr.Error(f"kind must be one of {', '.join(KINDS)}, not {kind!r}")
+    config = ExploreConfig(
+        kind=kind, size=_whole("size", size, LAYERS_SIZE), steps=_whole("steps", steps, LAYERS_STEPS)
+    )
+    yield from layers_job(photo, painting, config)
+
+
+def _whole(name: str, value: Any, limits: tuple[int, int, int]) -> int:
+    """A whole number within the page's limits for a setting; its default when not given."""
+    low, high, default = limits
+    if value is None:
+        return default
+    if (
+        isinstance(value, bool)
+        or not isinstance(value, (int, float))
+        or value != int(value)
+        or not low <= value <= high
+    ):
+        raise gr.Error(f"{name} must be a whole number from {low} to {high}, not {value!r}")
+    return int(value)
+
+
 @gpu(lambda image: DENOISE_GPU_S)
 def denoise(image: str) -> Iterator[str]:
     """Remove noise from a photo with Zero-Shot Noise2Noise (a small network fitted to this one image).
@@ -210,11 +264,20 @@ def render(machine: Machine) -> None:
         result, grid, denoised = gr.File(label="image"), gr.File(label="grid"), gr.File(label="denoised")
         status, used = gr.Textbox(label="status"), gr.JSON(label="settings")
         found, all_presets = gr.JSON(label="settings"), gr.JSON(label="presets")
+        photo, painting = gr.File(label="photo"), gr.File(label="painting")
+        layer_kind = gr.Dropdown(list(KINDS), value="both", label="kind", allow_custom_value=True)
+        cell_size, cell_steps = gr.Number(LAYERS_SIZE[2], label="size"), gr.Number(LAYERS_STEPS[2], label="steps")
+        content_row, style_row = (
+            gr.Gallery(label="content_row", format="png"),
+            gr.Gallery(label="style_row", format="png"),
+        )
+        figure = gr.File(label="figure")
         clip, mp4, gif = gr.File(label="clip"), gr.File(label="mp4"), gr.File(label="gif")
         fps = gr.Number(VIDEO_FPS, label="fps")
         video_status = gr.Textbox(label="status")
         route = {
-            name: gr.Button(visible=False) for name in ("stylize", "compare", "denoise", "png", "presets", "video")
+            name: gr.Button(visible=False)
+            for name in ("stylize", "compare", "layers", "denoise", "png", "presets", "video")
         }
     common = {"preset": preset, "settings": settings}
     stylize_inputs = {"content": content, "style": style, **common, "more_styles": more_styles}
@@ -226,6 +289,10 @@ def render(machine: Machine) -> None:
         make_compare(machine), None, [grid], api_name="compare", **HEAVY_API,
         inputs_kwargs={"content": content, "style": style, "kind": kind, "paintings": paintings, **common},
     )  # fmt: skip
+    figure_inputs = {"photo": photo, "painting": painting, "kind": layer_kind, "size": cell_size, "steps": cell_steps}
+    route["layers"].click(
+        layers, None, [content_row, style_row, figure], api_name="layers", inputs_kwargs=figure_inputs, **HEAVY_API
+    )
     route["denoise"].click(denoise, None, [denoised], inputs_kwargs={"image": image}, api_name="denoise", **HEAVY_API)
     route["png"].click(settings_from_png, None, [found], inputs_kwargs={"png": png}, api_name="settings_from_png")
     route["presets"].click(presets, None, [all_presets], api_name="presets")

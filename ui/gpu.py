@@ -7,6 +7,7 @@ from collections.abc import Callable
 
 from style_core import StyleConfig, StyleCoreError
 from style_core.cost import run_units
+from style_core.explore import ExploreConfig, plan_cells
 from style_core.grid import plan_grid, quick
 from style_core.video import PAGE_MAX_FRAMES, PAGE_MAX_SECONDS, video_units
 
@@ -59,6 +60,15 @@ def grid_gpu_seconds(machine: Machine, kind: str, config: StyleConfig | None) ->
     cell = machine.grid_cell_size(kind, config, len(styles))
     plan = plan_grid(kind, quick(config, cell), styles, styles)
     return sum(gpu_seconds(run_config) for _, _, run_config, _ in plan.runs)
+
+
+def layers_gpu_seconds(size: float, steps: float) -> float:
+    """Every cell of the fullest figure is `steps` steps at `size` through the whole network: an upper bound (the
+    page's line uses style_core.explore.figure_units)."""
+    try:
+        return len(plan_cells(ExploreConfig(kind="both"))) * int(steps) * (int(size) / 512) ** 2 * GPU_SECONDS_PER_UNIT
+    except (TypeError, ValueError):  # values the job refuses at once
+        return 0.0
 
 
 def video_gpu_seconds(config: StyleConfig | None, fps: float) -> float:

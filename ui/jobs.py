@@ -1,4 +1,4 @@
-"""The runs behind both the page's buttons and the named API routes: stylize, compare, denoise and video, each
+"""The runs behind both the page's buttons and the named API routes: stylize, compare, layers, denoise and video, each
 a generator that streams what the page shows, with every engine step on the engine thread."""
 
 from __future__ import annotations
@@ -13,6 +13,7 @@ from PIL import Image
 
 from style_core import StyleConfig, StyleCoreError, load_image, save_png
 from style_core.denoise import DenoiseConfig, denoise
+from style_core.explore import ROW_NOTES, ExploreConfig, explore_grid, plan_cells
 from style_core.grid import GridCell, compose_grid, plan_grid, quick, run_grid
 from style_core.pipeline import Result, run
 from style_core.transfer import Progress
@@ -26,6 +27,10 @@ from .results import caption, preview_file, result_path
 VIDEO_SIZE = 256  # a clip's default output size on the page and the /video route
 VIDEO_FPS = 12  # and its default rate: motion shows as well as at 30, for a fraction of the work
 VIDEO_MAX_FPS = 60  # the most a clip may be asked for, on the page and the route (at most the clip's own is made)
+# The Layers figure's cell size and steps per cell, on the page and the /layers route: a figure of about a minute
+# at the defaults on 2 CPU cores, at most a few minutes.
+LAYERS_SIZE = (64, 256, ExploreConfig.size)  # least, most, default
+LAYERS_STEPS = (10, 200, ExploreConfig.steps)
 # Between pictures, a clip's status goes to the page at most this often: sent at every optimiser step, its redraws
 # cost a run on a small clip a seventh of its time with the browser on the same cores (docs/BENCHMARKS.md).
 VIDEO_STATUS_EVERY_S = 1.0
@@ -138,6 +143,23 @@ def denoise_job(image: str, progress: Any = None) -> Iterator[tuple]:
             elif event.image is not None or event.step == 1:
                 status = f"Fitting the denoiser to this image: step {event.step} of {event.total_steps}"
                 yield before, event.image, f"{status}, {event.elapsed:.0f} s", None
+
+
+def layers_job(
+    photo: str | None, painting: str | None, config: ExploreConfig, progress: Any = None
+) -> Iterator[tuple[list, list, str]]:
+    """The paper's Figure 1 cell by cell: each row's (picture, label) pairs so far and the labelled figure's PNG."""
+    with user_errors():
+        total = len(plan_cells(config))
+        for figure in on_engine_thread(explore_grid(photo, painting, config)):
+            if progress is not None:
+                progress((len(figure.cells), total), desc="Reconstructing")
+            rows = {
+                row: [(picture, cell.label) for cell, picture in figure.cells if cell.row == row] for row in ROW_NOTES
+            }
+            path = result_path(what="layers")
+            figure.image.save(path)
+            yield rows["content"], rows["style"], str(path)
 
 
 def video_job(

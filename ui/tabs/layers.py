@@ -5,18 +5,14 @@ from __future__ import annotations
 import gradio as gr
 
 from style_core import StyleCoreError
-from style_core.explore import KINDS, ROW_NOTES, ExploreConfig, explore_grid, plan_cells
+from style_core.explore import KINDS, ROW_NOTES, ExploreConfig
 
 from ..controls import PhotoInput
-from ..engine_thread import on_engine_thread
-from ..gpu import GPU_SECONDS_PER_UNIT, gpu
-from ..jobs import user_errors
+from ..gpu import gpu, layers_gpu_seconds
+from ..jobs import LAYERS_SIZE, LAYERS_STEPS, layers_job, user_errors
 from ..machine import LINE_UPDATE, Machine, browser_on_this_machine, photo_aspect
-from ..results import result_path
 from ..session_limit import heavy_click
 from ..stylize_inputs import StylizeInputs
-
-MOST_CELLS = len(plan_cells(ExploreConfig(kind="both")))
 
 
 def figure_inputs(
@@ -27,40 +23,12 @@ def figure_inputs(
     return ExploreConfig(kind=kind, size=int(size), steps=int(steps)), own_photo or photo, own_painting or painting
 
 
-def layers_seconds(own_photo, own_painting, photo, painting, kind, size, steps, progress=None) -> float:
-    """Every cell is `steps` steps at `size` through the whole network: an upper bound, not yet measured on a GPU
-    (the page's line uses style_core.explore.figure_units)."""
-    try:
-        return MOST_CELLS * int(steps) * (int(size) / 512) ** 2 * GPU_SECONDS_PER_UNIT
-    except (TypeError, ValueError):  # values the job refuses at once
-        return 0.0
-
-
-@gpu(layers_seconds)
+@gpu(lambda own_photo, own_painting, photo, painting, kind, size, steps, progress=None: layers_gpu_seconds(size, steps))
 def layers(own_photo, own_painting, photo, painting, kind, size, steps, progress=gr.Progress()):
-    """The paper's Figure 1 with your images: the photo rebuilt from single VGG19 layers and the painting's
-    texture from growing sets of layers. Streams both rows and the labelled figure as each cell finishes.
-
-    Args:
-        own_photo: the photo for the content row (an image file; empty: photo)
-        own_painting: the painting for the style row (an image file; empty: painting)
-        photo: the photo of the Stylize tab
-        painting: the painting of the Stylize tab
-        kind: which rows: content, style or both
-        size: each cell's long side in px (64 to 256)
-        steps: L-BFGS steps per cell (10 to 200)
-    """
+    """The figure with the tab's own photo and painting, else the Stylize tab's."""
     with user_errors():
         config, image, style = figure_inputs(own_photo, own_painting, photo, painting, kind, size, steps)
-        total = len(plan_cells(config))
-        for figure in on_engine_thread(explore_grid(image, style, config)):
-            progress((len(figure.cells), total), desc="Reconstructing")
-            rows = {
-                row: [(picture, cell.label) for cell, picture in figure.cells if cell.row == row] for row in ROW_NOTES
-            }
-            path = result_path(what="layers")
-            figure.image.save(path)
-            yield rows["content"], rows["style"], str(path)
+    yield from layers_job(image, style, config, progress)
 
 
 def render(stylize: StylizeInputs, machine: Machine, tab: gr.Tab) -> None:
@@ -75,8 +43,8 @@ def render(stylize: StylizeInputs, machine: Machine, tab: gr.Tab) -> None:
         own_painting = PhotoInput(label="Painting (or the Stylize tab's)", type="filepath", height=200)
         with gr.Column():
             kind = gr.Radio(list(KINDS), value="both", label="Rows")
-            size = gr.Slider(64, 256, 192, step=16, label="Cell size (long side, px)")
-            steps = gr.Slider(10, 200, 50, step=10, label="Steps per cell", info="L-BFGS steps from white noise")
+            size = gr.Slider(*LAYERS_SIZE, step=16, label="Cell size (long side, px)")
+            steps = gr.Slider(*LAYERS_STEPS, step=10, label="Steps per cell", info="L-BFGS steps from white noise")
             expected = gr.Markdown(
                 machine.figure_expected(ExploreConfig(), 0.75, 0.75, False), elem_id="layers-expected"
             )
@@ -91,7 +59,7 @@ def render(stylize: StylizeInputs, machine: Machine, tab: gr.Tab) -> None:
     figure = gr.File(label="The labelled figure (PNG)", interactive=False)
     event = heavy_click(
         button, layers, [own_photo, own_painting, stylize.content, stylize.style, kind, size, steps],
-        [rows["content"], rows["style"], figure], api_name="layers",
+        [rows["content"], rows["style"], figure], api_name="layers_page", api_visibility="undocumented",
     )  # fmt: skip
     stop.click(None, None, None, cancels=[event])
     inputs = [own_photo, own_painting, stylize.content, stylize.style, kind, size, steps]
