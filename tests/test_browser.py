@@ -351,6 +351,7 @@ def test_the_video_tab_stylizes_a_clip_and_plays_it(page_url, content_path, tmp_
         expect(page.locator("#video-status")).to_contain_text("Done: 3 frames at 6 fps", timeout=180_000)
         expect(page.locator("#video-result video")).to_have_attribute("src", re.compile(r"\.mp4"))
         expect(page.locator("#video-files")).to_contain_text(".gif")
+        expect(page.get_by_role("button", name="Remove this file")).to_have_count(0)  # downloads, not uploads
         screenshot(page, "10_video.png")
 
 

@@ -40,6 +40,8 @@ CSS += f"@media (max-width: 480px) {{ #regions [data-testid='block-label'] {OUT_
 PHONE_TABS = "padding: 0 6px !important; font-size: 13px !important;"
 HEAD_CSS = "@media (max-width: 480px) { .main.app { padding-left: 12px !important; padding-right: 12px !important; }\n"
 HEAD_CSS += f".tab-container button, button[role='tab'] {{ {PHONE_TABS} }} }}\n"
+# Gradio offers a "Remove this file" button on any list of two files or more, a list of downloads too: not here.
+CSS += "#video-files .label-clear-button { display: none; }\n"
 # Gradio pulses a streaming output's border for as long as its job runs. A browser on the server's own machine
 # spends a good part of a core redrawing it, which the job's threads need (docs/BENCHMARKS.md, "The page fits
 # the machine"): the border stays, still.
