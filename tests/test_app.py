@@ -198,7 +198,7 @@ def test_the_styles_grid_labels_its_cells_and_shows_each_as_it_finishes(client, 
         paintings=["Udnie, Francis Picabia"], settings={"iterations": 4, "size": 160}, api_name="/compare",
     )  # fmt: skip
     grid = Image.open(job.result(timeout=300))
-    # Between cells each optimiser step sends a no-change update (so a cancel lands within a step).
+    # Between cells a no-change update at most every ui.jobs.STATUS_EVERY_S (so a cancel lands within it).
     grids = [Image.open(output) for output in job.outputs() if isinstance(output, str)]
     assert len(grids) == 2  # one grid per finished cell
     assert grids[0].tobytes() != grids[1].tobytes()

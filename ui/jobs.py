@@ -31,9 +31,25 @@ VIDEO_MAX_FPS = 60  # the most a clip may be asked for, on the page and the rout
 # at the defaults on 2 CPU cores, at most a few minutes.
 LAYERS_SIZE = (64, 256, ExploreConfig.size)  # least, most, default
 LAYERS_STEPS = (10, 200, ExploreConfig.steps)
-# Between pictures, a clip's status goes to the page at most this often: sent at every optimiser step, its redraws
-# cost a run on a small clip a seventh of its time with the browser on the same cores (docs/BENCHMARKS.md).
-VIDEO_STATUS_EVERY_S = 1.0
+# Between pictures, a job's status goes to the page at most this often, and Stop, which Gradio can only act on
+# at a yield, lands within it. Sent at every optimiser step, a clip's status redraws cost a small clip's run a
+# seventh of its time with the browser on the same cores, and a small picture's ten steps a second as much
+# (docs/BENCHMARKS.md).
+STATUS_EVERY_S = 1.0
+
+
+class StatusDue:
+    """Whether a job's status is due: at most once every STATUS_EVERY_S, unless forced (a picture to show)."""
+
+    def __init__(self) -> None:
+        self.last = -float("inf")
+
+    def __call__(self, force: bool = False) -> bool:
+        now = time.perf_counter()
+        if not force and now - self.last < STATUS_EVERY_S:
+            return False
+        self.last = now
+        return True
 
 
 @contextlib.contextmanager
@@ -66,14 +82,14 @@ def stylize_job(
     start: str | None = None,
     session: str | None = None,
 ) -> Iterator[tuple[str | Image.Image | None, str, Result | None]]:
-    """Yields (a preview's file or None, status, None) after every optimiser step, then (image, status, result).
-    A run stopped on the page (`session` given) leaves the picture it reached for Stop's event (ui.stopped).
-
-    A yield per step, even without a preview, is what lets Stop (or a client's cancel) end the run within
-    one step: Gradio can only stop a generator between two of its yields."""
+    """Yields (a preview's file or None, status, None) with each preview and at most every STATUS_EVERY_S between
+    them, then (image, status, result). Stop (or a client's cancel) ends the run at a yield, within the later of
+    STATUS_EVERY_S and a step; a run stopped on the page (`session` given) leaves the last step's picture for
+    Stop's event (ui.stopped)."""
     made_of = {"content": content, "styles": list(styles), "regions": masks is not None}
     with user_errors(), stopped.watch(session, made_of) as watch:
         events = run(content, styles, config, masks=masks, clean_up=clean_up, preview_every=2.0, start=start)
+        status_due = StatusDue()
         for event in on_engine_thread(events):
             if isinstance(event, Result):
                 watch.reached = None  # finished: nothing for Stop to keep
@@ -82,6 +98,8 @@ def stylize_job(
                 watch.reached = event
                 if event.note:
                     gr.Warning(event.note)
+                if not status_due(force=event.preview is not None or bool(event.note)):
+                    continue
                 if progress:
                     progress((event.total_step, event.total_steps), desc="Stylizing")
                 preview = preview_file(event.preview) if event.preview is not None else None
@@ -111,14 +129,15 @@ def styles_for(kind: str, style: str | None, chosen: list[str]) -> tuple[list[st
 def compare_job(
     content: str, styles: list[str], names: list[str], kind: str, config: StyleConfig, cell: int, progress: Any = None
 ) -> Iterator[Image.Image | None]:
-    """The labelled grid of `cell` px cells, re-composed as each cell finishes; None after each step between
-    (so Stop works within a step)."""
+    """The labelled grid of `cell` px cells, re-composed as each cell finishes; None at most every STATUS_EVERY_S
+    between (so that Stop lands within that)."""
     with user_errors():
         plan = plan_grid(kind, quick(config, cell), styles, names)
-        cells = []
+        cells, status_due = [], StatusDue()
         for cell in on_engine_thread(run_grid(content, plan)):
             if not isinstance(cell, GridCell):
-                yield None
+                if status_due():
+                    yield None
                 continue
             cells.append(cell)
             if progress:
@@ -166,21 +185,19 @@ def video_job(
     clip_path: str, style: str, config: StyleConfig, fps: float, temporal: bool = True, progress: Any = None
 ) -> Iterator:
     """Yields (preview or None, status, None) while frames are made (each finished frame and preview, and a
-    status at most every VIDEO_STATUS_EVERY_S between them), then (last frame, status, (mp4, gif)). The clip is
+    status at most every STATUS_EVERY_S between them), then (last frame, status, (mp4, gif)). The clip is
     read at `fps` (at most its own rate), its frames sampled over its whole length.
 
-    Stop ends a run at a yield, so within VIDEO_STATUS_EVERY_S here rather than a step: a yield at every step,
-    even with nothing new to show, cost the time the quieter page saves (docs/BENCHMARKS.md)."""
+    Stop ends a run at a yield, so within STATUS_EVERY_S."""
     with user_errors():
         clip = read_clip(clip_path, PAGE_MAX_SECONDS, PAGE_MAX_FRAMES, fps=fps)
         for note in clip.notes:
             gr.Warning(f"The clip: {note}.")
-        last_update = -float("inf")
+        status_due = StatusDue()
         for event in on_engine_thread(stylize_video(clip, style, config, temporal=temporal, preview_every=2.0)):
-            picture, now = event.done_frame or event.preview, time.perf_counter()
-            if not (event.done or picture is not None or now - last_update >= VIDEO_STATUS_EVERY_S):
+            picture = event.done_frame or event.preview
+            if not status_due(force=event.done or picture is not None):
                 continue
-            last_update = now
             if progress:
                 progress((event.frame - 1, event.frames), desc="Stylizing frames")
             status = (
