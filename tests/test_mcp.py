@@ -9,6 +9,8 @@ import httpx
 import pytest
 from PIL import Image
 
+from ui.jobs import LAYERS_SIZE
+
 mcp = pytest.importorskip("mcp", reason="the mcp package is absent (pip install 'gradio[mcp]')")
 pytestmark = pytest.mark.slow
 TOOLS = {"stylize", "compare", "layers", "video", "denoise", "presets", "settings_from_png"}
@@ -54,6 +56,8 @@ def test_the_tools_are_listed_with_typed_described_parameters(server):
     # The figure takes one photo and one painting, either left out for the other row alone.
     assert set(tools["layers"].inputSchema["properties"]) == {"photo", "painting", "kind", "size", "steps"}
     assert "photo" not in tools["layers"].inputSchema.get("required", [])
+    low, high, default = LAYERS_SIZE  # the description says the limits the route enforces
+    assert f"({low} to {high}, default {default})" in tools["layers"].inputSchema["properties"]["size"]["description"]
 
 
 def test_stylize_returns_the_image_and_a_bad_image_gets_the_pages_one_line_error(server, content_path, style_path):

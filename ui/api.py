@@ -169,14 +169,13 @@ def _whole(name: str, value: Any, limits: tuple[int, int, int]) -> int:
     low, high, default = limits
     if value is None:
         return default
-    if (
-        isinstance(value, bool)
-        or not isinstance(value, (int, float))
-        or value != int(value)
-        or not low <= value <= high
-    ):
+    try:
+        whole = int(value)
+    except (TypeError, ValueError, OverflowError):  # text, NaN, infinity
+        whole = None
+    if isinstance(value, bool) or whole is None or whole != value or not low <= whole <= high:
         raise gr.Error(f"{name} must be a whole number from {low} to {high}, not {value!r}")
-    return int(value)
+    return whole
 
 
 @gpu(lambda image: DENOISE_GPU_S)
