@@ -370,3 +370,19 @@ def test_the_expected_time_needs_no_photo_and_survives_a_bad_one(tmp_path):
     assert photo_aspect(str(tmp_path / "bad.png")) == TYPICAL_ASPECT
     Image.new("RGB", (300, 100)).save(tmp_path / "wide.png")
     assert photo_aspect(str(tmp_path / "wide.png")) == pytest.approx(1 / 3)
+
+
+def test_a_run_with_the_clean_up_says_so_while_the_denoiser_works(content_path, style_path, monkeypatch):
+    from style_core.denoise import FAST
+    from ui import jobs
+
+    monkeypatch.setitem(FAST, "steps", 100)  # the status, not the denoiser's quality (test_denoise.py)
+    monkeypatch.setitem(FAST, "halve_every", 50)
+    monkeypatch.setattr(jobs, "STATUS_EVERY_S", 0.0)
+    config = StyleConfig(size=64, iterations=2, scales=1)
+    statuses = [status for _, status, _ in jobs.stylize_job(str(content_path), [str(style_path)], config, True)]
+    painted = next(n for n, status in enumerate(statuses) if status.startswith("Painted in"))
+    # It used to read "The feed-forward start, in ... s: now refining it" for the whole clean-up.
+    assert "cleaning it up with the denoiser" in statuses[painted]
+    assert statuses[painted + 1].startswith("Cleaning up with the denoiser: step 1 of 100")
+    assert statuses[-1].startswith("Done in")

@@ -61,9 +61,12 @@ def user_errors() -> Iterator[None]:
         raise gr.Error(str(error)) from None
 
 
-def status_line(event: Progress) -> str:
+def status_line(event: Progress, clean_up: bool = False) -> str:
     if event.note:
         return event.note
+    if event.done:
+        then = "cleaning it up with the denoiser (Zero-Shot Noise2Noise)" if clean_up else "saving it"
+        return f"Painted in {event.elapsed:.0f} s: {then}"
     if event.step == 0:
         return f"The feed-forward start, in {event.elapsed:.1f} s: now refining it with the painting's own textures"
     return (
@@ -103,9 +106,13 @@ def stylize_job(
                 if progress:
                     progress((event.total_step, event.total_steps), desc="Stylizing")
                 preview = preview_file(event.preview) if event.preview is not None else None
-                yield preview, status_line(event), None
-            elif progress:
-                progress((event.step, event.total_steps), desc="Denoising")
+                yield preview, status_line(event, clean_up), None
+            else:  # the clean-up's steps
+                if progress:
+                    progress((event.step, event.total_steps), desc="Denoising")
+                if status_due():
+                    line = f"Cleaning up with the denoiser: step {event.step} of {event.total_steps}"
+                    yield None, f"{line} - {event.elapsed:.0f} s", None
 
 
 def styles_for(kind: str, style: str | None, chosen: list[str]) -> tuple[list[str], list[str]]:
