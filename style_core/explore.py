@@ -187,9 +187,10 @@ class Figure:
 
 
 def explore_grid(
-    image: ImageSource | None, style: ImageSource | None, config: ExploreConfig, **kwargs
-) -> Iterator[Figure]:
-    """The figure, re-composed as each cell finishes (rows: content, style; columns: layers)."""
+    image: ImageSource | None, style: ImageSource | None, config: ExploreConfig, each_step: bool = False, **kwargs
+) -> Iterator[Figure | None]:
+    """The figure, re-composed as each cell finishes (rows: content, style; columns: layers); with `each_step`,
+    None after every optimiser step between, where a caller may stop it."""
     cells = plan_cells(config)
     rows = list(dict.fromkeys(cell.row for cell in cells))
     columns = max(cell.column for cell in cells) + 1
@@ -200,3 +201,5 @@ def explore_grid(
             finished.append((event.cell, event.image))
             grid = [GridCell(rows.index(cell.row), cell.column, picture) for cell, picture in finished]
             yield Figure(list(finished), compose_grid(grid, rows, labels))
+        elif each_step:
+            yield None

@@ -174,10 +174,17 @@ def denoise_job(image: str, progress: Any = None) -> Iterator[tuple]:
 def layers_job(
     photo: str | None, painting: str | None, config: ExploreConfig, progress: Any = None
 ) -> Iterator[tuple[list, list, str]]:
-    """The paper's Figure 1 cell by cell: each row's (picture, label) pairs so far and the labelled figure's PNG."""
+    """The paper's Figure 1 cell by cell: each row's (picture, label) pairs so far and the labelled figure's PNG;
+    no change at most every STATUS_EVERY_S between cells (so that Stop lands within that, not a cell's end)."""
     with user_errors():
         total = len(plan_cells(config))
-        for figure in on_engine_thread(explore_grid(photo, painting, config)):
+        status_due = StatusDue()
+        status_due()  # the first cell is due soon: the first no-change a second from now
+        for figure in on_engine_thread(explore_grid(photo, painting, config, each_step=True)):
+            if figure is None:
+                if status_due():
+                    yield gr.skip(), gr.skip(), gr.skip()
+                continue
             if progress is not None:
                 progress((len(figure.cells), total), desc="Reconstructing")
             rows = {
