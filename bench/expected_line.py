@@ -14,18 +14,13 @@ from __future__ import annotations
 
 import argparse
 import re
-import shutil
 import statistics
 import sys
 import time
 
 from bench.doc_tables import cpu_name, publish_table
-from bench.live import set_size
+from bench.live import fitted_machine, page_with_examples, set_size
 from style_core.cost import measure_unit
-from style_core.transfer import warm_up as warm_runs
-from ui import QUEUE, build_page, launch_options
-from ui.machine import measure as measure_machine
-from ui.preview import warm_up as warm_previews
 
 DONE = "() => document.querySelector('#status').innerText.includes('Done in')"
 
@@ -59,33 +54,17 @@ def measured_rows(page, sizes: list[int], repeats: int) -> list[str]:
 
 
 def main() -> None:
-    from playwright.sync_api import sync_playwright
-
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--sizes", default="128,256,384,512", help="output sizes, px, besides the page's default")
     parser.add_argument("--repeats", type=int, default=2)
     parser.add_argument("--no-write", action="store_true", help="print the table only")
     args = parser.parse_args()
     unit = measure_unit()
-    warm_runs()  # as app.py does
-    warm_previews()
-    machine = measure_machine()
+    machine = fitted_machine()
     default_size = machine.default_config().size
     sizes = sorted({*(int(size) for size in args.sizes.split(",")), default_size})
-    app = build_page(machine)
-    app.queue(**QUEUE)
-    app.launch(prevent_thread_lock=True, quiet=True, **launch_options())
-    try:
-        with sync_playwright() as playwright:
-            browser = playwright.chromium.launch(executable_path=shutil.which("chromium"), args=["--no-sandbox"])
-            page = browser.new_page(viewport={"width": 1400, "height": 1200})
-            page.goto(app.local_url)
-            page.locator("#photos").get_by_label("Chelsea the cat").click()
-            page.locator("#paintings").get_by_label("The Starry Night, Vincent van Gogh").click()
-            rows = measured_rows(page, sizes, args.repeats)
-            browser.close()
-    finally:
-        app.close()
+    with page_with_examples(machine, ["--no-sandbox"], viewport={"width": 1400, "height": 1200}) as page:
+        rows = measured_rows(page, sizes, args.repeats)
     command = " ".join(["python -m bench.expected_line", *sys.argv[1:]])
     intro = (
         f"Measured {time.strftime('%Y-%m-%d')}: `{command}`, {cpu_name()}, precision auto, headless Chromium on the "

@@ -14,6 +14,7 @@ docs/BENCHMARKS.md ("Live").
 from __future__ import annotations
 
 import argparse
+import contextlib
 import re
 import shutil
 import statistics
@@ -21,6 +22,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 import imageio_ffmpeg
@@ -30,12 +32,42 @@ from bench.doc_tables import cpu_name, publish_table
 from style_core.cost import measure_unit
 from style_core.transfer import warm_up as warm_runs
 from ui import QUEUE, build_page, launch_options
+from ui.machine import Machine
 from ui.machine import measure as measure_machine
 from ui.preview import warm_up
 
 ROOT = Path(__file__).resolve().parent.parent
 FLAGS = ["--no-sandbox", "--disable-gpu", "--no-first-run", "--use-fake-device-for-media-stream",
          "--use-fake-ui-for-media-stream"]  # fmt: skip
+
+
+def fitted_machine() -> Machine:
+    """This machine measured after the start-up warm-ups, as app.py does."""
+    warm_up()
+    warm_runs()
+    return measure_machine()
+
+
+@contextlib.contextmanager
+def page_with_examples(machine: Machine, flags: list[str], **context: object) -> Iterator:
+    """The page served here for `machine`, open in headless Chromium (a context with `context`'s options) with
+    the cat and The Starry Night picked."""
+    from playwright.sync_api import sync_playwright
+
+    app = build_page(machine)
+    app.queue(**QUEUE)
+    app.launch(prevent_thread_lock=True, quiet=True, **launch_options())
+    try:
+        with sync_playwright() as playwright:
+            browser = playwright.chromium.launch(executable_path=shutil.which("chromium"), args=flags)
+            page = browser.new_context(**context).new_page()
+            page.goto(app.local_url)
+            page.locator("#photos").get_by_label("Chelsea the cat").click()
+            page.locator("#paintings").get_by_label("The Starry Night, Vincent van Gogh").click()
+            yield page
+            browser.close()
+    finally:
+        app.close()
 
 
 def fake_camera() -> Path:
@@ -130,32 +162,17 @@ def measured_rows(page, page_size: int, unit: float, repeats: int) -> list[str]:
 
 
 def main() -> None:
-    from playwright.sync_api import sync_playwright
-
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--repeats", type=int, default=5)
     parser.add_argument("--no-write", action="store_true", help="print the table only")
     args = parser.parse_args()
     unit = measure_unit()  # one float32 VGG19 forward and backward at 512 px here: the figures' yardstick
-    warm_up()  # as app.py does
-    warm_runs()
-    machine = measure_machine()
-    app = build_page(machine)
-    app.queue(**QUEUE)
-    app.launch(prevent_thread_lock=True, quiet=True, **launch_options())
+    machine = fitted_machine()
     flags = [*FLAGS, f"--use-file-for-fake-video-capture={fake_camera()}"]
-    try:
-        with sync_playwright() as playwright:
-            browser = playwright.chromium.launch(executable_path=shutil.which("chromium"), args=flags)
-            page = browser.new_context(viewport={"width": 1400, "height": 1400}, permissions=["camera"]).new_page()
-            page.goto(app.local_url)
-            page.locator("#photos").get_by_label("Chelsea the cat").click()
-            page.locator("#paintings").get_by_label("The Starry Night, Vincent van Gogh").click()
-            page.locator("#status").get_by_text("Instant preview").wait_for(timeout=30_000)
-            rows = measured_rows(page, machine.default_config().size, unit, args.repeats)
-            browser.close()
-    finally:
-        app.close()
+    viewport = {"width": 1400, "height": 1400}
+    with page_with_examples(machine, flags, viewport=viewport, permissions=["camera"]) as page:
+        page.locator("#status").get_by_text("Instant preview").wait_for(timeout=30_000)
+        rows = measured_rows(page, machine.default_config().size, unit, args.repeats)
     command = " ".join(["python -m bench.live", *sys.argv[1:]])
     intro = (
         f"Measured {time.strftime('%Y-%m-%d')}: `{command}`, {cpu_name()}, headless Chromium on the same machine, "

@@ -179,7 +179,6 @@ def layers_job(
     with user_errors():
         total = len(plan_cells(config))
         status_due = StatusDue()
-        status_due()  # the first cell is due soon: the first no-change a second from now
         for figure in on_engine_thread(explore_grid(photo, painting, config, each_step=True)):
             if figure is None:
                 if status_due():
