@@ -27,7 +27,7 @@ from .images import (
     to_pil,
     to_tensor,
 )
-from .transfer import working_size
+from .transfer import output_size
 
 
 def instant_preview(
@@ -37,7 +37,7 @@ def instant_preview(
     config.size, with the style balance and config.color applied."""
     photo = load_image(content, "content image")
     paintings = [load_image(style, f"style image {n + 1}") for n, style in enumerate(styles)]
-    width, height = working_size(photo, config.size)
+    width, height = output_size(photo, config.size)
     # Past FEEDFORWARD_MAX_SIDE the network paints at that size and is enlarged, as the full run's start is.
     small = to_tensor(resize_long_side(photo, min(config.size, FEEDFORWARD_MAX_SIDE)), device)
     vector = feedforward.with_balance(

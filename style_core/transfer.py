@@ -82,6 +82,17 @@ def working_size(image: Image.Image, long_side: int) -> tuple[int, int]:
     return max(1, round(width * scale)), max(1, round(height * scale))
 
 
+def output_size(image: Image.Image, long_side: int, label: str = "content image") -> tuple[int, int]:
+    """working_size, or ImageError with one line when a long, thin picture would come out under MIN_SIDE."""
+    width, height = working_size(image, long_side)
+    if min(width, height) < MIN_SIDE:
+        raise ImageError(
+            f"{label}: {image.width}x{image.height} is too long and thin for {long_side} px output ({width}x{height}); "
+            f"each side needs at least {MIN_SIDE} px: raise the output size or crop it"
+        )
+    return width, height
+
+
 @dataclass
 class TemporalHold:
     """Ruder et al.'s temporal term for video (style_core.video): the result held to `target`, the previous
@@ -148,9 +159,7 @@ def prepare(
     blend = config.style_blend or [1.0] * len(style_images)
     if len(blend) != len(style_images):
         raise ConfigError(f"{len(blend)} style blend weights given for {len(style_images)} style images")
-    width, height = working_size(content_image, config.size)
-    if min(width, height) < MIN_SIDE:
-        raise ImageError(f"content image: its aspect ratio is too extreme for {config.size} px output")
+    width, height = output_size(content_image, config.size)
     region_masks = load_masks(masks, len(style_images), (width, height), config.mask_feather)
     device = pick_device(device)
     torch.manual_seed(config.seed)

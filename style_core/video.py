@@ -25,7 +25,7 @@ from .device import pick_device
 from .errors import StyleCoreError
 from .files import written_whole
 from .images import ImageSource, to_tensor
-from .transfer import TemporalHold, stylize, working_size
+from .transfer import TemporalHold, output_size, stylize
 
 CLIP_SUFFIXES = (".mp4", ".webm", ".mov", ".gif", ".mkv", ".m4v", ".avi")
 PAGE_MAX_SECONDS = 10
@@ -284,7 +284,8 @@ def stylize_video(
     frame on its own with `config` (the flickering baseline). Stoppable like stylize: close the generator."""
     results, total, clip = [], len(clip.frames), clip.frames
     # Every frame at the output size, even-sided for H.264: the flow, the warped start and the result align.
-    frames = [even_size(frame.resize(working_size(frame, config.size), Image.Resampling.LANCZOS)) for frame in clip]
+    size = output_size(clip[0], config.size, "clip")
+    frames = [even_size(frame.resize(size, Image.Resampling.LANCZOS)) for frame in clip]
     config = config.replace(size=max(frames[0].size))
     later = config.replace(scales=1, iterations=frame_steps, min_change=0.0)
     clock = ClipClock(config, later if temporal else config, total, min(frames[0].size) / max(frames[0].size))

@@ -6,6 +6,7 @@ import pytest
 from PIL import Image
 
 from style_core import StyleConfig
+from style_core.errors import ImageError
 from style_core.feedforward import balance_weight, unavailable
 from style_core.images import rgb_to_yuv, to_tensor
 from style_core.preview import instant_preview
@@ -15,6 +16,11 @@ pytestmark = pytest.mark.skipif(unavailable() is not None, reason=str(unavailabl
 
 def difference(a: Image.Image, b: Image.Image) -> float:
     return float(np.abs(np.asarray(a, np.float64) - np.asarray(b, np.float64)).mean())
+
+
+def test_a_panorama_too_thin_for_the_preview_gets_the_full_runs_line(style_path):
+    with pytest.raises(ImageError, match="is too long and thin for 256 px output"):
+        instant_preview(Image.new("RGB", (4000, 40), "steelblue"), [style_path], StyleConfig(size=256))
 
 
 def test_the_preview_is_at_the_output_size_and_follows_the_strength(content_path, style_path):

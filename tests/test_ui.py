@@ -126,6 +126,16 @@ def test_the_styles_grid_shows_an_example_painting_once_when_it_is_also_ticked(t
     assert names == ["your style", wave.caption] and styles[0] == str(style_path)
 
 
+def test_every_painting_on_a_panorama_too_thin_for_the_sheet_says_why(tmp_path):
+    from ui.preview import sheet_cells, sheet_paintings
+
+    panorama = tmp_path / "panorama.png"
+    Image.new("RGB", (4000, 60), "steelblue").save(panorama)
+    values = config_to_values(StyleConfig())
+    with pytest.raises(gr.Error, match="4000x60 is too long and thin for 256 px output"):
+        sheet_cells(str(panorama), sheet_paintings(None), values)
+
+
 def test_painted_strokes_become_one_mask_per_style():
     import numpy as np
 

@@ -8,6 +8,7 @@ import pytest
 from PIL import Image, ImageDraw
 
 from style_core import StyleConfig
+from style_core.errors import ImageError
 from style_core.video import (
     Clip,
     VideoError,
@@ -84,6 +85,12 @@ def test_limits_audio_and_odd_sizes_are_handled_with_a_line(tmp_path):
         read_clip(clip_path, max_seconds=0.5)
     with pytest.raises(VideoError, match="more than 4 frames"):
         read_clip(clip_path, max_frames=4)
+
+
+def test_a_clip_too_thin_for_the_output_size_gets_one_line(style_path):
+    strip = Clip([Image.new("RGB", (6000, 40), "steelblue")] * 2, 10.0)
+    with pytest.raises(ImageError, match=r"^clip: 6000x40 is too long and thin for 64 px output \(64x1\)"):
+        next(stylize_video(strip, style_path, StyleConfig(size=64)))
 
 
 def test_a_variable_frame_rate_clip_keeps_its_length(tmp_path):

@@ -24,6 +24,7 @@ from style_core.preview import instant_preview
 from .controls import values_to_config
 from .engine_thread import engine_busy
 from .examples import PAINTINGS, example_painting
+from .jobs import user_errors
 from .results import preview_file
 from .session_limit import heavy_jobs_of, job_asked_since
 
@@ -113,11 +114,9 @@ def sheet_cells(content: str | None, paintings: list[tuple[str, str]], settings:
     """(picture, caption) of the photo in each of `paintings`."""
     if not content:
         raise gr.Error("Upload a content photo first (or click an example photo).")
-    try:
+    with user_errors():  # a setting that does not parse, a photo too long and thin for a cell
         config = values_to_config(settings).replace(size=SHEET_CELL)
-    except StyleCoreError as error:
-        raise gr.Error(str(error)) from None
-    return paced(lambda: [(instant_preview(content, [path], config), caption) for path, caption in paintings])
+        return paced(lambda: [(instant_preview(content, [path], config), caption) for path, caption in paintings])
 
 
 def render_sheet() -> tuple[gr.Button, gr.Gallery]:
