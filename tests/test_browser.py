@@ -282,7 +282,7 @@ def test_paint_two_regions_with_two_paintings_and_run(page_url, content_path, st
         assert len(masks) == 2 and all(masks)  # both painted regions reached the engine
 
 
-def test_a_share_link_opens_the_result_and_settings_in_another_browser(page_url, content_path, style_path):
+def test_a_share_link_opens_the_result_and_settings_in_another_browser(page_url, content_path, style_path, tmp_path):
     from playwright.sync_api import expect, sync_playwright
 
     with sync_playwright() as playwright:
@@ -298,6 +298,13 @@ def test_a_share_link_opens_the_result_and_settings_in_another_browser(page_url,
         link_box = sharer.locator("#share-link textarea")
         expect(link_box).to_have_value(re.compile(r"\?share=[\w-]{22}$"), timeout=30_000)
         link = link_box.input_value()
+        saved = tmp_path / "result.png"
+        saved.write_bytes(sharer.request.get(sharer.locator("#download a").first.get_attribute("href")).body())
+        for _ in range(2):  # a PNG dropped is read, and the zone is ready for the next
+            set_numbers(sharer, {"Style strength": 7})
+            expect(sharer.locator("#restore input[type=file]")).to_have_count(1)
+            sharer.locator("#restore input[type=file]").set_input_files(saved)
+            expect(number_field(sharer, "Style strength")).to_have_value("2.5")
 
         friend = browser.new_context(viewport={"width": 1400, "height": 1500}).new_page()  # no cookies, no session
         friend.goto(link)

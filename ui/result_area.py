@@ -36,7 +36,9 @@ def render(history: gr.State, status: gr.Markdown) -> tuple[ResultArea, gr.File]
     with gr.Row():
         download = gr.File(label="Download PNG (settings embedded)", interactive=False, elem_id="download")
         download_all = gr.DownloadButton("Download all results (zip)", value=None, interactive=False)
-        restore = gr.File(label="Drop a result PNG here to restore its settings", file_types=[".png"])
+        restore = gr.File(
+            label="Drop a result PNG here to restore its settings", file_types=[".png"], elem_id="restore"
+        )
     history.change(_zip_button, [history], [download_all], api_visibility="private")
     return ResultArea(result, before_after, download, status, shown), restore
 

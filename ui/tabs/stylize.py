@@ -196,4 +196,6 @@ def _wire_settings(
         apply_layer_weighting, [layer_weighting], [controls["style_layers"]], api_visibility="private"
     )
     controls["style_layers"].change(weighting_of, [controls["style_layers"]], [layer_weighting], **LINE_UPDATE)
-    restore.upload(restore_from_png, [restore], outputs, api_name="restore_page", api_visibility="undocumented")
+    restore.upload(restore_from_png, [restore], outputs, api_name="restore_page", api_visibility="undocumented").then(
+        lambda: None, None, [restore], api_visibility="private", show_progress="hidden"
+    )  # read and cleared, restored or not: ready for the next PNG
