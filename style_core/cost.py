@@ -34,6 +34,9 @@ RUN_SETUP_UNITS = 0.6  # loading the images and building the network, whatever t
 # image size; in float32 units, by the precision its convolutions run in (bench/machine.py's denoise column
 # on three kinds of CPU, 2026-12-01 to 2026-12-07).
 DENOISE_UNITS = {"bfloat16": 3.0, "float32": 4.0}
+# Applying the fitted denoiser to a whole image (a preview, the result), per megapixel: it runs in float32
+# (0.46-0.52 s a megapixel against a 2.3 s unit, 2026-12-07).
+DENOISE_APPLY_UNITS = 0.21
 # A pixel costs more in an image larger than 512x512 (the feature maps outgrow the caches): past that, cost grows
 # as pixels**1.15, fitted to default runs at 512 and 1024 px (bench/machine.py, 2026-12-01).
 PIXEL_EXPONENT = 1.15
@@ -98,9 +101,11 @@ def run_units(config: StyleConfig, aspect: float = 0.75, styles: int = 1, warm: 
     return units
 
 
-def denoise_units(device: torch.device) -> float:
-    """The fast denoiser's cost in float32 units on `device` (bfloat16 where it is native, as the denoiser runs)."""
-    return DENOISE_UNITS["bfloat16" if bfloat16_is_native(device) else "float32"]
+def denoise_units(device: torch.device, pixels: int = 0, applies: int = 1) -> float:
+    """The fast denoiser's cost in float32 units on `device`: its fitting, on small crops whatever the image's size
+    (bfloat16 where it is native, as the denoiser runs), and `applies` passes over an image of `pixels`."""
+    fitting = DENOISE_UNITS["bfloat16" if bfloat16_is_native(device) else "float32"]
+    return fitting + applies * pixels / 1e6 * DENOISE_APPLY_UNITS
 
 
 def pixels_cost(share: float) -> float:

@@ -27,6 +27,20 @@ from .errors import ConfigError
 from .images import ImageSource, load_image, to_pil, to_tensor
 
 MODES = ("fast", "paper")
+# The trained network applied to the whole image in bands of rows of about this many pixels: its feature maps
+# would need about 1 GB per 2 megapixels at once (10 GB for a 24 MP camera photo).
+APPLY_BAND_PIXELS = 1 << 20
+APPLY_HALO = 2  # rows: two 3x3 convolutions see two rows either side
+# Each preview is such a pass over the whole image: about five a run up to a megapixel, fewer past it (a 24 MP
+# photo's five would take several times the fitting itself).
+PREVIEW_PIXELS = 5_000_000
+
+
+def preview_count(pixels: int) -> int:
+    """How many whole-image previews a run on an image of `pixels` can afford; the last is the result."""
+    return min(5, PREVIEW_PIXELS // max(1, pixels))
+
+
 PRECISIONS = ("float32", "bfloat16")
 
 
@@ -200,8 +214,16 @@ def denoise_tensor(noisy: torch.Tensor, config: DenoiseConfig, *, preview_every:
 
 @torch.no_grad()
 def _apply(net: DenoiseNet, padded: torch.Tensor, height: int, width: int) -> torch.Tensor:
-    """denoised = y - f(y), cropped back to the input's size."""
-    return (padded - net(padded)).clamp(0, 1)[..., :height, :width].contiguous()
+    """denoised = y - f(y), cropped back to the input's size. Band by band of rows, each with its neighbours'
+    APPLY_HALO rows (the network sees no further), so the result is the whole image's at once while the
+    48-channel feature maps stay those of APPLY_BAND_PIXELS, however large the image."""
+    rows = max(1, APPLY_BAND_PIXELS // padded.shape[-1])
+    out = torch.empty_like(padded)
+    for top in range(0, padded.shape[-2], rows):
+        start, end = max(0, top - APPLY_HALO), min(padded.shape[-2], top + rows + APPLY_HALO)
+        band = padded[..., start:end, :]
+        out[..., top : top + rows, :] = (band - net(band))[..., top - start : top - start + rows, :]
+    return out.clamp(0, 1)[..., :height, :width].contiguous()
 
 
 def denoise_image(image: ImageSource, config: DenoiseConfig | None = None, **kwargs: Any) -> Image.Image:

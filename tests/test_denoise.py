@@ -14,6 +14,7 @@ from style_core.denoise import (
     denoise_image,
     denoise_tensor,
     pair_downsample,
+    preview_count,
     psnr,
 )
 from style_core.images import load_image, to_tensor
@@ -57,6 +58,15 @@ def test_previews_show_the_image_as_denoised_so_far(clean_crop):
     assert [e.step for e in previews] == [50, 100, 150]
     assert all(e.image.shape == noisy.shape for e in previews)
     assert psnr(clean_crop, previews[-1].image) > psnr(clean_crop, noisy) + 3
+
+
+def test_a_large_image_is_denoised_band_by_band_as_if_whole_with_fewer_previews(clean_crop, monkeypatch):
+    noisy = add_gaussian_noise(clean_crop, sigma=25, seed=1)
+    whole = list(denoise_tensor(noisy, QUICK))[-1].image
+    monkeypatch.setattr("style_core.denoise.APPLY_BAND_PIXELS", 96 * 7)  # 14 bands of 7 rows, the last of 5
+    torch.testing.assert_close(list(denoise_tensor(noisy, QUICK))[-1].image, whole, rtol=0, atol=1e-6)
+    # Each preview is a pass over the whole image: five up to a megapixel, then fewer, none for a camera's 24 MP.
+    assert [preview_count(pixels) for pixels in (96 * 96, 10**6, 2 * 10**6, 4 * 10**6, 24 * 10**6)] == [5, 5, 2, 1, 0]
 
 
 def test_poisson_noise_is_unbiased_and_scales_with_lambda(clean_crop):

@@ -304,19 +304,43 @@ def test_the_clean_up_and_the_denoise_tab_say_how_long_the_denoiser_takes_here(m
 
     slow, fast = Machine({"torch.float32": 4.0}), Machine({"torch.float32": 1.0})
     assert seconds(slow.denoise_expected()) > 3 * seconds(fast.denoise_expected())
-    assert "whatever the image's size" in slow.denoise_expected()
+    # Fitted on small crops, but shown and applied to the whole image: a camera's photo takes longer.
+    assert slow.denoise_expected().endswith("for a 1 megapixel image on this machine; a larger image takes longer")
+    camera = slow.denoise_expected(size=(6000, 4000))
+    assert "for this 6000x4000 image" in camera and seconds(camera) > 1.5 * seconds(slow.denoise_expected())
     assert seconds(slow.denoise_expected(browser_here=True)) > seconds(slow.denoise_expected())
     config = preset("balanced")
     without, with_clean_up = slow.expected(config), slow.expected(config, clean_up=True)
     clean_up = int(with_clean_up.split("the clean-up ")[1].split()[0])
-    assert clean_up == round(slow.denoise_seconds()) and seconds(with_clean_up) == pytest.approx(
-        seconds(without) + clean_up, abs=1
-    )
+    assert clean_up == round(slow.denoise_seconds(round(config.size**2 * 0.75)))
+    assert seconds(with_clean_up) == pytest.approx(seconds(without) + clean_up, abs=1)
     # The denoiser runs its convolutions in bfloat16 where the CPU has it: a shorter time there.
     monkeypatch.setattr("style_core.cost.bfloat16_is_native", lambda device: True)
-    in_bfloat16 = slow.denoise_seconds()
+    in_bfloat16 = slow.denoise_seconds(10**6)
     monkeypatch.setattr("style_core.cost.bfloat16_is_native", lambda device: False)
-    assert in_bfloat16 < slow.denoise_seconds()
+    assert in_bfloat16 < slow.denoise_seconds(10**6)
+
+
+def test_the_denoise_tab_previews_a_large_image_less_and_says_where_stop_left_it(tmp_path, monkeypatch):
+    from ui import jobs
+    from ui.tabs.denoise import stopped_line
+
+    asked = []
+
+    def denoise(image, config, preview_every):
+        asked.append(preview_every)
+        yield from ()
+
+    monkeypatch.setattr(jobs, "denoise", denoise)
+    for size in ((1000, 800), (3000, 2000)):
+        Image.new("RGB", size).save(tmp_path / "photo.png")
+        list(jobs.denoise_job(str(tmp_path / "photo.png")))
+    list(jobs.denoise_job(str(tmp_path / "photo.png"), previews=False))  # the API's route shows none
+    assert asked == [300, 0, 0]
+    assert stopped_line("Fitting the denoiser to this image: step 828 of 1500, 6 s") == (
+        "Stopped at step 828 of 1500, nothing saved: press Denoise to start again."
+    )
+    assert isinstance(stopped_line("Done in 9 s."), type(gr.skip()))  # Stop with nothing running
 
 
 def test_the_video_line_counts_a_browser_on_this_machine_as_the_other_tabs_do(monkeypatch):

@@ -187,7 +187,7 @@ def denoise(image: str) -> Iterator[str]:
     """
     if not image:
         raise gr.Error("Give an image to denoise.")
-    for *_, path in denoise_job(image):
+    for *_, path in denoise_job(image, previews=False):
         if path:
             yield path
 

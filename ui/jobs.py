@@ -12,7 +12,7 @@ import gradio as gr
 from PIL import Image
 
 from style_core import StyleConfig, StyleCoreError, load_image, save_png
-from style_core.denoise import DenoiseConfig, denoise
+from style_core.denoise import DenoiseConfig, denoise, preview_count
 from style_core.explore import ROW_NOTES, ExploreConfig, explore_grid, plan_cells
 from style_core.grid import GridCell, compose_grid, plan_grid, quick, run_grid
 from style_core.pipeline import Result, run
@@ -152,21 +152,24 @@ def compare_job(
             yield compose_grid(cells, plan.row_labels, plan.column_labels)
 
 
-def denoise_job(image: str, progress: Any = None) -> Iterator[tuple]:
-    """Yields (before, denoised so far or None, status, None) at the start and at each preview, then (before,
+def denoise_job(image: str, progress: Any = None, previews: bool = True) -> Iterator[tuple]:
+    """Yields (before, denoised so far or None, status, None) at the start, at most every STATUS_EVERY_S (so that
+    Stop lands within that) and at each preview (fewer for a large image; none without `previews`), then (before,
     denoised, status, path of the PNG)."""
     with user_errors():
         before = load_image(image, "image to denoise")
         config = DenoiseConfig()
-        # About five previews a run: each applies the network to the whole image (a fraction of a second).
-        for event in on_engine_thread(denoise(before, config, preview_every=max(1, config.steps // 5))):
+        count = preview_count(before.width * before.height) if previews else 0
+        events = denoise(before, config, preview_every=config.steps // count if count else 0)
+        status_due = StatusDue()
+        for event in on_engine_thread(events):
             if progress:
                 progress((event.step, event.total_steps), desc="Fitting the denoiser to this image")
             if event.done:
                 path = result_path(what="denoised")
                 save_png(event.image, path, notes={"denoise": config.to_dict()})
                 yield before, event.image, f"Done in {event.elapsed:.0f} s.", str(path)
-            elif event.image is not None or event.step == 1:
+            elif status_due(force=event.image is not None or event.step == 1):
                 status = f"Fitting the denoiser to this image: step {event.step} of {event.total_steps}"
                 yield before, event.image, f"{status}, {event.elapsed:.0f} s", None
 

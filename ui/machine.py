@@ -14,6 +14,7 @@ from PIL import Image
 from style_core import StyleConfig, preset
 from style_core.config import DEFAULT_PRESET
 from style_core.cost import denoise_units, measure_unit, run_units, size_for_seconds
+from style_core.denoise import preview_count
 from style_core.device import network_dtype, pick_device
 from style_core.explore import ExploreConfig, figure_units, plan_cells
 from style_core.grid import cell_size_for_seconds, plan_of_size, plan_units
@@ -31,6 +32,9 @@ LOCAL_BROWSER_CORES = 0.3
 # Such a browser also receives and draws each finished video frame: this many float32 units a frame on top, whatever
 # the frame's size (fitted to the Video tab in Chromium, 2026-12-07: docs/BENCHMARKS.md, "Video").
 LOCAL_BROWSER_FRAME_UNITS = 0.04
+# The Denoise tab's own work around the denoiser, per megapixel, in float32 units: reading the image, writing the
+# before and the result as PNG and showing them (fitted to the tab in Chromium at 1-24 MP, 2026-12-07).
+DENOISE_PAGE_UNITS = 0.2
 # How an expected-time line follows its controls: at once, outside the queue, and always from the last change (a
 # preset sets many controls while the line is being worked out; Gradio's default would drop those changes).
 LINE_UPDATE = {"api_visibility": "private", "queue": False, "show_progress": "hidden", "trigger_mode": "always_last"}
@@ -82,17 +86,25 @@ class Machine:
         seconds = with_local_browser(self.seconds(config, aspect), browser_here)
         if not clean_up:
             return self._ready(seconds, f"at {config.size} px")
-        clean_up_seconds = with_local_browser(self.denoise_seconds(), browser_here)
+        pixels = round(config.size * config.size * aspect)
+        clean_up_seconds = with_local_browser(self.denoise_seconds(pixels), browser_here)
         line = self._ready(seconds + clean_up_seconds, f"at {config.size} px")
         return f"{line}, the clean-up {duration(clean_up_seconds)} of it"
 
-    def denoise_seconds(self) -> float:
-        """The denoiser's time here, whatever the image's size."""
-        return denoise_units(pick_device()) * self.float32_unit
+    def denoise_seconds(self, pixels: int, previews: int = 0) -> float:
+        """The denoiser's time here on an image of `pixels`, showing `previews` on the way (the last is the result)."""
+        return denoise_units(pick_device(), pixels, max(1, previews)) * self.float32_unit
 
-    def denoise_expected(self, browser_here: bool = False) -> str:
-        """The Denoise tab's line, with the page open in a browser on this machine if `browser_here`."""
-        return self._ready(with_local_browser(self.denoise_seconds(), browser_here)) + ", whatever the image's size"
+    def denoise_expected(self, browser_here: bool = False, size: tuple[int, int] | None = None) -> str:
+        """The Denoise tab's line for an image of `size` (width, height; None: before one is given), with the page
+        open in a browser on this machine if `browser_here`."""
+        width, height = size or (1000, 1000)
+        pixels = width * height
+        page_seconds = DENOISE_PAGE_UNITS * pixels / 1e6 * self.float32_unit
+        seconds = with_local_browser(self.denoise_seconds(pixels, preview_count(pixels)) + page_seconds, browser_here)
+        if size is None:
+            return self._ready(seconds, "for a 1 megapixel image") + "; a larger image takes longer"
+        return self._ready(seconds, f"for this {width}x{height} image")
 
     def figure_expected(self, config: ExploreConfig, photo: float, painting: float, browser_here: bool) -> str:
         """The Layers tab's line: how long the figure takes here (it runs in float32 whatever the precision), for
@@ -140,10 +152,16 @@ UNMEASURED = Machine({str(torch.float32): ASSUMED_UNIT_SECONDS}, measured=False)
 
 def photo_aspect(path: str | None) -> float:
     """Short side over long side of the photo at `path` (its header only); a 4:3 photo when there is none."""
-    if not path:  # no photo yet: Pillow's open(None) raises AttributeError, not an error about the file
-        return TYPICAL_ASPECT
+    size = image_size(path)
+    return min(size) / max(size) if size and min(size) > 0 else TYPICAL_ASPECT
+
+
+def image_size(path: str | None) -> tuple[int, int] | None:
+    """(width, height) of the image at `path`, from its header only; None when there is none or it is unreadable."""
+    if not path:  # no image yet: Pillow's open(None) raises AttributeError, not an error about the file
+        return None
     try:
         with Image.open(path) as image:
-            return min(image.size) / max(image.size)
-    except (OSError, TypeError, ValueError, ZeroDivisionError):
-        return TYPICAL_ASPECT
+            return image.size
+    except (OSError, TypeError, ValueError):
+        return None

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import re
+from typing import Any
+
 import gradio as gr
 
 from ..controls import PhotoInput
 from ..examples import NOISY_CAPTION, noisy_photo
 from ..gpu import DENOISE_GPU_S, gpu
 from ..jobs import denoise_job
-from ..machine import LINE_UPDATE, Machine, browser_on_this_machine
+from ..machine import LINE_UPDATE, Machine, browser_on_this_machine, image_size
 from ..results import preview_file, result_path
 from ..session_limit import heavy_click
 
@@ -35,23 +38,34 @@ def render(machine: Machine, tab: gr.Tab) -> None:
         "noise from photos; on stylized results it changes little."
     )
     line = gr.Markdown(machine.denoise_expected(), elem_id="denoise-expected")
-
-    def expected(request: gr.Request) -> str:  # as the tab opens: a browser on this machine slows the run
-        return machine.denoise_expected(browser_on_this_machine(request))
-
-    tab.select(expected, None, [line], **LINE_UPDATE)
     noisy = PhotoInput(label="Image to denoise", type="filepath", image_mode=None, height=300)
+
+    def expected(image: str | None, request: gr.Request) -> str:  # a browser on this machine slows the run
+        return machine.denoise_expected(browser_on_this_machine(request), image_size(image))
+
+    gr.on([tab.select, noisy.change], expected, [noisy], [line], **LINE_UPDATE)
     gr.Examples(
         [[noisy_photo()]], inputs=[noisy], example_labels=[NOISY_CAPTION],
         label="Example: click it to use it",
     )  # fmt: skip
-    button = gr.Button("Denoise", variant="primary")
+    with gr.Row():
+        button = gr.Button("Denoise", variant="primary")
+        stop = gr.Button("Stop", variant="stop")
     status = gr.Markdown("", elem_id="denoise-status")
     denoised = gr.ImageSlider(label="Before / after", format="png", type="pil")
     download = gr.File(label="Download PNG", interactive=False)
     # A status line instead of Gradio's progress bar: redrawn at every step, the bar cost the run a fifth of its
     # time with the browser on the same two cores (docs/BENCHMARKS.md, "Denoise on the page").
-    heavy_click(
+    event = heavy_click(
         button, denoise_page, [noisy], [denoised, status, download], api_name="denoise_page",
         api_visibility="undocumented", show_progress="minimal",
     )  # fmt: skip
+    stop.click(stopped_line, [status], [status], cancels=[event], api_visibility="private", queue=False)
+
+
+def stopped_line(status: str) -> Any:
+    """The status once Stop has ended a run: the download is made only at the end."""
+    step = re.search(r"step (\d+ of \d+)", status or "")
+    if not step or not status.startswith("Fitting"):
+        return gr.skip()  # nothing was running
+    return f"Stopped at step {step.group(1)}, nothing saved: press Denoise to start again."
