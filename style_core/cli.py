@@ -300,7 +300,7 @@ def run_video(args: argparse.Namespace) -> int:
     from .video import FRAME_STEPS, read_clip, resample, stylize_video, write_gif, write_mp4
 
     config = config_from_args(args)
-    clip = read_clip(args.input)
+    clip = read_clip(args.input, long_side=config.size)
     clip = resample(clip, args.fps) if args.fps else clip
     for note in clip.notes:
         print(f"note: {Path(args.input).name}: {note}", file=sys.stderr)

@@ -75,19 +75,21 @@ class Progress:
     current: Callable[[], Image.Image] | None = field(default=None, repr=False)
 
 
-def working_size(image: Image.Image, long_side: int) -> tuple[int, int]:
-    """(width, height) of `image` scaled so its long side is `long_side`."""
-    width, height = image.size
+def working_size(image: Image.Image | tuple[int, int], long_side: int) -> tuple[int, int]:
+    """(width, height) of `image` (or of a picture of that size) scaled so its long side is `long_side`."""
+    width, height = image if isinstance(image, tuple) else image.size
     scale = long_side / max(width, height)
     return max(1, round(width * scale)), max(1, round(height * scale))
 
 
-def output_size(image: Image.Image, long_side: int, label: str = "content image") -> tuple[int, int]:
-    """working_size, or ImageError with one line when a long, thin picture would come out under MIN_SIDE."""
-    width, height = working_size(image, long_side)
+def output_size(image: Image.Image | tuple[int, int], long_side: int, label: str = "content image") -> tuple[int, int]:
+    """working_size of an image or a (width, height), or ImageError with one line when a long, thin picture
+    would come out under MIN_SIDE."""
+    given = image if isinstance(image, tuple) else image.size
+    width, height = working_size(given, long_side)
     if min(width, height) < MIN_SIDE:
         raise ImageError(
-            f"{label}: {image.width}x{image.height} is too long and thin for {long_side} px output ({width}x{height}); "
+            f"{label}: {given[0]}x{given[1]} is too long and thin for {long_side} px output ({width}x{height}); "
             f"each side needs at least {MIN_SIDE} px: raise the output size or crop it"
         )
     return width, height

@@ -90,10 +90,15 @@ def probe_clip(path: str | os.PathLike) -> ClipInfo:
 
 
 def read_clip(
-    path: str | os.PathLike, max_seconds: float | None = None, max_frames: int | None = None, fps: float | None = None
+    path: str | os.PathLike,
+    max_seconds: float | None = None,
+    max_frames: int | None = None,
+    fps: float | None = None,
+    long_side: int | None = None,
 ) -> Clip:
     """Every frame of a video file or animated GIF, as RGB pictures, at `fps` frames per second (at most the
     clip's own rate; None: its own): frames are sampled over the whole clip, so the result lasts as long.
+    Frames longer than `long_side` are shrunk to it as they are read (a 4K clip would hold 25 MB a frame).
     `max_seconds`/`max_frames` refuse longer clips (the page's limits) with one line."""
     import imageio_ffmpeg
 
@@ -107,11 +112,15 @@ def read_clip(
     # frames up to its fastest rate, and the result then plays slower than the clip. eof_action=pass: a clip
     # shorter than one frame at `rate` (a still picture, a one-frame GIF) keeps its frame instead of none.
     sampling = f"fps={rate:.6g}:eof_action=pass"
+    size = info.size
+    if long_side is not None and max(size) > long_side:
+        size = output_size(size, long_side, name)
+        sampling += f",scale={size[0]}:{size[1]}:flags=lanczos"
     reader = imageio_ffmpeg.read_frames(str(path), pix_fmt="rgb24", output_params=["-vf", sampling])
     next(reader)
     frames = []
     for raw in reader:
-        frames.append(Image.frombytes("RGB", info.size, raw))
+        frames.append(Image.frombytes("RGB", size, raw))
         if max_frames is not None and len(frames) > max_frames:
             reader.close()
             raise VideoError(f"{name}: more than {max_frames} frames, this page's limit: trim it or lower its rate")

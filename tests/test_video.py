@@ -81,6 +81,8 @@ def test_limits_audio_and_odd_sizes_are_handled_with_a_line(tmp_path):
     clip = read_clip(clip_path, max_seconds=10, max_frames=300)
     assert len(clip.frames) == 10 and clip.frames[0].size == (65, 49)
     assert clip.notes == ["its sound was dropped (the result is silent)"]
+    small = read_clip(clip_path, long_side=32)  # shrunk as it is read: a 4K clip holds no more than its output
+    assert len(small.frames) == 10 and small.frames[0].size == (32, 24)
     with pytest.raises(VideoError, match="over this page's limit of 0.5 s"):
         read_clip(clip_path, max_seconds=0.5)
     with pytest.raises(VideoError, match="more than 4 frames"):

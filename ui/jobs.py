@@ -206,7 +206,7 @@ def video_job(
 
     Stop ends a run at a yield, so within STATUS_EVERY_S."""
     with user_errors():
-        clip = read_clip(clip_path, PAGE_MAX_SECONDS, PAGE_MAX_FRAMES, fps=fps)
+        clip = read_clip(clip_path, PAGE_MAX_SECONDS, PAGE_MAX_FRAMES, fps=fps, long_side=config.size)
         for note in clip.notes:
             gr.Warning(f"The clip: {note}.")
         status_due = StatusDue()
