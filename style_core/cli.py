@@ -104,7 +104,7 @@ def build_parser() -> argparse.ArgumentParser:
         "compare", help="a labelled grid: the photo in every preset, in every --style, or strength x layers"
     )
     _add_inputs(compare)
-    compare.add_argument("--out", required=True, help="output PNG of the grid")
+    compare.add_argument("--out", "--output", "-o", required=True, help="output PNG of the grid")
     compare.add_argument(
         "--kind", choices=[kind.replace(" ", "-") for kind in GRID_KINDS], default=GRID_KINDS[0],
         help="; ".join(f"{kind.replace(' ', '-')}: {help}" for kind, help in GRID_KIND_HELP.items()),
@@ -118,7 +118,7 @@ def build_parser() -> argparse.ArgumentParser:
     explore_command.add_argument("--image", required=True, help="the photo (content row) and/or painting (style row)")
     explore_command.add_argument("--style-image", help="a second image for the style row when --kind both")
     explore_command.add_argument("--kind", choices=("content", "style", "both"), default="both")
-    explore_command.add_argument("--out", required=True, help="output PNG of the labelled figure")
+    explore_command.add_argument("--out", "--output", "-o", required=True, help="output PNG of the labelled figure")
     explore_command.add_argument("--size", type=int, default=192, help="long side of each cell in px")
     explore_command.add_argument("--steps", type=int, default=50, help="L-BFGS steps per cell")
     explore_command.add_argument("--seed", type=int, default=0)
@@ -138,7 +138,11 @@ def _add_stylize_command(commands: Any) -> None:
     stylize_command = commands.add_parser("stylize", help="stylize a content image with one or more style images")
     _add_inputs(stylize_command)
     stylize_command.add_argument(
-        "--out", required=True, help="output PNG (the full settings are stored inside it); a folder when --content is"
+        "--out",
+        "--output",
+        "-o",
+        required=True,
+        help="output PNG (the full settings are stored inside it); a folder when --content is",
     )
     stylize_command.add_argument(
         "--denoise", action="store_true", help="clean the result with the ZS-N2N denoiser (fast mode)"
@@ -160,7 +164,7 @@ def _add_denoise_command(commands: Any) -> None:
 
     clean = commands.add_parser("denoise", help="denoise an image with Zero-Shot Noise2Noise")
     clean.add_argument("--input", required=True)
-    clean.add_argument("--out", required=True)
+    clean.add_argument("--out", "--output", "-o", required=True)
     clean.add_argument(
         "--mode", choices=MODES, default="fast",
         help="fast: random crops and a short schedule, for CPUs (its time and quality: docs/BENCHMARKS.md); "
@@ -180,7 +184,7 @@ def _add_video_command(commands: Any) -> None:
     video.add_argument("--input", required=True, help="the clip")
     video.add_argument("--style", action="append", required=True, help="a style image; repeat for several")
     _add_run_options(video)
-    video.add_argument("--out", required=True, help="output .mp4 (H.264) or .gif")
+    video.add_argument("--out", "--output", "-o", required=True, help="output .mp4 (H.264) or .gif")
     video.add_argument("--gif", help="also write the result as this GIF")
     video.add_argument("--fps", type=float, help="frames per second to keep (default: the clip's)")
     video.add_argument("--frame-steps", type=int, help="optimiser steps on each frame after the first")
@@ -385,6 +389,9 @@ def _stop(signum: int, frame: Any) -> None:
     raise KeyboardInterrupt  # a SIGTERM (a killed job, a stopped container) stops like Ctrl-C: output kept
 
 
+OUT_SUFFIXES = {"video": (".mp4", ".gif")}  # every other command writes a PNG
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     if threading.current_thread() is not threading.main_thread():  # signals can only be handled there
@@ -396,8 +403,24 @@ def main(argv: Sequence[str] | None = None) -> int:
         signal.signal(signal.SIGTERM, previous)
 
 
+def check_out(args: argparse.Namespace) -> None:
+    """Refuse, before any work, an --out the run could not write: a folder that does not exist, or a kind of file
+    the command does not make (a name ending .jpg would hold PNG data)."""
+    out = Path(args.out)
+    if args.command == "stylize" and Path(args.content).is_dir():
+        return  # a folder of results, made if missing
+    suffixes = OUT_SUFFIXES.get(args.command, (".png",))
+    if out.suffix.lower() not in suffixes:
+        kinds = " or ".join(suffixes) + (" (the settings travel inside it)" if suffixes == (".png",) else "")
+        raise ConfigError(f"--out {out}: {args.command} writes {kinds}: name it {out.with_suffix(suffixes[0]).name}")
+    if not out.parent.is_dir():
+        raise ConfigError(f"--out {out}: the folder {out.parent} does not exist")
+
+
 def _main(args: argparse.Namespace) -> int:
     try:
+        if getattr(args, "out", None) is not None:
+            check_out(args)
         if args.command == "presets":
             for name, config in PRESETS.items():
                 print(f"{name:14s} {PRESET_HELP[name]}\n{'':14s} {describe(config)}")

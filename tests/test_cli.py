@@ -108,6 +108,24 @@ def test_bad_settings_exit_2_with_one_line(tmp_path, content_path, style_path, c
     assert "Traceback" not in err and len(err.splitlines()) == 1
 
 
+@pytest.mark.parametrize(
+    "command, out, message",
+    [
+        ("stylize", "missing/out.png", "the folder {tmp}/missing does not exist"),
+        ("stylize", "out.jpg", "stylize writes .png (the settings travel inside it): name it out.png"),
+        ("video", "out.webm", "video writes .mp4 or .gif: name it out.mp4"),
+    ],
+)
+def test_an_output_that_cannot_be_written_is_refused_before_any_work(
+    tmp_path, content_path, style_path, capsys, monkeypatch, command, out, message
+):
+    monkeypatch.setattr("style_core.cli.run_stylize", lambda args: pytest.fail("the run started"))
+    monkeypatch.setattr("style_core.cli.run_video", lambda args: pytest.fail("the run started"))
+    source = ["--content" if command == "stylize" else "--input", str(content_path)]
+    assert main([command, *source, "--style", str(style_path), "--output", str(tmp_path / out)]) == 2
+    assert capsys.readouterr().err.strip() == f"error: --out {tmp_path / out}: " + message.format(tmp=tmp_path)
+
+
 def test_a_truncated_image_exits_2_without_a_traceback(tmp_path, content_path, style_path):
     corrupt = tmp_path / "photo.png"
     corrupt.write_bytes(content_path.read_bytes()[:3000])
