@@ -18,8 +18,9 @@ from typing import TypeVar
 import gradio as gr
 from PIL import Image
 
-from style_core import StyleConfig, StyleCoreError
+from style_core import StyleConfig, StyleCoreError, load_image
 from style_core.preview import instant_preview
+from style_core.transfer import output_size
 
 from .controls import values_to_config
 from .engine_thread import engine_busy
@@ -114,9 +115,12 @@ def sheet_cells(content: str | None, paintings: list[tuple[str, str]], settings:
     """(picture, caption) of the photo in each of `paintings`."""
     if not content:
         raise gr.Error("Upload a content photo first (or click an example photo).")
-    with user_errors():  # a setting that does not parse, a photo too long and thin for a cell
+    with user_errors():  # a setting that does not parse, a photo that cannot be read or is too thin for a cell
         config = values_to_config(settings).replace(size=SHEET_CELL)
-        return paced(lambda: [(instant_preview(content, [path], config), caption) for path, caption in paintings])
+        # Read and shrunk to the cell once, not once a cell: a camera's photo takes a second each time.
+        photo = load_image(content, "content image")
+        photo = photo.resize(output_size(photo, SHEET_CELL), Image.Resampling.LANCZOS)
+        return paced(lambda: [(instant_preview(photo, [path], config), caption) for path, caption in paintings])
 
 
 def render_sheet() -> tuple[gr.Button, gr.Gallery]:
