@@ -98,7 +98,7 @@ PAPER: dict[str, Any] = {
 # loss (it needs a pass over the full-size crop, two thirds of a step's work, and in this short run the
 # freed time buys more than the term gives: +0.7 dB mean on Kodak24 at about equal time), bfloat16 convolutions
 # (1.3-1.9x faster on CPUs with AVX-512), and a higher learning rate with more frequent halving for the
-# shorter run. The step cost no longer grows with the image, so any size takes about the same time.
+# shorter run. The step cost no longer grows with the image: only the passes over the whole image do.
 FAST: dict[str, Any] = {
     "steps": 1500,
     "learning_rate": 4e-3,

@@ -20,7 +20,7 @@ from .machine import Machine
 GPU_SECONDS_PER_UNIT = 0.2
 GPU_START_UP_S = 15
 GPU_RESERVE_S = (20, 240)  # the least and the most a call reserves
-DENOISE_GPU_S = 30  # the fast denoiser's fixed number of steps on small crops, whatever the image's size
+DENOISE_GPU_S = 30  # the fast denoiser: a fixed number of steps on small crops, then a pass over the image
 
 
 def gpu(seconds: Callable[..., float]) -> Callable[[Callable], Callable]:
