@@ -216,6 +216,23 @@ def test_the_denoise_route_returns_a_denoised_png(client, content_path, tmp_path
     assert "denoise" in Image.open(denoised).text["style_core:notes"]
 
 
+def test_a_client_can_cancel_a_denoise_before_its_end(client, content_path, tmp_path, monkeypatch):
+    monkeypatch.setitem(FAST, "steps", 1_000_000)  # hours: only the cancel ends it
+    small = tmp_path / "small.png"
+    Image.open(content_path).crop((0, 0, 160, 120)).save(small)
+    job = client.submit(image=handle_file(str(small)), api_name="/denoise")
+    deadline = time.time() + 60
+    while not job.outputs() and time.time() < deadline:  # a no-change update, at most a second apart
+        time.sleep(0.2)
+    assert job.outputs(), "no update arrived"
+    job.cancel()
+    monkeypatch.setitem(FAST, "steps", 100)
+    started = time.perf_counter()
+    # One heavy job at a time: this short one only gets through if the long one really stopped.
+    assert Image.open(client.predict(image=handle_file(str(small)), api_name="/denoise")).size == (160, 120)
+    assert time.perf_counter() - started < 30
+
+
 def test_the_denoise_tab_shows_before_and_after_with_previews_on_the_way(client, content_path, tmp_path, monkeypatch):
     monkeypatch.setitem(FAST, "steps", 100)
     monkeypatch.setitem(FAST, "halve_every", 50)

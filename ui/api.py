@@ -188,8 +188,7 @@ def denoise(image: str) -> Iterator[str]:
     if not image:
         raise gr.Error("Give an image to denoise.")
     for *_, path in denoise_job(image, previews=False):
-        if path:
-            yield path
+        yield path or gr.skip()  # no change, at most once a second until the end: a client's cancel lands within it
 
 
 def video_reservation(clip, style, preset, settings, fps) -> float:
