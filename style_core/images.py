@@ -27,6 +27,8 @@ NOTES_KEY = "style_core:notes"
 LOAD_NOTE_KEY = "style_core:load_note"  # in a loaded image's .info: a line the user should read (see load_note)
 
 ImageSource = str | os.PathLike | bytes | IO[bytes] | Image.Image
+# The file-type boxes that open a HEIC/HEIF file, which Pillow does not read (AVIF, the same container, it does).
+HEIC_BRANDS = {b"ftyp" + brand for brand in (b"heic", b"heix", b"hevc", b"hevx", b"heim", b"heis", b"mif1", b"msf1")}
 
 
 def load_image(source: ImageSource, name: str | None = None) -> Image.Image:
@@ -70,6 +72,9 @@ def _open(source: str | os.PathLike | bytes | IO[bytes], label: str) -> Image.Im
     except (Image.DecompressionBombError, Image.DecompressionBombWarning):
         raise ImageError(f"{label}: the image is too large (over {MAX_PIXELS // 1_000_000} MP)") from None
     except UnidentifiedImageError:
+        source.seek(4)
+        if source.read(8) in HEIC_BRANDS:
+            raise ImageError(f"{label}: a HEIC photo (as iPhones save them) cannot be read: save it as JPEG") from None
         raise ImageError(f"{label}: not an image, or a format that cannot be read") from None
     except OSError as error:
         raise ImageError(f"{label}: cannot read the image, it is truncated or corrupt ({error})") from None

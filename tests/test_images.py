@@ -73,6 +73,13 @@ def test_missing_corrupt_truncated_and_non_image_files_are_refused(tmp_path, con
         load_image(truncated)
 
 
+def test_a_heic_photo_says_what_it_is_and_what_to_do(tmp_path):
+    heic = tmp_path / "IMG_0001.HEIC"  # an iPhone photo's opening: its file-type box, brand heic (the rest cut)
+    heic.write_bytes(b"\x00\x00\x00\x18ftypheic\x00\x00\x00\x00mif1heic" + bytes(200))
+    with pytest.raises(ImageError, match=r"^photo: a HEIC photo \(as iPhones save them\) cannot be read: save it as"):
+        load_image(heic, "photo")
+
+
 def test_decompression_bombs_and_tiny_images_are_refused():
     bomb = _png(Image.new("1", (9000, 9000)))  # 81 MP that compresses to a few kB
     assert len(bomb) < 100_000

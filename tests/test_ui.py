@@ -136,6 +136,22 @@ def test_every_painting_on_a_panorama_too_thin_for_the_sheet_says_why(tmp_path):
         sheet_cells(str(panorama), sheet_paintings(None), values)
 
 
+def test_an_unreadable_upload_gets_its_message_once_for_the_events_that_read_it_together(tmp_path):
+    from gradio.data_classes import ImageData
+
+    from ui.controls import PhotoInput
+
+    heic = tmp_path / "IMG_0001.HEIC"
+    heic.write_bytes(b"\x00\x00\x00\x18ftypheic\x00\x00\x00\x00mif1heic" + bytes(200))
+    photo = PhotoInput(label="Content photo", type="filepath")
+    shown = []
+    for _ in range(3):  # the preview, the time line and the sheet's line, say
+        with pytest.raises(gr.Error, match="Content photo: a HEIC photo") as refused:
+            photo.preprocess(ImageData(path=str(heic)))
+        shown.append(refused.value.visible)
+    assert shown == [True, False, False]
+
+
 def test_painted_strokes_become_one_mask_per_style():
     import numpy as np
 

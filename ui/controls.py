@@ -7,6 +7,7 @@ come back unchanged from a PNG, a gallery item or the API.
 
 from __future__ import annotations
 
+import time
 from typing import Any
 
 import gradio as gr
@@ -21,8 +22,14 @@ TEXT_FIELDS = {
 }
 
 
+# Several events read a new upload at once (the preview, the time line ...): each would show the same message.
+REFUSAL_SHOWN_FOR_S = 2.0
+_refused: dict[str, float] = {}  # an upload's path: when its message was last shown
+
+
 class PhotoInput(gr.Image):
-    """gr.Image that turns an unreadable upload into a clear message instead of a generic error."""
+    """gr.Image that turns an unreadable upload into a clear message instead of a generic error, shown once for
+    the events that read it together."""
 
     is_template = True  # render with the ordinary Image front end
 
@@ -30,11 +37,22 @@ class PhotoInput(gr.Image):
         try:
             return super().preprocess(payload)
         except Exception:
+            path = getattr(payload, "path", None) or ""
             try:  # style_core knows the precise reason (truncated, not an image, too large ...)
-                load_image(getattr(payload, "path", None) or "", self.label)
+                load_image(path, self.label)
+                message = f"{self.label}: not an image, or a format that cannot be read"
             except StyleCoreError as error:
-                raise gr.Error(str(error)) from None
-            raise gr.Error(f"{self.label}: not an image, or a format that cannot be read") from None
+                message = str(error)
+            raise gr.Error(message, visible=_show_refusal(path)) from None
+
+
+def _show_refusal(path: str) -> bool:
+    now = time.monotonic()
+    for old in [p for p, shown in _refused.items() if now - shown > REFUSAL_SHOWN_FOR_S]:
+        _refused.pop(old, None)
+    shown = path in _refused
+    _refused.setdefault(path, now)
+    return not shown
 
 
 def _kind(name: str) -> str:
