@@ -152,6 +152,19 @@ def test_an_unreadable_upload_gets_its_message_once_for_the_events_that_read_it_
     assert shown == [True, False, False]
 
 
+def test_a_value_typed_past_a_controls_range_is_its_end_or_is_refused_by_name():
+    from ui.controls import make_control
+
+    controls = {name: make_control(name, getattr(StyleConfig(), name)) for name in SETTINGS}
+    # A slider's box, once left, shows its end, and Run sends that: every event reads the same before then.
+    assert controls["size"].preprocess(5000) == controls["size"].maximum
+    assert controls["strength"].preprocess(-3) == 0
+    number = next(c for c in controls.values() if isinstance(c, gr.Number) and c.minimum is not None)
+    with pytest.raises(gr.Error) as refused:
+        number.preprocess(number.minimum - 1)
+    assert refused.value.message.startswith(f"{number.label}: value {number.minimum - 1} is less than minimum")
+
+
 def test_painted_strokes_become_one_mask_per_style():
     import numpy as np
 

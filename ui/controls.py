@@ -55,6 +55,30 @@ def _show_refusal(path: str) -> bool:
     return not shown
 
 
+class PageSlider(gr.Slider):
+    """gr.Slider whose typed value past an end counts as that end, as its box shows once left; Gradio would refuse
+    it with a bare "Value 5000 is greater than maximum value 1024." on every event until then."""
+
+    is_template = True  # render with the ordinary Slider front end
+
+    def preprocess(self, payload: float) -> float:
+        if isinstance(payload, (int, float)):
+            payload = min(max(payload, self.minimum), self.maximum)
+        return super().preprocess(payload)
+
+
+class PageNumber(gr.Number):
+    """gr.Number that names itself when a value is out of its range."""
+
+    is_template = True
+
+    def preprocess(self, payload: float | None) -> float | int | None:
+        try:
+            return super().preprocess(payload)
+        except gr.Error as error:
+            raise gr.Error(f"{self.label}: {error.message[:1].lower()}{error.message[1:]}") from None
+
+
 def _kind(name: str) -> str:
     return StyleConfig.__dataclass_fields__[name].type
 
@@ -76,9 +100,9 @@ def make_control(name: str, value: Any) -> gr.Component:
     if spec.choices:
         return gr.Radio(list(spec.choices), value=value, **shown)
     if spec.step:
-        return gr.Slider(spec.low, page_high(name), value, step=spec.step, **shown)
+        return PageSlider(spec.low, page_high(name), value, step=spec.step, **shown)
     precision = 0 if _kind(name) == "int" else None
-    return gr.Number(value, precision=precision, minimum=spec.low, maximum=page_high(name), **shown)
+    return PageNumber(value, precision=precision, minimum=spec.low, maximum=page_high(name), **shown)
 
 
 def make_controls(tier: str, defaults: StyleConfig, columns: int = 1) -> dict[str, gr.Component]:

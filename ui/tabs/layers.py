@@ -7,7 +7,7 @@ import gradio as gr
 from style_core import StyleCoreError
 from style_core.explore import KINDS, ROW_NOTES, ExploreConfig
 
-from ..controls import PhotoInput
+from ..controls import PageSlider, PhotoInput
 from ..gpu import gpu, layers_gpu_seconds
 from ..jobs import LAYERS_SIZE, LAYERS_STEPS, layers_job, user_errors
 from ..machine import LINE_UPDATE, Machine, browser_on_this_machine, photo_aspect
@@ -43,8 +43,8 @@ def render(stylize: StylizeInputs, machine: Machine, tab: gr.Tab) -> None:
         own_painting = PhotoInput(label="Painting (or the Stylize tab's)", type="filepath", height=200)
         with gr.Column():
             kind = gr.Radio(list(KINDS), value="both", label="Rows")
-            size = gr.Slider(*LAYERS_SIZE, step=16, label="Cell size (long side, px)")
-            steps = gr.Slider(*LAYERS_STEPS, step=10, label="Steps per cell", info="L-BFGS steps from white noise")
+            size = PageSlider(*LAYERS_SIZE, step=16, label="Cell size (long side, px)")
+            steps = PageSlider(*LAYERS_STEPS, step=10, label="Steps per cell", info="L-BFGS steps from white noise")
             expected = gr.Markdown(
                 machine.figure_expected(ExploreConfig(), 0.75, 0.75, False), elem_id="layers-expected"
             )

@@ -10,7 +10,7 @@ from style_core import PRESETS, StyleConfig, StyleCoreError
 from style_core.config import DEFAULT_PRESET
 from style_core.video import CLIP_SUFFIXES, PAGE_MAX_FRAMES, PAGE_MAX_SECONDS, probe_clip, video_units
 
-from ..controls import PhotoInput, make_control, preset_info, settings_to_config
+from ..controls import PageSlider, PhotoInput, make_control, preset_info, settings_to_config
 from ..examples import CLIP_EXAMPLES, painting_gallery
 from ..gpu import gpu, video_gpu_seconds
 from ..jobs import VIDEO_FPS, VIDEO_MAX_FPS, VIDEO_SIZE, user_errors, video_job
@@ -105,7 +105,7 @@ def _inputs(expected_text: str) -> tuple[list[gr.Component], gr.Markdown]:
                 list(PRESETS), value=DEFAULT_PRESET, label="Preset", info=preset_info(DEFAULT_PRESET)
             )
             size = make_control("size", VIDEO_SIZE)
-            fps = gr.Slider(
+            fps = PageSlider(
                 1, VIDEO_MAX_FPS, VIDEO_FPS, step=1, label="Frames per second",
                 info="at most the clip's own: the result lasts as long as the clip, in fewer frames and less time",
             )  # fmt: skip
