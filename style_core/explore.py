@@ -23,9 +23,10 @@ from .cost import STEP_OVERHEAD_UNITS, STEP_SHARE, UNIT_SIZE, pixels_cost
 from .device import pick_device
 from .errors import ConfigError
 from .grid import GridCell, compose_grid
-from .images import ImageSource, load_image, resize_long_side, to_pil, to_tensor
+from .images import ImageSource, load_image, to_pil, to_tensor
 from .lbfgs import LBFGS
 from .losses import ContentLoss, StyleLoss, gram_matrix
+from .transfer import output_size
 from .vgg import LAYER_NAMES, POOLING, WEIGHT_SOURCES, VGG19Features, network_share
 
 KINDS = ("content", "style", "both")
@@ -133,7 +134,8 @@ def explore(
     for row in needs:
         if sources[row] is None:
             raise ConfigError(f"the {row} row needs an image: give one or choose another kind")
-        picture = resize_long_side(load_image(sources[row], f"{row} image"), config.size)
+        loaded = load_image(sources[row], f"{row} image")
+        picture = loaded.resize(output_size(loaded, config.size, f"{row} image"), Image.Resampling.LANCZOS)
         targets[row] = to_tensor(picture, device)
     start = time.perf_counter()
     for index, cell in enumerate(cells):

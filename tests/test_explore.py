@@ -5,6 +5,7 @@ from pathlib import Path
 
 import pytest
 import torch
+from PIL import Image
 
 from style_core import ConfigError, ImageError, load_image
 from style_core.explore import Cell, ExploreConfig, explore, plan_cells
@@ -81,6 +82,9 @@ def test_bad_input_gets_the_same_clear_errors_as_stylize(tmp_path, style_path):
     broken.write_bytes(b"not a picture")
     with pytest.raises(ImageError, match="content image: not an image"):
         next(explore(broken, style_path, ExploreConfig()))
+    panorama = Image.new("RGB", (4000, 60), "steelblue")
+    with pytest.raises(ImageError, match="content image: 4000x60 is too long and thin for 192 px output"):
+        next(explore(panorama, style_path, ExploreConfig()))
     with pytest.raises(ConfigError, match="the content row needs an image"):
         next(explore(None, style_path, ExploreConfig(kind="both")))
     with pytest.raises(ConfigError, match="kind must be one of"):
