@@ -38,6 +38,7 @@ from .progress_line import ProgressLine
 from .transfer import Progress
 
 EXIT_USAGE = 2
+OUT_SUFFIXES = {"video": (".mp4", ".gif")}  # every other command writes a PNG
 # The fields whose values are lists or mappings, and how a flag's text becomes one.
 TEXT_PARSERS = {"content_layers": parse_names, "style_layers": parse_style_layers, "style_blend": parse_numbers}
 FLAG_ALIASES = {"style_blend": ["--style-weights"]}  # the name earlier releases used
@@ -387,9 +388,6 @@ def run_denoise(args: argparse.Namespace) -> int:
 
 def _stop(signum: int, frame: Any) -> None:
     raise KeyboardInterrupt  # a SIGTERM (a killed job, a stopped container) stops like Ctrl-C: output kept
-
-
-OUT_SUFFIXES = {"video": (".mp4", ".gif")}  # every other command writes a PNG
 
 
 def main(argv: Sequence[str] | None = None) -> int:

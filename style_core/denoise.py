@@ -27,6 +27,7 @@ from .errors import ConfigError
 from .images import ImageSource, load_image, to_pil, to_tensor
 
 MODES = ("fast", "paper")
+PRECISIONS = ("float32", "bfloat16")
 # The trained network applied to the whole image in bands of rows of about this many pixels: its feature maps
 # would need about 1 GB per 2 megapixels at once (10 GB for a 24 MP camera photo).
 APPLY_BAND_PIXELS = 1 << 20
@@ -39,9 +40,6 @@ PREVIEW_PIXELS = 5_000_000
 def preview_count(pixels: int) -> int:
     """How many whole-image previews a run on an image of `pixels` can afford; the last is the result."""
     return min(5, PREVIEW_PIXELS // max(1, pixels))
-
-
-PRECISIONS = ("float32", "bfloat16")
 
 
 @dataclass

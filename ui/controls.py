@@ -24,7 +24,7 @@ TEXT_FIELDS = {
 
 # Several events read a new upload at once (the preview, the time line ...): each would show the same message.
 REFUSAL_SHOWN_FOR_S = 2.0
-_refused: dict[str, float] = {}  # an upload's path: when its message was last shown
+_refused: dict[str, float] = {}  # an upload's path: when its message was first shown
 
 
 class PhotoInput(gr.Image):
