@@ -324,6 +324,17 @@ def test_the_layers_line_follows_the_machine_and_the_figures_settings():
     assert figure_units(default, 1.0, 1.0) > figure_units(default, 0.5, 0.5)  # square photos take longer
 
 
+def test_the_lines_read_a_phone_portraits_size_as_it_stands(tmp_path, content_path):
+    from style_core import load_image
+    from ui.machine import image_size
+
+    photo = Image.open(content_path)
+    exif = photo.getexif()
+    exif[274] = 6  # stored lying, shown upright
+    photo.save(tmp_path / "portrait.jpg", exif=exif)
+    assert image_size(str(tmp_path / "portrait.jpg")) == load_image(tmp_path / "portrait.jpg").size == photo.size[::-1]
+
+
 def test_the_clean_up_and_the_denoise_tab_say_how_long_the_denoiser_takes_here(monkeypatch):
     from style_core import preset
     from ui.machine import Machine
