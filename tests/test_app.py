@@ -216,6 +216,16 @@ def test_the_denoise_route_returns_a_denoised_png(client, content_path, tmp_path
     assert "denoise" in Image.open(denoised).text["style_core:notes"]
 
 
+def test_a_large_image_is_denoised_whole_and_shown_shrunk(client, content_path, tmp_path, monkeypatch):
+    monkeypatch.setitem(FAST, "steps", 100)
+    monkeypatch.setattr("ui.tabs.denoise.SHOWN_MAX_PIXELS", 80 * 60)  # as a camera's photo is against 4 MP
+    small = tmp_path / "small.png"
+    Image.open(content_path).crop((0, 0, 160, 120)).save(small)
+    (before, after), status, download = client.predict(handle_file(str(small)), api_name="/denoise_page")
+    assert Image.open(before).size == Image.open(after).size == (80, 60) and Image.open(download).size == (160, 120)
+    assert status.endswith("Shown at 80x60; the PNG below is the whole 160x120.")
+
+
 def test_a_client_can_cancel_a_denoise_before_its_end(client, content_path, tmp_path, monkeypatch):
     monkeypatch.setitem(FAST, "steps", 1_000_000)  # hours: only the cancel ends it
     small = tmp_path / "small.png"

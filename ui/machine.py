@@ -34,8 +34,8 @@ LOCAL_BROWSER_CORES = 0.3
 # the frame's size (fitted to the Video tab in Chromium, 2026-12-07: docs/BENCHMARKS.md, "Video").
 LOCAL_BROWSER_FRAME_UNITS = 0.04
 # The Denoise tab's own work around the denoiser, per megapixel, in float32 units: reading the image, writing the
-# before and the result as PNG and showing them (fitted to the tab in Chromium at 1-24 MP, 2026-12-07).
-DENOISE_PAGE_UNITS = 0.2
+# result as PNG, and the before and the result as shown (fitted to the tab in Chromium at 1-24 MP, 2026-12-07).
+DENOISE_PAGE_UNITS = 0.15
 # How an expected-time line follows its controls: at once, outside the queue, and always from the last change (a
 # preset sets many controls while the line is being worked out; Gradio's default would drop those changes).
 LINE_UPDATE = {"api_visibility": "private", "queue": False, "show_progress": "hidden", "trigger_mode": "always_last"}

@@ -6,6 +6,7 @@ import re
 from typing import Any
 
 import gradio as gr
+from PIL import Image
 
 from ..controls import PhotoInput
 from ..examples import NOISY_CAPTION, noisy_photo
@@ -15,6 +16,10 @@ from ..machine import LINE_UPDATE, Machine, browser_on_this_machine, image_size
 from ..results import preview_file, result_path
 from ..session_limit import heavy_click
 
+# A picture on view larger than this goes to the page shrunk to it (a screen shows less, and a camera's photo as
+# PNG is about 60 MB to send); the download is always the whole picture.
+SHOWN_MAX_PIXELS = 4_000_000
+
 
 @gpu(lambda *args, **kwargs: DENOISE_GPU_S)
 def denoise_page(image, progress=gr.Progress()):
@@ -23,13 +28,33 @@ def denoise_page(image, progress=gr.Progress()):
         raise gr.Error("Upload an image to denoise.")
     before_file = None
     # Files, not pictures: Gradio would encode both halves as PNG at every preview, over a second of a run
-    # that takes a few. The noisy half is written once, as PNG; a preview is a JPEG; the result is its PNG.
+    # that takes a few. The noisy half is written once, as PNG; a preview is a JPEG; the result is its PNG (each
+    # shrunk to SHOWN_MAX_PIXELS on view, if larger).
     for before, after, status, path in denoise_job(image, progress):
         if before_file is None:
             before_file = result_path(what="noisy")
-            before.save(before_file)
-        shown = gr.skip() if after is None else (str(before_file), path or preview_file(after))
-        yield shown, status, path or gr.skip()
+            on_view(before).save(before_file)
+        if after is None:
+            yield gr.skip(), status, gr.skip()
+            continue
+        viewed = on_view(after)
+        if path is None:  # a preview
+            yield (str(before_file), preview_file(viewed)), status, gr.skip()
+        elif viewed is after:
+            yield (str(before_file), path), status, path
+        else:
+            view_file = result_path(what="denoised_view")
+            viewed.save(view_file)
+            whole = f"Shown at {viewed.width}x{viewed.height}; the PNG below is the whole {after.width}x{after.height}."
+            yield (str(before_file), str(view_file)), f"{status} {whole}", path
+
+
+def on_view(image: Image.Image) -> Image.Image:
+    """`image` as the page shows it: shrunk to SHOWN_MAX_PIXELS if larger, itself otherwise."""
+    scale = (SHOWN_MAX_PIXELS / (image.width * image.height)) ** 0.5
+    if scale >= 1:
+        return image
+    return image.resize((round(image.width * scale), round(image.height * scale)), Image.Resampling.LANCZOS)
 
 
 def render(machine: Machine, tab: gr.Tab) -> None:
