@@ -26,7 +26,7 @@ from .grid import GridCell, compose_grid
 from .images import ImageSource, load_image, to_pil, to_tensor
 from .lbfgs import LBFGS
 from .losses import ContentLoss, StyleLoss, gram_matrix
-from .transfer import output_size
+from .transfer import at_output_size
 from .vgg import LAYER_NAMES, POOLING, WEIGHT_SOURCES, VGG19Features, network_share
 
 KINDS = ("content", "style", "both")
@@ -134,8 +134,7 @@ def explore(
     for row in needs:
         if sources[row] is None:
             raise ConfigError(f"the {row} row needs an image: give one or choose another kind")
-        loaded = load_image(sources[row], f"{row} image")
-        picture = loaded.resize(output_size(loaded, config.size, f"{row} image"), Image.Resampling.LANCZOS)
+        picture = at_output_size(load_image(sources[row], f"{row} image"), config.size, f"{row} image")
         targets[row] = to_tensor(picture, device)
     start = time.perf_counter()
     for index, cell in enumerate(cells):

@@ -95,6 +95,11 @@ def output_size(image: Image.Image | tuple[int, int], long_side: int, label: str
     return width, height
 
 
+def at_output_size(image: Image.Image, long_side: int, label: str = "content image") -> Image.Image:
+    """`image` resized to output_size (one line for a picture too long and thin for it)."""
+    return image.resize(output_size(image, long_side, label), Image.Resampling.LANCZOS)
+
+
 @dataclass
 class TemporalHold:
     """Ruder et al.'s temporal term for video (style_core.video): the result held to `target`, the previous

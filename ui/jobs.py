@@ -107,12 +107,11 @@ def stylize_job(
                     progress((event.total_step, event.total_steps), desc="Stylizing")
                 preview = preview_file(event.preview) if event.preview is not None else None
                 yield preview, status_line(event, clean_up), None
-            else:  # the clean-up's steps
+            elif status_due():  # the clean-up's steps
                 if progress:
                     progress((event.step, event.total_steps), desc="Denoising")
-                if status_due():
-                    line = f"Cleaning up with the denoiser: step {event.step} of {event.total_steps}"
-                    yield None, f"{line} - {event.elapsed:.0f} s", None
+                line = f"Cleaning up with the denoiser: step {event.step} of {event.total_steps}"
+                yield None, f"{line} - {event.elapsed:.0f} s", None
 
 
 def styles_for(kind: str, style: str | None, chosen: list[str]) -> tuple[list[str], list[str]]:
@@ -163,13 +162,13 @@ def denoise_job(image: str, progress: Any = None, previews: bool = True) -> Iter
         events = denoise(before, config, preview_every=config.steps // count if count else 0)
         status_due = StatusDue()
         for event in on_engine_thread(events):
-            if progress:
-                progress((event.step, event.total_steps), desc="Fitting the denoiser to this image")
             if event.done:
                 path = result_path(what="denoised")
                 save_png(event.image, path, notes={"denoise": config.to_dict()})
                 yield before, event.image, f"Done in {event.elapsed:.0f} s.", str(path)
             elif status_due(force=event.image is not None or event.step == 1):
+                if progress:
+                    progress((event.step, event.total_steps), desc="Fitting the denoiser to this image")
                 status = f"Fitting the denoiser to this image: step {event.step} of {event.total_steps}"
                 yield before, event.image, f"{status}, {event.elapsed:.0f} s", None
 

@@ -20,7 +20,7 @@ from PIL import Image
 
 from style_core import StyleConfig, StyleCoreError, load_image
 from style_core.preview import instant_preview
-from style_core.transfer import output_size
+from style_core.transfer import at_output_size
 
 from .controls import values_to_config
 from .engine_thread import engine_busy
@@ -118,8 +118,7 @@ def sheet_cells(content: str | None, paintings: list[tuple[str, str]], settings:
     with user_errors():  # a setting that does not parse, a photo that cannot be read or is too thin for a cell
         config = values_to_config(settings).replace(size=SHEET_CELL)
         # Read and shrunk to the cell once, not once a cell: a camera's photo takes a second each time.
-        photo = load_image(content, "content image")
-        photo = photo.resize(output_size(photo, SHEET_CELL), Image.Resampling.LANCZOS)
+        photo = at_output_size(load_image(content, "content image"), SHEET_CELL)
         return paced(lambda: [(instant_preview(photo, [path], config), caption) for path, caption in paintings])
 
 
