@@ -125,14 +125,24 @@ def recoloured_from(plan: GridPlan) -> dict[int, int]:
     return shared
 
 
+def run_costs(plan: GridPlan, aspect: float = 0.75) -> list[float]:
+    """What each cell of the plan costs, in style_core.cost's units (nothing for one recoloured from another)."""
+    shared = recoloured_from(plan)
+    return [
+        0.0 if index in shared else run_units(config, aspect, len(styles))
+        for index, (_, _, config, styles) in enumerate(plan.runs)
+    ]
+
+
 def plan_units(plan: GridPlan, aspect: float = 0.75) -> float:
     """What running every cell costs, in style_core.cost's units."""
-    shared = recoloured_from(plan)
-    return sum(
-        run_units(config, aspect, len(styles))
-        for index, (_, _, config, styles) in enumerate(plan.runs)
-        if index not in shared
-    )
+    return sum(run_costs(plan, aspect))
+
+
+def cell_label(plan: GridPlan, index: int) -> str:
+    """The labels of the plan's `index`th cell, its row's and its column's: e.g. "relu1_1, alpha/beta 1e-03"."""
+    row, column = plan.runs[index][:2]
+    return ", ".join(label for label in (plan.row_labels[row], plan.column_labels[column]) if label)
 
 
 def cell_size_for_seconds(

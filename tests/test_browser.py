@@ -173,7 +173,11 @@ def test_pick_examples_switch_preset_run_and_compare_presets(page_url):
 
         page.get_by_role("tab", name="Compare").click()
         page.get_by_role("button", name="Make the grid").click()
+        # Said at once, before the first cell: which cell runs, and (announced to a screen reader) how long.
+        expect(page.locator("#compare-status")).to_contain_text("Cell 1 of 6 (gatys2015", timeout=10_000)
+        expect(page.locator("#compare-status")).to_have_attribute("aria-live", "polite")
         expect(page.locator("#grid img")).to_be_visible(timeout=120_000)  # the first cell, labelled
+        expect(page.locator("#compare-status")).to_contain_text(re.compile(r"Cell \d of 6 .* s left"))
         # Named for a screen reader by its label, which is out of sight: over the picture it hid a heading.
         expect(page.locator("#grid img")).to_have_attribute("alt", "Comparison grid")
         expect(page.locator("#grid [data-testid='block-label']")).to_have_css("clip-path", "inset(50%)")
@@ -190,6 +194,7 @@ def test_pick_examples_switch_preset_run_and_compare_presets(page_url):
         page.get_by_test_id("toast-close").first.click()
         page.get_by_role("tab", name="Compare").click()
         page.get_by_role("button", name="Stop").last.click()
+        expect(page.locator("#compare-status")).to_contain_text(re.compile(r"Stopped at cell \d of 6: the cells"))
 
         run_layers_once_the_stopped_grid_lets_go(page)
 
@@ -239,6 +244,7 @@ def run_layers_once_the_stopped_grid_lets_go(page) -> None:
         page.get_by_test_id("toast-close").first.click()
         expect(busy).not_to_be_visible()
     expect(figure_done).to_be_visible(timeout=120_000)
+    expect(page.locator("#layers-status")).to_have_text(re.compile(r"Done: 10 cells at 64 px in \d+ s"))
     expect(page.locator("#layers-content")).to_contain_text("conv5_2")
     assert_first_row_below_label(page, "#layers-content")
     page.locator("#layers-content .thumbnail-item").first.click()  # a cell, large

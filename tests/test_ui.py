@@ -383,6 +383,34 @@ def test_the_denoise_tab_previews_a_large_image_less_and_says_where_stop_left_it
     assert isinstance(stopped_line("Done in 9 s."), type(gr.skip()))  # Stop with nothing running
 
 
+def test_the_compare_and_layers_tabs_say_which_cell_runs_the_time_left_and_where_stop_left_it(
+    content_path, style_path, second_style_path
+):
+    from style_core.explore import ExploreConfig
+    from ui.jobs import compare_job, layers_job
+    from ui.tabs import compare, layers, video
+
+    config = StyleConfig(size=64, iterations=2, scales=1, init="content")
+    styles, names = [str(style_path), str(second_style_path)], ["Starry", "Udnie"]
+    statuses = [status for _, status in compare_job(str(content_path), styles, names, "styles", config, 64)]
+    assert statuses[0] == "Cell 1 of 2 (Starry) - 0 s"  # at once, before the first cell's first step
+    assert any(re.fullmatch(r"Cell 2 of 2 \(Udnie\) - \d+ s - about \d+ s left", line) for line in statuses)
+    assert re.fullmatch(r"Done: 2 cells at 64 px in \d+ s\.", statuses[-1])
+    small = ExploreConfig(kind="content", size=64, steps=2)
+    figure = [event[-1] for event in layers_job(str(content_path), None, small)]
+    assert figure[0] == "Cell 1 of 5 (content, conv1_2) - 0 s"
+    assert re.fullmatch(r"Done: 5 cells at 64 px in \d+ s\.", figure[-1])
+    assert compare.stopped_line("Cell 3 of 6 (balanced) - 9 s - about 20 s left") == (
+        "Stopped at cell 3 of 6: the cells made before it stay above; press Make the grid to start again."
+    )
+    assert layers.stopped_line(figure[1]).startswith("Stopped at cell ")
+    assert video.stopped_line("Frame 4 of 30 - step 0 - 12 s - about 52 s left") == (
+        "Stopped at frame 4 of 30, nothing saved: press Stylize the clip to start again."
+    )
+    for stopped_line in (compare.stopped_line, layers.stopped_line, video.stopped_line):
+        assert isinstance(stopped_line(statuses[-1]), type(gr.skip()))  # Stop with nothing running
+
+
 def test_the_video_line_counts_a_browser_on_this_machine_as_the_other_tabs_do(monkeypatch):
     from ui.machine import Machine
     from ui.tabs.video import expected_line

@@ -126,7 +126,7 @@ def make_compare(machine: Machine) -> Callable[..., Iterator[str]]:
         styles, names = styles_for(kind, style, paintings or [])
         config = _config(preset, settings)
         size = machine.grid_cell_size(kind, config, len(styles), photo_aspect(content))
-        for grid in compare_job(content, styles, names, kind, config, size):
+        for grid, _ in compare_job(content, styles, names, kind, config, size):
             if grid is None:
                 yield gr.skip()
                 continue
@@ -161,7 +161,8 @@ def layers(
     config = ExploreConfig(
         kind=kind, size=_whole("size", size, LAYERS_SIZE), steps=_whole("steps", steps, LAYERS_STEPS)
     )
-    yield from layers_job(photo, painting, config)
+    for content_row, style_row, figure, _ in layers_job(photo, painting, config):
+        yield content_row, style_row, figure
 
 
 def _whole(name: str, value: Any, limits: tuple[int, int, int]) -> int:

@@ -14,7 +14,7 @@ from PIL import Image
 from style_core import StyleConfig, StyleCoreError, load_image, save_png
 from style_core.denoise import DenoiseConfig, denoise, preview_count
 from style_core.explore import ROW_NOTES, ExploreConfig, explore_grid, plan_cells
-from style_core.grid import GridCell, compose_grid, plan_grid, quick, run_grid
+from style_core.grid import GridCell, cell_label, compose_grid, plan_grid, quick, run_costs, run_grid
 from style_core.pipeline import Result, run
 from style_core.transfer import Progress
 from style_core.video import PAGE_MAX_FRAMES, PAGE_MAX_SECONDS, read_clip, stylize_video, write_gif, write_mp4
@@ -132,23 +132,50 @@ def styles_for(kind: str, style: str | None, chosen: list[str]) -> tuple[list[st
     return [style], ["style"]
 
 
+class CellClock:
+    """A grid's status line: the cell under way, the time so far and the time left, measured from the pace so
+    far with each cell weighed by its cost (a preset's schedule costs more or less than another's)."""
+
+    def __init__(self, costs: list[float], labels: list[str]):
+        self.costs, self.labels = costs, labels
+        self.start = time.perf_counter()
+
+    def line(self, finished: int, fraction: float = 0.0) -> str:
+        """While the cell after `finished` ones runs, `fraction` of its steps taken."""
+        elapsed = time.perf_counter() - self.start
+        index = min(finished, len(self.costs) - 1)
+        label = f" ({self.labels[index]})" if self.labels[index] else ""
+        line = f"Cell {index + 1} of {len(self.costs)}{label} - {elapsed:.0f} s"
+        done = sum(self.costs[:finished]) + self.costs[index] * fraction
+        if done > 0:
+            line += f" - about {elapsed * (sum(self.costs) - done) / done:.0f} s left"
+        return line
+
+    def done_line(self, size: int) -> str:
+        return f"Done: {len(self.costs)} cells at {size} px in {time.perf_counter() - self.start:.0f} s."
+
+
 def compare_job(
     content: str, styles: list[str], names: list[str], kind: str, config: StyleConfig, cell: int, progress: Any = None
-) -> Iterator[Image.Image | None]:
-    """The labelled grid of `cell` px cells, re-composed as each cell finishes; None at most every STATUS_EVERY_S
-    between (so that Stop lands within that)."""
+) -> Iterator[tuple[Image.Image | None, str]]:
+    """(The labelled grid of `cell` px cells, or None, status): the grid re-composed as each cell finishes, the
+    status at the start and at most every STATUS_EVERY_S between (so that Stop lands within that)."""
     with user_errors():
         plan = plan_grid(kind, quick(config, cell), styles, names)
+        clock = CellClock(run_costs(plan), [cell_label(plan, index) for index in range(len(plan.runs))])
         cells, status_due = [], StatusDue()
-        for cell in on_engine_thread(run_grid(content, plan)):
-            if not isinstance(cell, GridCell):
+        status_due()
+        yield None, clock.line(0)
+        for event in on_engine_thread(run_grid(content, plan)):
+            if not isinstance(event, GridCell):
                 if status_due():
-                    yield None
+                    yield None, clock.line(len(cells), event.total_step / max(1, event.total_steps))
                 continue
-            cells.append(cell)
+            cells.append(event)
             if progress:
                 progress((len(cells), len(plan.runs)), desc="Running the grid")
-            yield compose_grid(cells, plan.row_labels, plan.column_labels)
+            grid = compose_grid(cells, plan.row_labels, plan.column_labels)
+            yield grid, clock.done_line(cell) if len(cells) == len(plan.runs) else clock.line(len(cells))
 
 
 def denoise_job(image: str, progress: Any = None, previews: bool = True) -> Iterator[tuple]:
@@ -175,25 +202,31 @@ def denoise_job(image: str, progress: Any = None, previews: bool = True) -> Iter
 
 def layers_job(
     photo: str | None, painting: str | None, config: ExploreConfig, progress: Any = None
-) -> Iterator[tuple[list, list, str]]:
-    """The paper's Figure 1 cell by cell: each row's (picture, label) pairs so far and the labelled figure's PNG;
-    no change at most every STATUS_EVERY_S between cells (so that Stop lands within that, not a cell's end)."""
+) -> Iterator[tuple[list, list, str, str]]:
+    """The paper's Figure 1 cell by cell: each row's (picture, label) pairs so far, the labelled figure's PNG and
+    the status; the status alone at the start and at most every STATUS_EVERY_S between cells (so that Stop lands
+    within that, not a cell's end)."""
     with user_errors():
-        total = len(plan_cells(config))
-        status_due = StatusDue()
+        cells = plan_cells(config)
+        clock = CellClock([1.0] * len(cells), [f"{cell.row}, {cell.label}" for cell in cells])  # cells cost alike
+        finished, status_due = 0, StatusDue()
+        status_due()
+        yield gr.skip(), gr.skip(), gr.skip(), clock.line(0)
         for figure in on_engine_thread(explore_grid(photo, painting, config, each_step=True)):
             if figure is None:
-                if status_due():
-                    yield gr.skip(), gr.skip(), gr.skip()
+                if status_due() and finished < len(cells):
+                    yield gr.skip(), gr.skip(), gr.skip(), clock.line(finished)
                 continue
+            finished = len(figure.cells)
             if progress is not None:
-                progress((len(figure.cells), total), desc="Reconstructing")
+                progress((finished, len(cells)), desc="Reconstructing")
             rows = {
                 row: [(picture, cell.label) for cell, picture in figure.cells if cell.row == row] for row in ROW_NOTES
             }
             path = result_path(what="layers")
             figure.image.save(path)
-            yield rows["content"], rows["style"], str(path)
+            status = clock.done_line(config.size) if finished == len(cells) else clock.line(finished)
+            yield rows["content"], rows["style"], str(path), status
 
 
 def video_job(

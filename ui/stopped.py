@@ -1,4 +1,5 @@
-"""What Stop keeps: the picture a stopped run had reached, with its settings, put in the gallery like a result.
+"""What Stop keeps: the picture a stopped run had reached, with its settings, put in the gallery like a result;
+and on the other tabs, a status line that says where Stop left the job (`stopped_status`).
 
 Gradio stops a job by closing its generator, after which the job can show nothing more; so the closing job
 leaves its picture in the data folder under its session's name (`watch`), and Stop's own event, which runs
@@ -12,8 +13,9 @@ import contextlib
 import json
 import re
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import gradio as gr
 from PIL import Image
@@ -108,3 +110,15 @@ def put_in_gallery(history: list[dict], request: gr.Request) -> tuple:
     )
     status = f"Stopped at step {stopped['step']} of {stopped['of']}: the picture so far is in the gallery."
     return finished(result, status, before, path, history)
+
+
+def stopped_status(running: str, stopped: str) -> Callable[[str], Any]:
+    """Stop's event for a tab's status line: while a job runs its status matches `running` (a regular expression),
+    and Stop makes it `stopped`, formatted with the match's groups; no change where nothing was running."""
+    pattern = re.compile(running)
+
+    def line(status: str) -> Any:
+        match = pattern.match(status or "")
+        return stopped.format(*match.groups()) if match else gr.skip()
+
+    return line

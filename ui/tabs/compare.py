@@ -14,6 +14,7 @@ from ..gpu import config_or_none, gpu, grid_gpu_seconds
 from ..jobs import compare_job, styles_for, user_errors
 from ..machine import LINE_UPDATE, TARGET_SECONDS, Machine, browser_on_this_machine, photo_aspect
 from ..session_limit import heavy_click
+from ..stopped import stopped_status
 from ..stylize_inputs import StylizeInputs
 
 INTRO = (
@@ -36,10 +37,15 @@ def make_compare(machine: Machine):
         with user_errors():
             config = values_to_config(settings)
         size = machine.grid_cell_size(kind, config, len(styles), photo_aspect(content))
-        for grid in compare_job(content, styles, names, kind, config, size, progress):
-            yield gr.skip() if grid is None else grid
+        for grid, status in compare_job(content, styles, names, kind, config, size, progress):
+            yield gr.skip() if grid is None else grid, status
 
     return compare
+
+
+stopped_line = stopped_status(
+    r"Cell (\d+ of \d+)", "Stopped at cell {}: the cells made before it stay above; press Make the grid to start again."
+)
 
 
 def render(stylize: StylizeInputs, machine: Machine, tab: gr.Tab) -> None:
@@ -60,15 +66,16 @@ def render(stylize: StylizeInputs, machine: Machine, tab: gr.Tab) -> None:
     expected = gr.Markdown(
         machine.grid_expected(first, machine.default_config(), 1), elem_id="compare-expected"
     )  # fmt: skip
+    status = gr.Markdown("", elem_id="compare-status")
     # Its label box is hidden from sight (ui/page.py's CSS): over the picture it hid the first column's heading.
     # It stays for screen readers, and names the picture.
     grid = gr.Image(label="Comparison grid", format="png", type="pil", interactive=False, elem_id="grid")
     event = heavy_click(
-        button, make_compare(machine), [stylize.content, stylize.style, kind, chosen], [grid],
-        inputs_kwargs=stylize.controls, api_visibility="undocumented", api_name="compare_page",
+        button, make_compare(machine), [stylize.content, stylize.style, kind, chosen], [grid, status],
+        inputs_kwargs=stylize.controls, api_visibility="undocumented", api_name="compare_page", show_progress_on=[grid],
     )  # fmt: skip
-    stop.click(None, None, None, cancels=[event])
-    stylize.stop.click(None, None, None, cancels=[event])
+    for stopper in (stop, stylize.stop):
+        stopper.click(stopped_line, [status], [status], cancels=[event], api_visibility="private", queue=False)
     kind.change(_show_kind, [kind], [kind, chosen], **LINE_UPDATE)
     _wire_expected(machine, tab, stylize, kind, chosen, expected)
 

@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import re
-from typing import Any
-
 import gradio as gr
 from PIL import Image
 
@@ -15,6 +12,7 @@ from ..jobs import denoise_job
 from ..machine import LINE_UPDATE, Machine, browser_on_this_machine, image_size
 from ..results import preview_file, result_path
 from ..session_limit import heavy_click
+from ..stopped import stopped_status
 
 # A picture on view larger than this goes to the page shrunk to it (a screen shows less, and a camera's photo as
 # PNG is about 60 MB to send); the download is always the whole picture.
@@ -88,9 +86,7 @@ def render(machine: Machine, tab: gr.Tab) -> None:
     stop.click(stopped_line, [status], [status], cancels=[event], api_visibility="private", queue=False)
 
 
-def stopped_line(status: str) -> Any:
-    """The status once Stop has ended a run: the download is made only at the end."""
-    step = re.search(r"step (\d+ of \d+)", status or "")
-    if not step or not status.startswith("Fitting"):
-        return gr.skip()  # nothing was running
-    return f"Stopped at step {step.group(1)}, nothing saved: press Denoise to start again."
+# The download is made only at the end.
+stopped_line = stopped_status(
+    r"Fitting .*step (\d+ of \d+)", "Stopped at step {}, nothing saved: press Denoise to start again."
+)

@@ -12,6 +12,7 @@ from ..gpu import gpu, layers_gpu_seconds
 from ..jobs import LAYERS_SIZE, LAYERS_STEPS, layers_job, user_errors
 from ..machine import LINE_UPDATE, Machine, browser_on_this_machine, photo_aspect
 from ..session_limit import heavy_click
+from ..stopped import stopped_status
 from ..stylize_inputs import StylizeInputs
 
 
@@ -29,6 +30,11 @@ def layers(own_photo, own_painting, photo, painting, kind, size, steps, progress
     with user_errors():
         config, image, style = figure_inputs(own_photo, own_painting, photo, painting, kind, size, steps)
     yield from layers_job(image, style, config, progress)
+
+
+stopped_line = stopped_status(
+    r"Cell (\d+ of \d+)", "Stopped at cell {}: the cells made before it stay below; press Run to start again."
+)
 
 
 def render(stylize: StylizeInputs, machine: Machine, tab: gr.Tab) -> None:
@@ -51,6 +57,7 @@ def render(stylize: StylizeInputs, machine: Machine, tab: gr.Tab) -> None:
     with gr.Row():
         button = gr.Button("Run", variant="primary")
         stop = gr.Button("Stop", variant="stop")
+    status = gr.Markdown("", elem_id="layers-status")
     rows = {}
     for row, note in ROW_NOTES.items():
         rows[row] = gr.Gallery(label=f"{row.capitalize()} reconstructions", columns=5, height=260, format="png",
@@ -59,9 +66,10 @@ def render(stylize: StylizeInputs, machine: Machine, tab: gr.Tab) -> None:
     figure = gr.File(label="The labelled figure (PNG)", interactive=False)
     event = heavy_click(
         button, layers, [own_photo, own_painting, stylize.content, stylize.style, kind, size, steps],
-        [rows["content"], rows["style"], figure], api_name="layers_page", api_visibility="undocumented",
+        [rows["content"], rows["style"], figure, status], api_name="layers_page", api_visibility="undocumented",
+        show_progress_on=[rows["content"], rows["style"]],
     )  # fmt: skip
-    stop.click(None, None, None, cancels=[event])
+    stop.click(stopped_line, [status], [status], cancels=[event], api_visibility="private", queue=False)
     inputs = [own_photo, own_painting, stylize.content, stylize.style, kind, size, steps]
     _wire_expected(machine, tab, inputs, expected)
 

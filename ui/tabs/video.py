@@ -23,6 +23,7 @@ from ..machine import (
     with_local_browser,
 )
 from ..session_limit import heavy_click
+from ..stopped import stopped_status
 
 LIMITS = f"at most {PAGE_MAX_SECONDS} s and {PAGE_MAX_FRAMES} frames"
 
@@ -53,6 +54,12 @@ def video_page(clip, style, preset_name, size, fps, temporal, progress=gr.Progre
             yield frame, status, files[0], list(files)
 
 
+# The MP4 and the GIF are made only at the end.
+stopped_line = stopped_status(
+    r"Frame (\d+ of \d+)", "Stopped at frame {}, nothing saved: press Stylize the clip to start again."
+)
+
+
 def render(machine: Machine, tab: gr.Tab) -> None:
     gr.Markdown(
         "Stylize a short clip without flicker: each frame starts from the last one's result, moved along the "
@@ -74,7 +81,7 @@ def render(machine: Machine, tab: gr.Tab) -> None:
         run, video_page, inputs, [frame, status, result, files], api_visibility="private",
         show_progress="minimal", show_progress_on=[frame],
     )  # fmt: skip
-    stop.click(None, None, None, cancels=[event])
+    stop.click(stopped_line, [status], [status], cancels=[event], api_visibility="private", queue=False)
     clip, _, preset_name, size, fps, _ = inputs
     shown = [clip, preset_name, size, fps]
 
