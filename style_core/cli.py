@@ -31,7 +31,7 @@ from .config import (
     preset,
 )
 from .errors import ConfigError, StyleCoreError
-from .grid import GRID_KIND_HELP, GRID_KINDS, GRID_SIZE, GridCell, compose_grid, plan_grid, quick, run_grid
+from .grid import GRID_KIND_HELP, GRID_KINDS, GRID_SIZE, GridCell, compose_grid, plan_grid, quick, run_costs, run_grid
 from .images import read_png_settings, save_png
 from .pipeline import Result, run
 from .progress_line import ProgressLine
@@ -336,12 +336,18 @@ def run_compare(args: argparse.Namespace) -> int:
     base = quick(config_from_args(args).replace(size=size), size)
     kind = args.kind.replace("-", " ")
     plan = plan_grid(kind, base, args.style, [Path(style).stem for style in args.style])
-    bar = ProgressLine(len(plan.runs), "", not args.quiet)
+    costs = run_costs(plan)  # cells differ in cost (a preset's schedule): the time left weighs each by its own
+    bar = ProgressLine(sum(costs), "", not args.quiet)
     started, cells = time.perf_counter(), []
-    for cell in run_grid(args.content, plan, device=args.device):
-        if isinstance(cell, GridCell):
-            cells.append(cell)
-            bar.update(len(cells), f"cell {len(cells)}/{len(plan.runs)}")
+    for event in run_grid(args.content, plan, device=args.device):
+        if isinstance(event, GridCell):
+            cells.append(event)
+        elif event.step < 2:  # a cell's first step also holds its set-up: no pace from it
+            continue
+        under_way = min(len(cells), len(costs) - 1)
+        share = 0.0 if isinstance(event, GridCell) else event.total_step / max(1, event.total_steps)
+        done = sum(costs[: len(cells)]) + costs[under_way] * share
+        bar.update(done, f"cell {under_way + 1}/{len(plan.runs)}")
     bar.close()
     save_png(compose_grid(cells, plan.row_labels, plan.column_labels), args.out)
     if not args.quiet:
