@@ -488,3 +488,23 @@ def test_a_run_with_the_clean_up_says_so_while_the_denoiser_works(content_path, 
     assert "cleaning it up with the denoiser" in statuses[painted]
     assert statuses[painted + 1].startswith("Cleaning up with the denoiser: step 1 of 100")
     assert statuses[-1].startswith("Done in")
+
+
+def test_stop_says_stopped_only_when_it_stopped_a_run(tmp_path, monkeypatch):
+    """Stop pressed after a run's end (or with none) leaves the status, which describes the picture on view."""
+    from types import SimpleNamespace
+
+    from ui import stopped
+
+    monkeypatch.setenv("STYLE_STUDIO_DATA", str(tmp_path))
+    request = SimpleNamespace(session_hash="a-session")
+
+    def job():
+        with stopped.watch(request.session_hash, {"content": "", "styles": [], "regions": False}):
+            yield "before its first step"
+
+    run = job()
+    next(run)
+    run.close()  # Stop, as Gradio does it
+    assert stopped.put_in_gallery([], request)[1] == "Stopped before the first step: nothing to keep."
+    assert all(isinstance(output, type(gr.skip())) for output in stopped.put_in_gallery([], request))

@@ -70,23 +70,32 @@ _ended = threading.Condition()
 
 def _keep(session: str | None, reached: Progress | None, made_of: dict) -> None:
     path = _path(session or "")
-    picture = reached.current() if reached and reached.current else None
-    if path is None or picture is None:
+    if path is None:
         return
     remove_older_than(path.parent, KEEP_S)
+    picture = reached.current() if reached and reached.current else None
+    if picture is None:  # stopped before its first step: only that it was stopped
+        path.with_suffix(".none").touch()
+        return
     notes = {"stopped": {"step": reached.total_step, "of": reached.total_steps}, "made_of": made_of}
     save_png(picture, path, reached.config.to_dict(), notes)
 
 
-def take(session: str) -> tuple[Result, dict] | None:
-    """The stopped run's picture as a Result (its notes say where it stopped) and what made it; None if the
-    session's run left none (it was stopped before its first step, or had finished). Waits for a run of the
-    session still under way here to be closed: Gradio closes it after the step it is in."""
+def take(session: str) -> tuple[Result, dict] | bool:
+    """The stopped run's picture as a Result (its notes say where it stopped) and what made it; True if the
+    session's run was stopped before its first step, False if no run of it was stopped (none was under way, or
+    it had finished). Waits for a run of the session still under way here to be closed: Gradio closes it after
+    the step it is in."""
     with _ended:
         _ended.wait_for(lambda: session not in _running, timeout=CLOSE_WAIT_S)
     path = _path(session)
-    if path is None or not path.is_file():
-        return None
+    if path is None:
+        return False
+    if path.with_suffix(".none").is_file():
+        path.with_suffix(".none").unlink(missing_ok=True)
+        return True
+    if not path.is_file():
+        return False
     with Image.open(path) as image:
         image.load()
     config = StyleConfig.from_dict(read_png_settings(image))
@@ -99,8 +108,8 @@ def put_in_gallery(history: list[dict], request: gr.Request) -> tuple:
     """Stop's event, after Gradio has closed the job: the picture it reached into the gallery and the result
     area, captioned with where it stopped (outputs as ui.result_area.finished's)."""
     taken = take(request.session_hash)
-    if taken is None:
-        return gr.skip(), "Stopped.", *[gr.skip()] * 5
+    if isinstance(taken, bool):  # the status stays where nothing was stopped (a finished result's, a share's)
+        return gr.skip(), "Stopped before the first step: nothing to keep." if taken else gr.skip(), *[gr.skip()] * 5
     result, made_of = taken
     stopped = result.notes["stopped"]
     label = f"stopped at step {stopped['step']} of {stopped['of']}, "
