@@ -163,9 +163,7 @@ def prepare(
     if not style_list:
         raise ConfigError("give at least one style image")
     style_images = [load_image(style, f"style image {i + 1}") for i, style in enumerate(style_list)]
-    blend = config.style_blend or [1.0] * len(style_images)
-    if len(blend) != len(style_images):
-        raise ConfigError(f"{len(blend)} style blend weights given for {len(style_images)} style images")
+    blend = blend_weights(config, len(style_images))
     width, height = output_size(content_image, config.size)
     region_masks = load_masks(masks, len(style_images), (width, height), config.mask_feather)
     device = pick_device(device)
@@ -178,6 +176,15 @@ def prepare(
         config, content_image, style_images, list(blend), region_masks, device,
         network_dtype(config.precision, device), model, torch.Generator().manual_seed(config.seed),
     )  # fmt: skip
+
+
+def blend_weights(config: StyleConfig, styles: int) -> list[float]:
+    """Each style image's blend weight: the settings' style_blend, one per image, or all alike when it is empty."""
+    blend = config.style_blend or [1.0] * styles
+    if len(blend) != styles:
+        images = f"{styles} style image{'s' * (styles != 1)}"
+        raise ConfigError(f"{len(blend)} style blend weights given for {images}: give one weight per style image")
+    return list(blend)
 
 
 def stylize(

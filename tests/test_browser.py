@@ -112,6 +112,12 @@ def test_the_preset_and_the_layer_weighting_say_what_they_are_however_they_were_
         page.get_by_role("option", name="thorough").click()  # a preset sets the layers, and the weighting follows
         expect(page.get_by_role("radio", name="equal")).to_be_checked()
         expect(page.get_by_text(f"thorough: {PRESET_HELP['thorough']}")).to_be_visible()
+        # Two blend weights and one painting: said before Run, not only by Run's error.
+        page.get_by_text("Blend a second style").click()
+        page.get_by_label("Style blend weights").fill("0.7, 0.3")
+        expect(page.locator("#expected")).to_have_text(
+            "Check the settings: 2 style blend weights given for 1 style image: give one weight per style image"
+        )
 
 
 def test_the_compare_tab_explains_the_grid_picked_and_its_time_here(page_url):

@@ -96,7 +96,7 @@ def test_json_config_then_flags_override(tmp_path, content_path, style_path, sec
         (["--iterations", "0"], "error: iterations must be between 1"),
         (["--style-weight", "-3"], "error: style_weight must be at least 0"),
         (["--content-layers", "relu9_1"], "error: unknown VGG19 layer 'relu9_1'"),
-        (["--style-weights", "1,1"], "error: 2 style blend weights given for 1 style images"),
+        (["--style-weights", "1,1"], "error: 2 style blend weights given for 1 style image: give one weight"),
         (["--preset", "gatys2015", "--config", "missing.json"], "error: missing.json: no such settings file"),
     ],
 )

@@ -126,7 +126,7 @@ def test_several_styles_blend_and_weights_must_match(content_path, style_path, s
     mixed = np.asarray(stylize_image(content_path, both, tiny.replace(style_blend=[0.5, 0.5]), device=device))
     assert np.array_equal(pure, alone)
     assert not np.array_equal(mixed, alone)
-    with pytest.raises(ConfigError, match="2 style blend weights given for 1 style images"):
+    with pytest.raises(ConfigError, match="2 style blend weights given for 1 style image: give one weight"):
         next(stylize(content_path, [style_path], tiny.replace(style_blend=[0.5, 0.5])))
 
 

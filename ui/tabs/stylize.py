@@ -15,6 +15,7 @@ from style_core.config import (
     parse_style_layers,
     style_layers_name,
 )
+from style_core.transfer import blend_weights
 
 from .. import preview, print_size, reload, result_area, share
 from ..controls import PhotoInput, make_controls, page_values, preset_info, values_to_config
@@ -105,7 +106,7 @@ def render(page: gr.Blocks, history: gr.State, machine: Machine) -> StylizeInput
     uploads = [content.upload, style.upload, second_style.upload]
     preview.wire(uploads, picks, [content, style, second_style], controls, [area.image, status])
     _wire_settings(controls, preset_name, layer_weighting, restore, defaults.size)
-    _wire_expected(page, machine, expected, content, clean_up, controls)
+    _wire_expected(page, machine, expected, content, second_style, clean_up, controls)
     made = (content, style, second_style, clean_up, controls, run, stop, area, share_button)
     return StylizeInputs(*made, results, kept, running)
 
@@ -143,21 +144,24 @@ def _image_inputs() -> tuple[gr.Image, gr.Image, gr.Markdown, list]:
 
 
 def _wire_expected(
-    page: gr.Blocks, machine: Machine, line: gr.Markdown, content: gr.Image, clean_up: gr.Checkbox, controls: dict
-) -> None:
+    page: gr.Blocks, machine: Machine, line: gr.Markdown, content: gr.Image, second_style: gr.Image,
+    clean_up: gr.Checkbox, controls: dict,
+) -> None:  # fmt: skip
     """The line beside Run: the time these settings take on this machine, for this photo's shape, and for a
     browser on this machine once the page knows where it was opened."""
 
-    def expected(content: str | None, clean_up: bool, request: gr.Request, **settings) -> str:
+    def expected(content: str | None, second_style: str | None, clean_up: bool, request: gr.Request, **settings) -> str:
         try:
             config = values_to_config(settings)
+            blend_weights(config, 1 + bool(second_style))
         except StyleCoreError as error:
             return f"Check the settings: {error}"
         return machine.expected(config, photo_aspect(content), clean_up, browser_on_this_machine(request))
 
-    triggers = [page.load, content.change, clean_up.change, *(control.change for control in controls.values())]
-    gr.on(triggers, expected, None, [line], inputs_kwargs={"content": content, "clean_up": clean_up, **controls},
-          **LINE_UPDATE)  # fmt: skip
+    triggers = [page.load, content.change, second_style.change, clean_up.change]
+    inputs = {"content": content, "second_style": second_style, "clean_up": clean_up, **controls}
+    gr.on([*triggers, *(control.change for control in controls.values())], expected, None, [line],
+          inputs_kwargs=inputs, **LINE_UPDATE)  # fmt: skip
 
 
 def _wire_settings(
