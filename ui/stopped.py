@@ -106,9 +106,10 @@ def take(session: str) -> tuple[Result, dict] | bool:
 
 def put_in_gallery(history: list[dict], request: gr.Request) -> tuple:
     """Stop's event, after Gradio has closed the job: the picture it reached into the gallery and the result
-    area, captioned with where it stopped (outputs as ui.result_area.finished's)."""
+    area, captioned with where it stopped (outputs as ui.result_area.finished's). Where Stop stopped nothing (it
+    was pressed after the end, or with no run), nothing changes: the status still describes the picture on view."""
     taken = take(request.session_hash)
-    if isinstance(taken, bool):  # the status stays where nothing was stopped (a finished result's, a share's)
+    if isinstance(taken, bool):
         return gr.skip(), "Stopped before the first step: nothing to keep." if taken else gr.skip(), *[gr.skip()] * 5
     result, made_of = taken
     stopped = result.notes["stopped"]
