@@ -31,7 +31,18 @@ from .config import (
     preset,
 )
 from .errors import ConfigError, StyleCoreError
-from .grid import GRID_KIND_HELP, GRID_KINDS, GRID_SIZE, GridCell, compose_grid, plan_grid, quick, run_costs, run_grid
+from .grid import (
+    GRID_KIND_HELP,
+    GRID_KINDS,
+    GRID_SIZE,
+    GridCell,
+    compose_grid,
+    plan_grid,
+    quick,
+    run_costs,
+    run_grid,
+    units_done,
+)
 from .images import read_png_settings, save_png
 from .pipeline import Result, run
 from .progress_line import ProgressLine
@@ -344,10 +355,9 @@ def run_compare(args: argparse.Namespace) -> int:
             cells.append(event)
         elif event.step < 2:  # a cell's first step also holds its set-up: no pace from it
             continue
-        under_way = min(len(cells), len(costs) - 1)
         share = 0.0 if isinstance(event, GridCell) else event.total_step / max(1, event.total_steps)
-        done = sum(costs[: len(cells)]) + costs[under_way] * share
-        bar.update(done, f"cell {under_way + 1}/{len(plan.runs)}")
+        under_way = min(len(cells) + 1, len(costs))
+        bar.update(units_done(costs, len(cells), share), f"cell {under_way}/{len(plan.runs)}")
     bar.close()
     save_png(compose_grid(cells, plan.row_labels, plan.column_labels), args.out)
     if not args.quiet:

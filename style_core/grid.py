@@ -139,6 +139,12 @@ def plan_units(plan: GridPlan, aspect: float = 0.75) -> float:
     return sum(run_costs(plan, aspect))
 
 
+def units_done(costs: Sequence[float], finished: int, fraction: float = 0.0) -> float:
+    """A grid's work done, in units: its first `finished` cells' costs (`run_costs`), and `fraction` of the next's."""
+    under_way = costs[finished] if finished < len(costs) else 0.0
+    return sum(costs[:finished]) + under_way * fraction
+
+
 def cell_label(plan: GridPlan, index: int) -> str:
     """The labels of the plan's `index`th cell, its row's and its column's: e.g. "relu1_1, alpha/beta 1e-03"."""
     row, column = plan.runs[index][:2]

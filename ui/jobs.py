@@ -14,7 +14,7 @@ from PIL import Image
 from style_core import StyleConfig, StyleCoreError, load_image, save_png
 from style_core.denoise import DenoiseConfig, denoise, preview_count
 from style_core.explore import ROW_NOTES, ExploreConfig, explore_grid, plan_cells
-from style_core.grid import GridCell, cell_label, compose_grid, plan_grid, quick, run_costs, run_grid
+from style_core.grid import GridCell, cell_label, compose_grid, plan_grid, quick, run_costs, run_grid, units_done
 from style_core.pipeline import Result, run
 from style_core.transfer import Progress
 from style_core.video import PAGE_MAX_FRAMES, PAGE_MAX_SECONDS, read_clip, stylize_video, write_gif, write_mp4
@@ -146,7 +146,7 @@ class CellClock:
         index = min(finished, len(self.costs) - 1)
         label = f" ({self.labels[index]})" if self.labels[index] else ""
         line = f"Cell {index + 1} of {len(self.costs)}{label} - {elapsed:.0f} s"
-        done = sum(self.costs[:finished]) + self.costs[index] * fraction
+        done = units_done(self.costs, finished, fraction)
         if done > 0:
             line += f" - about {elapsed * (sum(self.costs) - done) / done:.0f} s left"
         return line

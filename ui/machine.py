@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 import gradio as gr
 import torch
-from PIL import Image
+from PIL import ExifTags, Image
 
 from style_core import StyleConfig, preset
 from style_core.config import DEFAULT_PRESET
@@ -21,7 +21,6 @@ from style_core.grid import cell_size_for_seconds, plan_of_size, plan_units
 
 TARGET_SECONDS = 30.0  # what a default run should take on whatever machine serves the page
 TYPICAL_ASPECT = 0.75  # a 4:3 photo, until one is uploaded
-ORIENTATION_TAG = 274  # EXIF's: 5-8 turn the stored picture a quarter
 MEASURE_SIZE = 384  # a quarter of a second to a few seconds on a CPU; the unit scales it to 512x512
 # Until measured (tests, or a page built without app.py): a 2-core CPU without bfloat16, the slowest kind the
 # page is served on (a free Space), so nothing is promised that such a CPU cannot keep.
@@ -164,7 +163,8 @@ def image_size(path: str | None) -> tuple[int, int] | None:
     try:
         with Image.open(path) as image:
             width, height = image.size
-            turned = image.getexif().get(ORIENTATION_TAG) in (5, 6, 7, 8)  # a phone's upright portrait, stored lying
+            # EXIF orientations 5-8 turn the stored picture a quarter: a phone's upright portrait, stored lying.
+            turned = image.getexif().get(ExifTags.Base.Orientation) in (5, 6, 7, 8)
             return (height, width) if turned else (width, height)
     except (OSError, TypeError, ValueError):
         return None

@@ -110,7 +110,8 @@ def put_in_gallery(history: list[dict], request: gr.Request) -> tuple:
     was pressed after the end, or with no run), nothing changes: the status still describes the picture on view."""
     taken = take(request.session_hash)
     if isinstance(taken, bool):
-        return gr.skip(), "Stopped before the first step: nothing to keep." if taken else gr.skip(), *[gr.skip()] * 5
+        status = "Stopped before the first step: nothing to keep." if taken else gr.skip()
+        return gr.skip(), status, *[gr.skip()] * 5
     result, made_of = taken
     stopped = result.notes["stopped"]
     label = f"stopped at step {stopped['step']} of {stopped['of']}, "
