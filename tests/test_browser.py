@@ -146,6 +146,24 @@ def test_the_compare_tab_explains_the_grid_picked_and_its_time_here(page_url):
         expect(line).to_have_text(re.compile(r"for 9 cells at"))
 
 
+def test_a_grid_that_cannot_be_made_says_so_on_its_line(page_url, style_path, tmp_path):
+    """A panorama fine at the Stylize tab's size is too thin for the grid's small cells: the grid's line, which
+    said which cell was under way, says it was not finished, beside the message that says why."""
+    from playwright.sync_api import expect
+
+    Image.new("RGB", (3000, 120), (90, 140, 200)).save(tmp_path / "panorama.png")
+    with open_page(page_url, height=1300) as page:
+        expect(page.get_by_role("button", name="Run", exact=True)).to_be_visible(timeout=30_000)
+        upload_photo_and_painting(page, tmp_path / "panorama.png", style_path)
+        expect(page.locator("#style-input img")).to_be_visible(timeout=10_000)
+        page.get_by_role("tab", name="Compare").click()
+        page.get_by_role("button", name="Make the grid").click()
+        expect(page.get_by_text("is too long and thin for")).to_be_visible(timeout=30_000)
+        expect(page.locator("#compare-status")).to_have_text(
+            "Not finished: cell 1 of 6 could not be made (the message says why)."
+        )
+
+
 def test_pick_examples_switch_preset_run_and_compare_presets(page_url):
     from playwright.sync_api import expect
 

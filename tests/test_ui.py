@@ -407,7 +407,9 @@ def test_the_compare_and_layers_tabs_say_which_cell_runs_the_time_left_and_where
     assert video.stopped_line("Frame 4 of 30 - step 0 - 12 s - about 52 s left") == (
         "Stopped at frame 4 of 30, nothing saved: press Stylize the clip to start again."
     )
-    for stopped_line in (compare.stopped_line, layers.stopped_line, video.stopped_line):
+    assert layers.failed_line(figure[0]).startswith("Not finished: cell 1 of 5 could not be made")
+    assert video.failed_line("Frame 4 of 30 - step 0 - 12 s").startswith("Not finished: frame 4 of 30")
+    for stopped_line in (compare.stopped_line, layers.stopped_line, video.stopped_line, video.failed_line):
         assert isinstance(stopped_line(statuses[-1]), type(gr.skip()))  # Stop with nothing running
 
 

@@ -124,8 +124,9 @@ def put_in_gallery(history: list[dict], request: gr.Request) -> tuple:
 
 
 def stopped_status(running: str, stopped: str) -> Callable[[str], Any]:
-    """Stop's event for a tab's status line: while a job runs its status matches `running` (a regular expression),
-    and Stop makes it `stopped`, formatted with the match's groups; no change where nothing was running."""
+    """Stop's event (or a failed job's) for a tab's status line: while a job runs its status matches `running` (a
+    regular expression), and the event makes it `stopped`, formatted with the match's groups; no change where
+    nothing was running."""
     pattern = re.compile(running)
 
     def line(status: str) -> Any:

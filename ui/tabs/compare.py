@@ -46,6 +46,7 @@ def make_compare(machine: Machine):
 stopped_line = stopped_status(
     r"Cell (\d+ of \d+)", "Stopped at cell {}: the cells made before it stay above; press Make the grid to start again."
 )
+failed_line = stopped_status(r"Cell (\d+ of \d+)", "Not finished: cell {} could not be made (the message says why).")
 
 
 def render(stylize: StylizeInputs, machine: Machine, tab: gr.Tab) -> None:
@@ -76,6 +77,7 @@ def render(stylize: StylizeInputs, machine: Machine, tab: gr.Tab) -> None:
     )  # fmt: skip
     for stopper in (stop, stylize.stop):
         stopper.click(stopped_line, [status], [status], cancels=[event], api_visibility="private", queue=False)
+    event.failure(failed_line, [status], [status], api_visibility="private", queue=False)
     kind.change(_show_kind, [kind], [kind, chosen], **LINE_UPDATE)
     _wire_expected(machine, tab, stylize, kind, chosen, expected)
 

@@ -35,6 +35,7 @@ def layers(own_photo, own_painting, photo, painting, kind, size, steps, progress
 stopped_line = stopped_status(
     r"Cell (\d+ of \d+)", "Stopped at cell {}: the cells made before it stay below; press Run to start again."
 )
+failed_line = stopped_status(r"Cell (\d+ of \d+)", "Not finished: cell {} could not be made (the message says why).")
 
 
 def render(stylize: StylizeInputs, machine: Machine, tab: gr.Tab) -> None:
@@ -70,6 +71,7 @@ def render(stylize: StylizeInputs, machine: Machine, tab: gr.Tab) -> None:
         show_progress_on=[rows["content"], rows["style"]],
     )  # fmt: skip
     stop.click(stopped_line, [status], [status], cancels=[event], api_visibility="private", queue=False)
+    event.failure(failed_line, [status], [status], api_visibility="private", queue=False)
     inputs = [own_photo, own_painting, stylize.content, stylize.style, kind, size, steps]
     _wire_expected(machine, tab, inputs, expected)
 

@@ -58,6 +58,7 @@ def video_page(clip, style, preset_name, size, fps, temporal, progress=gr.Progre
 stopped_line = stopped_status(
     r"Frame (\d+ of \d+)", "Stopped at frame {}, nothing saved: press Stylize the clip to start again."
 )
+failed_line = stopped_status(r"Frame (\d+ of \d+)", "Not finished: frame {} could not be made (the message says why).")
 
 
 def render(machine: Machine, tab: gr.Tab) -> None:
@@ -82,6 +83,7 @@ def render(machine: Machine, tab: gr.Tab) -> None:
         show_progress="minimal", show_progress_on=[frame],
     )  # fmt: skip
     stop.click(stopped_line, [status], [status], cancels=[event], api_visibility="private", queue=False)
+    event.failure(failed_line, [status], [status], api_visibility="private", queue=False)
     clip, _, preset_name, size, fps, _ = inputs
     shown = [clip, preset_name, size, fps]
 
