@@ -366,17 +366,16 @@ def run_compare(args: argparse.Namespace) -> int:
 
 
 def run_explore(args: argparse.Namespace) -> int:
-    from .explore import ExploreConfig, cell_costs, explore_grid
+    from .explore import ExploreConfig, explore_grid, plan_cells
 
     config = ExploreConfig(kind=args.kind, size=args.size, steps=args.steps, seed=args.seed)
-    costs = cell_costs(config)  # a deep cell costs several shallow ones: the time left weighs each by its own
-    started, figure = time.perf_counter(), None
-    bar = ProgressLine(sum(costs), "", not args.quiet)
+    started, figure, cells = time.perf_counter(), None, len(plan_cells(config))
+    bar = ProgressLine(cells, "", not args.quiet)
     for done, grid in enumerate(
         explore_grid(args.image, args.style_image or args.image, config, device=args.device), 1
     ):
         figure = grid
-        bar.update(units_done(costs, done), f"cell {done}/{len(costs)}")
+        bar.update(done, f"cell {done}/{cells}")
     bar.close()
     save_png(figure.image, args.out)
     if not args.quiet:

@@ -104,21 +104,16 @@ def plan_cells(config: ExploreConfig) -> list[Cell]:
     return cells
 
 
-def cell_costs(config: ExploreConfig, photo_aspect: float = 0.75, painting_aspect: float = 0.75) -> list[float]:
-    """What each cell of the figure costs, in style_core.cost's units: its steps through the network truncated
-    after its deepest layer, on the photo's (content row) or the painting's (style row) shape at `size`."""
-    costs = []
+def figure_units(config: ExploreConfig, photo_aspect: float = 0.75, painting_aspect: float = 0.75) -> float:
+    """What the figure costs, in style_core.cost's units: each cell's steps through the network truncated after
+    its deepest layer, on the photo's (content row) or the painting's (style row) shape at `size`."""
+    units = 0.0
     for cell in plan_cells(config):
         aspect = photo_aspect if cell.row == "content" else painting_aspect
         share = pixels_cost(config.size**2 * aspect / UNIT_SIZE**2)
         deepest = max(cell.layers, key=LAYER_NAMES.index)
-        costs.append(config.steps * (STEP_SHARE * share * network_share(deepest) + STEP_OVERHEAD_UNITS))
-    return costs
-
-
-def figure_units(config: ExploreConfig, photo_aspect: float = 0.75, painting_aspect: float = 0.75) -> float:
-    """What the whole figure costs, in style_core.cost's units (cell_costs)."""
-    return sum(cell_costs(config, photo_aspect, painting_aspect))
+        units += config.steps * (STEP_SHARE * share * network_share(deepest) + STEP_OVERHEAD_UNITS)
+    return units
 
 
 def explore(

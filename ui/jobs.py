@@ -13,7 +13,7 @@ from PIL import Image
 
 from style_core import StyleConfig, StyleCoreError, load_image, save_png
 from style_core.denoise import DenoiseConfig, denoise, preview_count
-from style_core.explore import ROW_NOTES, ExploreConfig, cell_costs, explore_grid, plan_cells
+from style_core.explore import ROW_NOTES, ExploreConfig, explore_grid, plan_cells
 from style_core.grid import GridCell, cell_label, compose_grid, plan_grid, quick, run_costs, run_grid, units_done
 from style_core.pipeline import Result, run
 from style_core.transfer import Progress
@@ -208,7 +208,7 @@ def layers_job(
     within that, not a cell's end)."""
     with user_errors():
         cells = plan_cells(config)
-        clock = CellClock(cell_costs(config), [f"{cell.row}, {cell.label}" for cell in cells])
+        clock = CellClock([1.0] * len(cells), [f"{cell.row}, {cell.label}" for cell in cells])  # cells cost alike
         finished, status_due = 0, StatusDue()
         status_due()
         yield gr.skip(), gr.skip(), gr.skip(), clock.line(0)
