@@ -208,7 +208,8 @@ def layers_job(
     within that, not a cell's end)."""
     with user_errors():
         cells = plan_cells(config)
-        clock = CellClock([1.0] * len(cells), [f"{cell.row}, {cell.label}" for cell in cells])  # cells cost alike
+        # Cells counted alike: figure_units's total fits, its split between shallow and deep cells does not.
+        clock = CellClock([1.0] * len(cells), [f"{cell.row}, {cell.label}" for cell in cells])
         finished, status_due = 0, StatusDue()
         status_due()
         yield gr.skip(), gr.skip(), gr.skip(), clock.line(0)
