@@ -53,11 +53,13 @@ def with_contents(text: str) -> str:
     return f"{head}{start}\n" + "\n".join(entries) + f"\n{end}{body}"
 
 
-def publish_table(name: str, intro: str, columns: list[str], rows: list[str], write: bool = True) -> None:
+def publish_table(
+    name: str, intro: str, columns: list[str], rows: list[str], write: bool = True, doc: Path = BENCHMARKS
+) -> None:
     """Print a benchmark's table (`intro`, then the columns' header and `rows`, each a markdown row) and, with
-    `write`, put it into docs/BENCHMARKS.md between its `NAME table` markers."""
+    `write`, put it into `doc` between its `NAME table` markers."""
     header = "| " + " | ".join(columns) + " |"
     table = "\n".join([intro, "", header, "|" + "---|" * len(columns), *rows])
     print(table)
     if write:
-        write_section(f"{name} table", table, BENCHMARKS)
+        write_section(f"{name} table", table, doc)

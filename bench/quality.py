@@ -1,6 +1,7 @@
 """How good a schedule looks, and whether its controls matter: scores at three resolutions and the controls' effect.
 
     python -m bench.quality look [--candidates a,b] [--neural-style DIR]
+    python -m bench.quality scores [--candidates a,b] [--pairs astronaut,coffee,...]
     python -m bench.quality controls [--candidates a,b] [--pairs astronaut,coffee,...]
     python -m bench.quality grids [--pairs ...]
     python -m bench.quality every [--pairs ...] [--size 512]
@@ -12,6 +13,8 @@ look      on neural-style's Figure 2 pairs (Gatys et al.'s Tubingen with four pa
           strokes live at the small sizes, where a network's fine texture averages away) and the content error
           against the photo (relu4_2: |F - F_photo|^2 / |F_photo|^2 at 512 px; lower keeps the photo more
           recognisable). DIR is a clone of github.com/jcjohnson/neural-style (its examples/ folder is enough).
+scores    the same scores on eight pairs from ../shared/images (below), which have no published output: does
+          what helps on neural-style's pairs help elsewhere?
 controls  on eight pairs from ../shared/images: each candidate's mean pixel difference (0-255) between style
           strength 0.1 and 10, and between style layers relu1_1 alone and relu1_1..relu5_1.
 every     the controls that promise a look (strength, style layers and their weighting, content weight, smoothness,
@@ -40,7 +43,7 @@ import numpy as np
 import torch
 from PIL import Image
 
-from bench.doc_tables import cpu_name, publish_table
+from bench.doc_tables import EXPERIMENTS, cpu_name, publish_table
 from bench.speed import IMAGES, OUT, side_by_side
 from style_core import StyleConfig, preset, stylize_image, transfer
 from style_core.config import STYLE_LAYERS, named_style_layers
@@ -84,9 +87,10 @@ def five_scales(init: str, iterations: int, fine_steps_ratio: float, **more: flo
     }  # fmt: skip
 
 
-# Not a setting: the engine's weighting of the content at the finest scale (transfer.FINEST_SCALE_CONTENT_FACTOR),
-# which a candidate may set to measure it.
-FINEST_CONTENT = "finest_content_factor"
+# Not settings: the engine's constants a candidate may set to measure them, by the name it gives them. The content's
+# weighting at the finest scale, and the share of the photo's detail a finer scale starts with.
+FINEST_CONTENT, PHOTO_DETAIL = "finest_content_factor", "photo_detail"
+ENGINE_LEVERS = {FINEST_CONTENT: "FINEST_SCALE_CONTENT_FACTOR", PHOTO_DETAIL: "PHOTO_DETAIL"}
 # Name -> settings over StyleConfig(size=512), spelled out in full so a name keeps its meaning when the default
 # changes. "default" is whatever the engine's default is now.
 CANDIDATES: dict[str, dict] = {
@@ -115,6 +119,9 @@ CANDIDATES: dict[str, dict] = {
     "feedforward 128..512 36/20/11/6/4": five_scales("feedforward", 36, 0.56),
     # The default with the finest scale's content weighting at other values (1 = the default until 2026-12-06).
     **{f"default with finest content x{factor:g}": {FINEST_CONTENT: factor} for factor in (1.0, 1.5, 3.0)},
+    # The default with more or less of the photo's detail at each finer scale's start (1 = the default until
+    # 2026-12-07).
+    **{f"default with photo detail x{share:g}": {PHOTO_DETAIL: share} for share in (1.0, 0.7, 0.5, 0.3)},
 }
 
 
@@ -148,19 +155,21 @@ class Scorer:
 
 
 def settings(name: str, **changes) -> StyleConfig:
-    chosen = {key: value for key, value in CANDIDATES[name].items() if key != FINEST_CONTENT}
+    chosen = {key: value for key, value in CANDIDATES[name].items() if key not in ENGINE_LEVERS}
     return StyleConfig(size=512).replace(**chosen).replace(**changes)
 
 
 @contextlib.contextmanager
 def engine_levers(name: str):
-    """The candidate's finest-scale content weighting, while its runs last."""
-    kept = transfer.FINEST_SCALE_CONTENT_FACTOR
-    transfer.FINEST_SCALE_CONTENT_FACTOR = CANDIDATES[name].get(FINEST_CONTENT, kept)
+    """The candidate's engine constants (ENGINE_LEVERS), while its runs last."""
+    kept = {constant: getattr(transfer, constant) for constant in ENGINE_LEVERS.values()}
+    for lever, constant in ENGINE_LEVERS.items():
+        setattr(transfer, constant, CANDIDATES[name].get(lever, kept[constant]))
     try:
         yield
     finally:
-        transfer.FINEST_SCALE_CONTENT_FACTOR = kept
+        for constant, value in kept.items():
+            setattr(transfer, constant, value)
 
 
 def timed(photo, painting, name: str) -> tuple[Image.Image, float]:
@@ -200,6 +209,21 @@ def look(names: list[str], folder: Path) -> list[str]:
         stem = pair.replace(" x ", "_").replace(" ", "_")
         side_by_side(panels, OUT / f"quality_{stem}.png")
         crops(panels, (0.25, 0.0, 0.75, 0.4), OUT / f"quality_{stem}_sky.png")
+    return rows
+
+
+def scores(names: list[str], pairs: list[str]) -> list[str]:
+    scorer, rows = Scorer(), []
+    for pair, photo_path, painting_path in CONTROL_PAIRS:
+        if pair not in pairs:
+            continue
+        photo, painting = load_image(photo_path), load_image(painting_path)
+        unit = measure_unit(precision="float32")
+        for name in names:
+            image, seconds = timed(photo, painting, name)
+            rows.append(
+                _look_row(f"{pair} x {painting_path.stem}", name, scorer.scores(image, photo, painting), seconds / unit)
+            )
     return rows
 
 
@@ -307,7 +331,7 @@ def grids(pairs: list[str], cell: int) -> list[str]:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("part", choices=("look", "controls", "grids", "every"))
+    parser.add_argument("part", choices=("look", "scores", "controls", "grids", "every"))
     parser.add_argument("--candidates", default="default,thorough", help="comma-separated names of CANDIDATES")
     parser.add_argument("--pairs", default=",".join(name for name, _, _ in CONTROL_PAIRS))
     where = "neural-style's examples/ folder (a clone of github.com/jcjohnson/neural-style)"
@@ -319,10 +343,14 @@ def main() -> None:
     names, pairs = args.candidates.split(","), args.pairs.split(",")
     command = f"python -m bench.quality {shlex.join(sys.argv[1:])}"  # quoted: a candidate's name has spaces
     date = f"Measured {time.strftime('%Y-%m-%d')}: `{command}`, {cpu_name()}, the precision each setting picks"
+    score_columns = ["pair", "schedule", *(f"Gram error {side} px" for side in SCORE_SIDES), "content error", "units"]
+    score_intro = f"{date}; lower is closer (Gram: to the painting; content: to the photo); units of a float32 pass."
     if args.part == "look":
-        columns = ["pair", "schedule", *(f"Gram error {side} px" for side in SCORE_SIDES), "content error", "units"]
-        intro = f"{date}; lower is closer (Gram: to the painting; content: to the photo); units of a float32 pass."
-        publish_table("quality look", intro, columns, look(names, args.neural_style), write=not args.no_write)
+        rows = look(names, args.neural_style)
+        publish_table("quality look", score_intro, score_columns, rows, write=not args.no_write)
+    elif args.part == "scores":
+        rows = scores(names, pairs)
+        publish_table("quality scores", score_intro, score_columns, rows, write=not args.no_write, doc=EXPERIMENTS)
     elif args.part == "controls":
         columns = ["pair", "schedule", "strength 0.1 / 10", "relu1_1 / relu1_1..relu5_1"]
         intro = f"{date}; mean pixel difference, 0-255, between each control's two ends at 512 px."

@@ -51,6 +51,10 @@ FRAME_BAND = 1 / 32  # the frame term's band, as a fraction of the long side
 # The coarse scales have set the large strokes by then; at full size the style term would otherwise spend the
 # last steps drawing fine texture over the photo's edges, and the photo fades (bench/quality.py look).
 FINEST_SCALE_CONTENT_FACTOR = 2.0
+# The share of the photo's own detail a finer scale's start gets back (transfer.grown). Less brings the fine
+# strokes nearer the painting on neural-style's Figure 2 pairs, but moves eight other pairs further from the photo
+# and no nearer the painting (docs/EXPERIMENTS.md, "The photo's detail at each scale's start").
+PHOTO_DETAIL = 1.0
 
 
 @dataclass
@@ -321,14 +325,14 @@ def content_weight_factor(config: StyleConfig, scale_index: int) -> float:
 
 
 def grown(image: torch.Tensor, content: torch.Tensor) -> torch.Tensor:
-    """A smaller scale's picture enlarged to `content`'s size, plus the photo's detail the smaller scale could not
-    hold (a Laplacian pyramid level of the photo). Not in the paper: an enlarged picture is blurred, and the few
-    steps a finer scale runs would spend themselves restoring the photo's edges instead of painting."""
+    """A smaller scale's picture enlarged to `content`'s size, plus PHOTO_DETAIL of the photo's detail the smaller
+    scale could not hold (a Laplacian pyramid level of the photo). Not in the paper: an enlarged picture is blurred,
+    and the few steps a finer scale runs would spend themselves restoring the photo's edges instead of painting."""
     height, width = content.shape[-2:]
     if image.shape[-2:] == (height, width):
         return image.clamp(0, 1)
     detail = content - resize_tensor(resize_tensor(content, *image.shape[-2:]), height, width)
-    return (resize_tensor(image, height, width) + detail).clamp(0, 1)
+    return (resize_tensor(image, height, width) + PHOTO_DETAIL * detail).clamp(0, 1)
 
 
 def canvas_margin(config: StyleConfig, long_side: int) -> int:
