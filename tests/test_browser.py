@@ -207,6 +207,9 @@ def test_pick_examples_switch_preset_run_and_compare_presets(page_url):
         expect(page.locator("#grid [data-testid='block-label']")).to_have_css("clip-path", "inset(50%)")
         # A streaming output's border stays still: Gradio's pulse would take a good part of a core from the job.
         expect(page.locator("#grid .generating")).to_have_css("animation-name", "none")
+        # Drawn as wide as the page allows, not at the small size of its cells in the middle of the page.
+        drawn, natural = page.locator("#grid img").evaluate("img => [img.clientWidth, img.naturalWidth]")
+        assert drawn > natural
         screenshot(page, "4_first_cell.png")
         page.get_by_role("tab", name="Stylize").click()
         page.get_by_role(
