@@ -26,7 +26,7 @@ grids     the Compare tab's grids at the cell size the page gives them here: eve
 
 Runs one after another in this process (nothing else should run meanwhile); time in units, one float32 VGG19
 forward and backward pass at 512x512 measured in the same run. Pictures side by side and 2x crops go to
-bench/results/quality_*.png, to look at. Tables go into docs/BENCHMARKS.md.
+bench/results/quality_*.png, to look at. Tables go into docs/BENCHMARKS.md, the scores table into docs/EXPERIMENTS.md.
 """
 
 from __future__ import annotations
