@@ -15,7 +15,7 @@ import torch
 from . import tiles
 from .config import StyleConfig
 from .device import autocast, bfloat16_is_native, network_dtype, pick_device
-from .vgg import CANVAS_MARGIN, VGG19Features
+from .vgg import CANVAS_MARGIN, LAYER_NAMES, VGG19Features, network_share
 
 FEEDFORWARD_MAX_SIDE = 1024  # the network paints at most this long a side; a larger output is enlarged from it
 
@@ -93,11 +93,14 @@ def run_units(config: StyleConfig, aspect: float = 0.75, styles: int = 1, warm: 
     if config.init == "feedforward":
         painted = min(config.size, FEEDFORWARD_MAX_SIDE)
         units += FEEDFORWARD_SHARE * painted**2 * aspect / UNIT_SIZE**2
+    # The network runs only as deep as the losses' deepest layer (the paper's Figure 3 rows stop early).
+    depth = network_share(max([*config.content_layers, *config.style_layers], key=LAYER_NAMES.index))
+    step_share, forward_share = STEP_SHARE * depth, FORWARD_SHARE * depth
     for long_side, steps in zip(config.scale_sizes(), config.scale_iterations()):
         style_share = (long_side * config.style_scale) ** 2 * aspect / UNIT_SIZE**2
-        units += 0.0 if warm else FORWARD_SHARE * styles * pixels_cost(style_share)
+        units += 0.0 if warm else forward_share * styles * pixels_cost(style_share)
         for part in _parts(long_side, aspect, config):
-            units += steps * (STEP_SHARE * pixels_cost(part) + STEP_OVERHEAD_UNITS) + FORWARD_SHARE * pixels_cost(part)
+            units += steps * (step_share * pixels_cost(part) + STEP_OVERHEAD_UNITS) + forward_share * pixels_cost(part)
     return units
 
 

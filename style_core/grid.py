@@ -126,12 +126,15 @@ def recoloured_from(plan: GridPlan) -> dict[int, int]:
 
 
 def run_costs(plan: GridPlan, aspect: float = 0.75) -> list[float]:
-    """What each cell of the plan costs, in style_core.cost's units (nothing for one recoloured from another)."""
-    shared = recoloured_from(plan)
-    return [
-        0.0 if index in shared else run_units(config, aspect, len(styles))
-        for index, (_, _, config, styles) in enumerate(plan.runs)
-    ]
+    """What each cell of the plan costs, in style_core.cost's units (nothing for one recoloured from another). A
+    cell whose paintings an earlier cell used runs warm: the network is loaded and the paintings' targets are
+    kept (transfer.STYLE_MOMENTS)."""
+    shared, seen, costs = recoloured_from(plan), set(), []
+    for index, (_, _, config, styles) in enumerate(plan.runs):
+        paintings = tuple(map(id, styles))  # the plan hands every cell the same style objects
+        costs.append(0.0 if index in shared else run_units(config, aspect, len(styles), warm=paintings in seen))
+        seen.add(paintings)
+    return costs
 
 
 def plan_units(plan: GridPlan, aspect: float = 0.75) -> float:
@@ -166,7 +169,7 @@ def cell_size_for_seconds(
 
 def plan_of_size(kind: str, config: StyleConfig, styles: int, size: int) -> GridPlan:
     """The plan of a grid of `size` px cells over `styles` paintings, for its cost (the images left out)."""
-    placeholders = [""] * styles  # the plan needs only how many styles there are
+    placeholders = [f"painting {n}" for n in range(styles)]  # the plan needs only how many, each its own object
     return plan_grid(kind, quick(config, size), placeholders, placeholders)
 
 

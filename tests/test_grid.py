@@ -89,3 +89,17 @@ def test_the_keep_colors_cell_recolours_the_balanced_cell_instead_of_running_aga
     assert difference(cells[1].image, own) < 0.5 < difference(cells[0].image, own)
     # The grid's expected time counts one run, as the page's estimate should.
     assert plan_units(plan) == plan_units(grid.GridPlan([""], ["off"], plan.runs[:1]))
+
+
+def test_a_grids_estimate_counts_what_its_cells_share_and_how_deep_each_runs():
+    from style_core.grid import plan_of_size, run_costs
+
+    # Figure 3, row by row (relu1_1, relu1_1..relu3_1, relu1_1..relu5_1), a strength to each column.
+    costs = run_costs(plan_of_size("strength x layers", StyleConfig(), 1, 128))
+    # Only the first cell loads the network and works out the painting's targets: the others reuse them.
+    assert costs[0] > costs[1] == costs[2]
+    # The first two rows stop the network at relu4_2 (the content layer), the last runs it to relu5_1.
+    assert costs[1] == costs[4] < costs[7]
+    # Each painting of a styles grid has its targets worked out.
+    styles = run_costs(plan_of_size("styles", StyleConfig(), 3, 128))
+    assert styles[0] == styles[1] == styles[2]

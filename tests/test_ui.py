@@ -293,6 +293,12 @@ def test_the_expected_time_counts_a_browser_on_the_same_machine(monkeypatch):
     monkeypatch.setattr("ui.machine.os.cpu_count", lambda: 2)  # the kind of machine it was measured on
     seconds = [int(machine.expected(config, browser_here=here).split()[2]) for here in (False, True)]
     assert seconds[1] > seconds[0]  # the browser's drawing takes part of the cores the run needs
+    # A grid costs such a browser more (each cell sends the whole grid again): its cells are sized with it.
+    fast = Machine({"torch.float32": 1.0})
+    cells = [fast.grid_cell_size("strength x layers", config, 1, browser_here=here) for here in (False, True)]
+    assert cells[1] < cells[0]
+    line = fast.grid_expected("strength x layers", config, 1, browser_here=True)
+    assert f"at {cells[1]} px on this machine" in line
 
 
 def test_the_layers_line_follows_the_machine_and_the_figures_settings():

@@ -29,6 +29,9 @@ ASSUMED_UNIT_SECONDS = 4.8
 # cores the run needs: the run takes longer by about this many cores' worth of its time, shared over the cores
 # (docs/BENCHMARKS.md, "The page fits the machine"). A browser elsewhere (a Space, a LAN) costs the run nothing.
 LOCAL_BROWSER_CORES = 0.3
+# A comparison grid costs such a browser more: each finished cell sends the whole grid so far, decoded and drawn
+# again (fitted to the Compare tab in Chromium, 2026-12-07: docs/BENCHMARKS.md, "The page fits the machine").
+LOCAL_BROWSER_GRID_CORES = 0.75
 # Such a browser also receives and draws each finished video frame: this many float32 units a frame on top, whatever
 # the frame's size (fitted to the Video tab in Chromium, 2026-12-07: docs/BENCHMARKS.md, "Video").
 LOCAL_BROWSER_FRAME_UNITS = 0.04
@@ -64,17 +67,23 @@ class Machine:
         config = preset(DEFAULT_PRESET)
         return config.replace(size=size_for_seconds(config, TARGET_SECONDS, self.unit_for(config), TYPICAL_ASPECT))
 
-    def grid_cell_size(self, kind: str, config: StyleConfig, styles: int, aspect: float = TYPICAL_ASPECT) -> int:
-        """A comparison grid's cell size here: the largest whose grid takes about TARGET_SECONDS."""
-        return cell_size_for_seconds(kind, config, styles, TARGET_SECONDS, self.unit_for(config), aspect)
+    def grid_cell_size(
+        self, kind: str, config: StyleConfig, styles: int, aspect: float = TYPICAL_ASPECT, browser_here: bool = False
+    ) -> int:
+        """A comparison grid's cell size here: the largest whose grid takes about TARGET_SECONDS, with the page
+        open in a browser on this same machine if `browser_here`."""
+        unit = with_local_browser(self.unit_for(config), browser_here, LOCAL_BROWSER_GRID_CORES)
+        return cell_size_for_seconds(kind, config, styles, TARGET_SECONDS, unit, aspect)
 
     def grid_expected(
         self, kind: str, config: StyleConfig, styles: int, aspect: float = TYPICAL_ASPECT, browser_here: bool = False
     ) -> str:
         """The Compare tab's line: the grid's cell size here and how long its cells take."""
-        size = self.grid_cell_size(kind, config, styles, aspect)
+        size = self.grid_cell_size(kind, config, styles, aspect, browser_here)
         plan = plan_of_size(kind, config, styles, size)
-        seconds = with_local_browser(plan_units(plan, aspect) * self.unit_for(config), browser_here)
+        seconds = with_local_browser(
+            plan_units(plan, aspect) * self.unit_for(config), browser_here, LOCAL_BROWSER_GRID_CORES
+        )
         cells = len(plan.runs)
         return self._ready(seconds, f"for {cells} cell{'s' * (cells != 1)} at {size} px")
 
@@ -118,9 +127,10 @@ class Machine:
         return f"Ready: about {duration(seconds)}{f' {what}' if what else ''} on this machine{guess}"
 
 
-def with_local_browser(seconds: float, browser_here: bool) -> float:
-    """A job's `seconds`, with the page open in a browser on the server's own machine if `browser_here`."""
-    return seconds * (1 + LOCAL_BROWSER_CORES / (os.cpu_count() or 1)) if browser_here else seconds
+def with_local_browser(seconds: float, browser_here: bool, cores: float = LOCAL_BROWSER_CORES) -> float:
+    """A job's `seconds`, with the page open in a browser on the server's own machine if `browser_here` (taking
+    `cores` of its cores' time)."""
+    return seconds * (1 + cores / (os.cpu_count() or 1)) if browser_here else seconds
 
 
 def browser_on_this_machine(request: gr.Request | None) -> bool:

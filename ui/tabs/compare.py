@@ -26,17 +26,18 @@ INTRO = (
 def make_compare(machine: Machine):
     """The Compare button's job, with the cell size fitted to `machine`."""
 
-    def compare_seconds(content, style, kind, chosen, progress=None, **settings) -> float:
+    def compare_seconds(content, style, kind, chosen, request=None, progress=None, **settings) -> float:
         return grid_gpu_seconds(machine, kind, config_or_none(lambda: values_to_config(settings)))
 
     @gpu(compare_seconds)
-    def compare(content, style, kind, chosen, progress=gr.Progress(), **settings):
+    def compare(content, style, kind, chosen, request: gr.Request, progress=gr.Progress(), **settings):
         if not content:
             raise gr.Error("Upload a content photo on the Stylize tab first.")
         styles, names = styles_for(kind, style, chosen or [])
         with user_errors():
             config = values_to_config(settings)
-        size = machine.grid_cell_size(kind, config, len(styles), photo_aspect(content))
+        here = browser_on_this_machine(request)  # as the line beside the button counted it
+        size = machine.grid_cell_size(kind, config, len(styles), photo_aspect(content), here)
         for grid, status in compare_job(content, styles, names, kind, config, size, progress):
             yield gr.skip() if grid is None else grid, status
 
