@@ -33,11 +33,11 @@ CSS += ", ".join(f"{gallery} [data-testid='block-label']" for gallery in GALLERI
 # editor's, which its zoom bar covers there (the accordion's title names it too).
 OUT_OF_SIGHT = "{ position: absolute; width: 1px; height: 1px; overflow: hidden; clip-path: inset(50%); }"
 CSS += f"#grid [data-testid='block-label'] {OUT_OF_SIGHT}\n"
+CSS += f"@media (max-width: 480px) {{ #regions [data-testid='block-label'] {OUT_OF_SIGHT} }}\n"
 # Gradio never draws a picture larger than it is, so a grid of small cells (as a CPU makes them) sat small
 # in the middle of a wide page: it is drawn as wide as the page allows, up to 600 px tall.
 CSS += "#grid .image-frame { width: 100%; }\n"
 CSS += "#grid img { width: 100%; height: auto; max-height: min(70vh, 600px); object-fit: contain; }\n"
-CSS += f"@media (max-width: 480px) {{ #regions [data-testid='block-label'] {OUT_OF_SIGHT} }}\n"
 # A phone's width: narrower page margins and tab padding, so that all six tabs show from 360 px instead of three
 # and a "More tabs" menu. Gradio decides which tabs fit by measuring a hidden copy of them (.tab-container) as
 # the page opens, before it adds the page's CSS: this goes in the page's head.
