@@ -134,3 +134,21 @@ def stopped_status(running: str, stopped: str) -> Callable[[str], Any]:
         return stopped.format(*match.groups()) if match else gr.skip()
 
     return line
+
+
+def part_lines(part: str, stopped: str) -> tuple[Callable[[str], Any], Callable[[str], Any]]:
+    """Stop's and a failure's events (`stopped_status`) for a status line that reads "<Part> N of M ..." while its
+    job runs, a part being a cell or a frame: `stopped` formatted with "N of M", and "Not finished: ..."."""
+    running = rf"{part.capitalize()} (\d+ of \d+)"
+    failed = f"Not finished: {part} {{}} could not be made (the message says why)."
+    return stopped_status(running, stopped), stopped_status(running, failed)
+
+
+def wire_end_lines(
+    event: Any, stoppers: list[gr.Button], status: gr.Markdown, stopped_line: Callable, failed_line: Callable | None
+) -> None:
+    """Each of `stoppers` cancels the job's `event` and says on `status` where it stopped; so does a failure."""
+    for stopper in stoppers:
+        stopper.click(stopped_line, [status], [status], cancels=[event], api_visibility="private", queue=False)
+    if failed_line:
+        event.failure(failed_line, [status], [status], api_visibility="private", queue=False)

@@ -14,7 +14,7 @@ from ..gpu import config_or_none, gpu, grid_gpu_seconds
 from ..jobs import compare_job, styles_for, user_errors
 from ..machine import LINE_UPDATE, TARGET_SECONDS, Machine, browser_on_this_machine, photo_aspect
 from ..session_limit import heavy_click
-from ..stopped import stopped_status
+from ..stopped import part_lines, wire_end_lines
 from ..stylize_inputs import StylizeInputs
 
 INTRO = (
@@ -44,10 +44,9 @@ def make_compare(machine: Machine):
     return compare
 
 
-stopped_line = stopped_status(
-    r"Cell (\d+ of \d+)", "Stopped at cell {}: the cells made before it stay above; press Make the grid to start again."
+stopped_line, failed_line = part_lines(
+    "cell", "Stopped at cell {}: the cells made before it stay above; press Make the grid to start again."
 )
-failed_line = stopped_status(r"Cell (\d+ of \d+)", "Not finished: cell {} could not be made (the message says why).")
 
 
 def render(stylize: StylizeInputs, machine: Machine, tab: gr.Tab) -> None:
@@ -76,9 +75,7 @@ def render(stylize: StylizeInputs, machine: Machine, tab: gr.Tab) -> None:
         button, make_compare(machine), [stylize.content, stylize.style, kind, chosen], [grid, status],
         inputs_kwargs=stylize.controls, api_visibility="undocumented", api_name="compare_page", show_progress_on=[grid],
     )  # fmt: skip
-    for stopper in (stop, stylize.stop):
-        stopper.click(stopped_line, [status], [status], cancels=[event], api_visibility="private", queue=False)
-    event.failure(failed_line, [status], [status], api_visibility="private", queue=False)
+    wire_end_lines(event, [stop, stylize.stop], status, stopped_line, failed_line)
     kind.change(_show_kind, [kind], [kind, chosen], **LINE_UPDATE)
     _wire_expected(machine, tab, stylize, kind, chosen, expected)
 

@@ -12,7 +12,7 @@ from ..jobs import denoise_job
 from ..machine import LINE_UPDATE, Machine, browser_on_this_machine, image_size
 from ..results import preview_file, result_path
 from ..session_limit import heavy_click
-from ..stopped import stopped_status
+from ..stopped import stopped_status, wire_end_lines
 
 # A picture on view larger than this goes to the page shrunk to it (a screen shows less, and a camera's photo as
 # PNG is about 60 MB to send); the download is always the whole picture.
@@ -83,7 +83,7 @@ def render(machine: Machine, tab: gr.Tab) -> None:
         button, denoise_page, [noisy], [denoised, status, download], api_name="denoise_page",
         api_visibility="undocumented", show_progress="minimal",
     )  # fmt: skip
-    stop.click(stopped_line, [status], [status], cancels=[event], api_visibility="private", queue=False)
+    wire_end_lines(event, [stop], status, stopped_line, None)
 
 
 # The download is made only at the end.

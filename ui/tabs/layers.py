@@ -12,7 +12,7 @@ from ..gpu import gpu, layers_gpu_seconds
 from ..jobs import LAYERS_SIZE, LAYERS_STEPS, layers_job, user_errors
 from ..machine import LINE_UPDATE, Machine, browser_on_this_machine, photo_aspect
 from ..session_limit import heavy_click
-from ..stopped import stopped_status
+from ..stopped import part_lines, wire_end_lines
 from ..stylize_inputs import StylizeInputs
 
 
@@ -32,10 +32,9 @@ def layers(own_photo, own_painting, photo, painting, kind, size, steps, progress
     yield from layers_job(image, style, config, progress)
 
 
-stopped_line = stopped_status(
-    r"Cell (\d+ of \d+)", "Stopped at cell {}: the cells made before it stay below; press Run to start again."
+stopped_line, failed_line = part_lines(
+    "cell", "Stopped at cell {}: the cells made before it stay below; press Run to start again."
 )
-failed_line = stopped_status(r"Cell (\d+ of \d+)", "Not finished: cell {} could not be made (the message says why).")
 
 
 def render(stylize: StylizeInputs, machine: Machine, tab: gr.Tab) -> None:
@@ -70,8 +69,7 @@ def render(stylize: StylizeInputs, machine: Machine, tab: gr.Tab) -> None:
         [rows["content"], rows["style"], figure, status], api_name="layers_page", api_visibility="undocumented",
         show_progress_on=[rows["content"], rows["style"]],
     )  # fmt: skip
-    stop.click(stopped_line, [status], [status], cancels=[event], api_visibility="private", queue=False)
-    event.failure(failed_line, [status], [status], api_visibility="private", queue=False)
+    wire_end_lines(event, [stop], status, stopped_line, failed_line)
     inputs = [own_photo, own_painting, stylize.content, stylize.style, kind, size, steps]
     _wire_expected(machine, tab, inputs, expected)
 

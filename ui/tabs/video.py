@@ -23,7 +23,7 @@ from ..machine import (
     with_local_browser,
 )
 from ..session_limit import heavy_click
-from ..stopped import stopped_status
+from ..stopped import part_lines, wire_end_lines
 
 LIMITS = f"at most {PAGE_MAX_SECONDS} s and {PAGE_MAX_FRAMES} frames"
 
@@ -55,10 +55,9 @@ def video_page(clip, style, preset_name, size, fps, temporal, progress=gr.Progre
 
 
 # The MP4 and the GIF are made only at the end.
-stopped_line = stopped_status(
-    r"Frame (\d+ of \d+)", "Stopped at frame {}, nothing saved: press Stylize the clip to start again."
+stopped_line, failed_line = part_lines(
+    "frame", "Stopped at frame {}, nothing saved: press Stylize the clip to start again."
 )
-failed_line = stopped_status(r"Frame (\d+ of \d+)", "Not finished: frame {} could not be made (the message says why).")
 
 
 def render(machine: Machine, tab: gr.Tab) -> None:
@@ -82,8 +81,7 @@ def render(machine: Machine, tab: gr.Tab) -> None:
         run, video_page, inputs, [frame, status, result, files], api_visibility="private",
         show_progress="minimal", show_progress_on=[frame],
     )  # fmt: skip
-    stop.click(stopped_line, [status], [status], cancels=[event], api_visibility="private", queue=False)
-    event.failure(failed_line, [status], [status], api_visibility="private", queue=False)
+    wire_end_lines(event, [stop], status, stopped_line, failed_line)
     clip, _, preset_name, size, fps, _ = inputs
     shown = [clip, preset_name, size, fps]
 
