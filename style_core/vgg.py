@@ -194,6 +194,10 @@ class EdgeConv(nn.Conv2d):
         )
         self.edge = padding
 
+    def reset_parameters(self) -> None:
+        """Nothing: the trained weights are copied in at once. nn.Conv2d's random start would cost time on every
+        build (a video builds the network for every frame), and torch's skip_init imports sympy on first use."""
+
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         if self.edge != "zeros":
             mode = "replicate" if self.edge == "reflect" and min(x.shape[-2:]) < 2 else self.edge
@@ -226,9 +230,7 @@ class VGG19Features(nn.Module):
             if name.startswith("conv"):
                 weight, bias = next(conv_weights)
                 edge = "zeros" if padding in ("mirror", "canvas") else padding  # those two keep edges out of the losses
-                # Made without nn.Conv2d's random initialisation, which the weights replace at once: a video
-                # builds the network for every frame.
-                conv = torch.nn.utils.skip_init(EdgeConv, weight.shape[1], weight.shape[0], edge)
+                conv = EdgeConv(weight.shape[1], weight.shape[0], edge)
                 conv.weight.data.copy_(weight)
                 conv.bias.data.copy_(bias)
                 layer: nn.Module = conv
