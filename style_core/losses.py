@@ -165,6 +165,19 @@ def feature_moments(features: torch.Tensor, mask: torch.Tensor | None = None) ->
     return (features * weights).sum((0, 2, 3)) / energy, _raw_gram(features * mask) / energy
 
 
+def _symmetric_eigenvalues(matrix: torch.Tensor) -> torch.Tensor:
+    """eigvalsh, again in float64 where float32 fails: where few pixels reach a deep layer (relu5_1 of a small
+    picture) the matrix is nearly singular, and float32 fails to converge or gives NaN. float64 throughout
+    would cost a fifth more time."""
+    try:
+        values = torch.linalg.eigvalsh(matrix)
+        if torch.isfinite(values).all():
+            return values
+    except torch.linalg.LinAlgError:
+        pass
+    return torch.linalg.eigvalsh(matrix.double()).to(matrix.dtype)
+
+
 class StyleLossW2(nn.Module):
     """Wasserstein-2 distance between Gaussians fitted to the features and to the style's features:
     |m - m_s|^2 + tr(C + C_s - 2 (C_s^1/2 C C_s^1/2)^1/2), divided by the style's E|f|^2.
@@ -188,6 +201,6 @@ class StyleLossW2(nn.Module):
         mean, second_moment = feature_moments(features, self.mask)
         cov = second_moment - torch.outer(mean, mean)
         cross = self.cov_sqrt @ cov @ self.cov_sqrt
-        cross_sqrt_trace = torch.linalg.eigvalsh((cross + cross.T) / 2).clamp_min(1e-8).sqrt().sum()
+        cross_sqrt_trace = _symmetric_eigenvalues((cross + cross.T) / 2).clamp_min(1e-8).sqrt().sum()
         distance = (mean - self.mean).pow(2).sum() + cov.trace() + self.cov.trace() - 2 * cross_sqrt_trace
         return distance.clamp_min(0) / self.norm

@@ -37,6 +37,22 @@ def test_each_padding_and_style_loss_runs(content_path, style_path, tiny, device
     assert steps[-1].losses["total"] < steps[0].losses["total"]
 
 
+@pytest.mark.parametrize(
+    "changes",
+    [
+        {"padding": "reflect", "init": "content"},
+        {"size": 96, "pooling": "avg", "style_scale": 0.25},
+    ],
+)
+def test_the_w2_loss_finishes_where_a_deep_layer_sees_only_a_few_pixels(content_path, style_path, tiny, changes):
+    """A painting 32 px or less reaches relu5_1 as 2x2 pixels: its covariance is nearly singular, where float32's
+    eigenvalue routine raised a LinAlgError (the first case) or gave NaN (the second) on chelsea.png."""
+    deep = {"iterations": 2, "style_layers": {"relu5_1": 1.0}, "style_loss": "w2", "style_scale": 0.5}
+    config = tiny.replace(**{**deep, **changes})
+    events = _run(content_path, style_path, config)
+    assert events[-1].done and all(np.isfinite(e.losses["total"]) for e in events if not e.done and e.step > 0)
+
+
 @pytest.mark.parametrize("padding", ["zeros", "reflect", "replicate", "mirror"])
 def test_edges_look_like_the_middle_to_the_network_unless_padded_with_zeros(padding):
     """The border artefact's cause: with zero padding an edge is special, so a flat image's features differ
