@@ -271,7 +271,9 @@ def save_png(
 
 def read_png_settings(source: ImageSource) -> dict[str, Any]:
     """The settings dict a style_core PNG carries; ConfigError if it carries none."""
-    image = source if isinstance(source, Image.Image) else _open(source, str(source))
+    # A file by its name alone: the page's uploads sit in long temporary paths.
+    label = Path(source).name if isinstance(source, (str, os.PathLike)) else "settings PNG"
+    image = source if isinstance(source, Image.Image) else _open(source, label)
     text = image.info.get(SETTINGS_KEY) or getattr(image, "text", {}).get(SETTINGS_KEY)
     if not text:
         raise ConfigError("this image carries no style_core settings (only PNGs saved by style_core do)")

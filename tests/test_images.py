@@ -146,6 +146,11 @@ def test_png_carries_settings(tmp_path):
     Image.new("RGB", (20, 20)).save(plain)
     with pytest.raises(ConfigError, match="carries no style_core settings"):
         read_png_settings(plain)
+    text = tmp_path / "deep" / "notes.txt"
+    text.parent.mkdir()
+    text.write_text("not a picture")
+    with pytest.raises(ImageError, match=r"^notes.txt: not an image"):  # its name, not the page's temporary path
+        read_png_settings(text)
 
 
 PROFILES = Path("/usr/share/color/icc/colord")  # Debian's colord-data (.ci/run installs it)
