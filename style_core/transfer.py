@@ -92,9 +92,12 @@ def output_size(image: Image.Image | tuple[int, int], long_side: int, label: str
     given = image if isinstance(image, tuple) else image.size
     width, height = working_size(given, long_side)
     if min(width, height) < MIN_SIDE:
+        needed = math.ceil((MIN_SIDE - 0.5) * max(given) / min(given))  # the short side is rounded
+        while min(working_size(given, needed)) < MIN_SIDE:
+            needed += 1
         raise ImageError(
             f"{label}: {given[0]}x{given[1]} is too long and thin for {long_side} px output ({width}x{height}); "
-            f"each side needs at least {MIN_SIDE} px: raise the output size or crop it"
+            f"each side needs at least {MIN_SIDE} px: crop it, or make the output at least {needed} px"
         )
     return width, height
 

@@ -171,9 +171,12 @@ def test_bad_files_give_a_clear_error_before_any_work(tmp_path, content_path, st
 
 def test_a_panorama_too_thin_for_the_output_size_gets_one_line(style_path):
     panorama = Image.new("RGB", (4000, 60), "steelblue")
-    with pytest.raises(ImageError, match=r"^content image: 4000x60 is too long and thin for 512 px output \(512x8\)"):
+    line = r"^content image: 4000x60 is too long and thin for 512 px output \(512x8\).*at least 1034 px$"
+    with pytest.raises(ImageError, match=line):
         next(stylize(panorama, style_path, StyleConfig(size=512)))
-    assert next(stylize(panorama, style_path, StyleConfig(size=1200, iterations=1))) is not None  # 1200x18 runs
+    assert next(stylize(panorama, style_path, StyleConfig(size=1034, iterations=1))) is not None  # the size it names
+    with pytest.raises(ImageError, match="too long and thin"):
+        next(stylize(panorama, style_path, StyleConfig(size=1033)))
 
 
 def test_a_paintings_targets_are_computed_once_and_reused_by_the_next_run(content_path, style_path, monkeypatch):
