@@ -84,6 +84,17 @@ def assert_every_painting_shows_whole(page) -> None:
         assert_first_row_below_label(page, examples)
 
 
+def assert_layers_upload_labels_take_one_line(page) -> None:
+    """The Layers tab's own photo and painting boxes: each label on one line, as tall as the Rows label beside
+    them (a second line covers the box's upload sign)."""
+    page.get_by_role("tab", name="Layers").click()
+    one_line = page.get_by_text("Rows", exact=True).bounding_box()["height"]
+    for name in ("Photo (or the Stylize tab's)", "Painting (or the Stylize tab's)"):
+        label = page.locator("[data-testid='block-label']", has_text=name).bounding_box()
+        assert label["height"] < 1.5 * one_line, (name, label, one_line)
+    page.get_by_role("tab", name="Stylize").click()
+
+
 def assert_first_row_below_label(page, gallery: str) -> None:
     """The gallery's first pictures start below its label, not under it."""
     label = page.locator(f"{gallery} [data-testid='block-label']").bounding_box()
@@ -173,6 +184,7 @@ def test_pick_examples_switch_preset_run_and_compare_presets(page_url):
         assert_every_painting_shows_whole(page)
         page.set_viewport_size({"width": 390, "height": 1300})  # a phone: the labels take two lines
         assert_every_painting_shows_whole(page)
+        assert_layers_upload_labels_take_one_line(page)
         page.set_viewport_size({"width": 1400, "height": 1300})
 
         page.locator("#photos").get_by_label("Chelsea the cat").click()

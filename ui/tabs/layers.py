@@ -44,9 +44,10 @@ def render(stylize: StylizeInputs, machine: Machine, tab: gr.Tab) -> None:
         "unless you drop others here. Click a cell to see it large."
     )
     with gr.Row():
-        # Labels of one line: a second would cover the box's upload sign.
-        own_photo = PhotoInput(label="Photo (or the Stylize tab's)", type="filepath", height=200)
-        own_painting = PhotoInput(label="Painting (or the Stylize tab's)", type="filepath", height=200)
+        # Labels of one line: a second would cover the box's upload sign. min_width: one above the other on a
+        # phone, where side by side each label wraps.
+        own_photo = PhotoInput(label="Photo (or the Stylize tab's)", type="filepath", height=200, min_width=260)
+        own_painting = PhotoInput(label="Painting (or the Stylize tab's)", type="filepath", height=200, min_width=260)
         with gr.Column():
             kind = gr.Radio(list(KINDS), value="both", label="Rows")
             size = PageSlider(*LAYERS_SIZE, step=16, label="Cell size (long side, px)")
