@@ -43,17 +43,19 @@ PIXEL_EXPONENT = 1.15
 
 
 def measure_unit(
-    device: str | torch.device | None = None, precision: str = "float32", size: int = UNIT_SIZE, repeats: int = 2
-) -> float:
+    device: str | torch.device | None = None, precision: str = "float32", size: int = UNIT_SIZE, repeats: int = 2,
+    untimed: int = 1,
+) -> float:  # fmt: skip
     """Seconds of one VGG19 forward and backward pass (to relu5_1, gradient to the image) at size x size,
-    scaled by the pixels to 512x512; the fastest of `repeats` after one untimed pass."""
+    scaled by the pixels to 512x512; the fastest of `repeats` after `untimed` passes (a process's first pass at
+    a size is slower)."""
     device = pick_device(device)
     dtype = network_dtype(precision, device)
     model = VGG19Features(NETWORK_LAYERS).to(device, memory_format=torch.channels_last)
     image = torch.rand(1, 3, size, size, device=device).contiguous(memory_format=torch.channels_last)
     image.requires_grad_(True)
-    times = timed_passes(model, image, dtype, repeats + 1)
-    return min(times[1:]) * (UNIT_SIZE / size) ** 2
+    times = timed_passes(model, image, dtype, untimed + repeats)
+    return min(times[untimed:]) * (UNIT_SIZE / size) ** 2
 
 
 def timed_passes(network: Callable, image: torch.Tensor, dtype: torch.dtype, count: int) -> list[float]:
