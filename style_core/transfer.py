@@ -11,7 +11,7 @@ import functools
 import math
 import time
 from collections import OrderedDict
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -138,10 +138,10 @@ class Run:
     generator: torch.Generator
     hold: TemporalHold | None = None
 
-    def features(self, image: torch.Tensor) -> dict[str, torch.Tensor]:
-        """VGG19 features in float32 (the network itself may run in bfloat16)."""
+    def features(self, image: torch.Tensor, layers: Iterable[str] | None = None) -> dict[str, torch.Tensor]:
+        """VGG19 features in float32 (the network itself may run in bfloat16), of `layers` (default: all)."""
         with autocast(self.device, self.dtype):
-            features = self.model(image.contiguous(memory_format=torch.channels_last))
+            features = self.model(image.contiguous(memory_format=torch.channels_last), layers)
         return {name: value.float() for name, value in features.items()}
 
     @functools.cached_property
@@ -555,11 +555,18 @@ class Objective:
         self.content_weight = run.config.content_weight * content_factor
         band = frame_band(content, margin)
         self.frame_loss = FrameLoss(content, margin, band) if self.config.frame_weight and frame else None
-        content_features = run.features(content)
+        # The photo's pass goes only as deep as its losses need: the content layers, and the style layers only
+        # where a painted region's mask must be shrunk to their maps.
+        masked = any(region.mask is not None for region in regions)
+        content_features = run.features(
+            content, [*self.config.content_layers, *(self.config.style_layers if masked else ())]
+        )
         self.content_losses = {name: ContentLoss(content_features[name]) for name in self.config.content_layers}
         # Per style layer, each region's (weight, loss); an unmasked run is one region covering everything.
         self.style_losses = {
-            name: [(region.weight, _style_loss(run.config, region, name, content_features[name])) for region in regions]
+            name: [
+                (region.weight, _style_loss(run.config, region, name, content_features.get(name))) for region in regions
+            ]
             for name in run.config.style_layers
         }
         self.tv_loss = TVLoss()
@@ -603,12 +610,16 @@ class Region:
     weight: float = 1.0
 
 
-def _style_loss(config: StyleConfig, region: Region, layer: str, features: torch.Tensor) -> torch.nn.Module:
+def _style_loss(
+    config: StyleConfig, region: Region, layer: str, features: torch.Tensor | None
+) -> torch.nn.Module:  # fmt: skip
+    """The loss of one style layer in one region; `features` (the photo's at that layer) are needed only to shrink
+    a region's mask to their size."""
     mean, second_moment = region.targets[layer]
     mask = None if region.mask is None else at_layer(region.mask, features)
     if config.style_loss == "w2":
         return StyleLossW2(mean, second_moment, mask)
-    gram = second_moment / features.shape[1]  # the raw second moment over C is exactly gram_matrix
+    gram = second_moment / second_moment.shape[-1]  # the raw second moment over C is exactly gram_matrix
     return StyleLoss(gram) if mask is None else GuidedStyleLoss(gram, mask)
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 import functools
 import hashlib
 import io
+import itertools
 import socket
 from collections.abc import Iterable
 from pathlib import Path
@@ -245,13 +246,19 @@ class VGG19Features(nn.Module):
         self.requires_grad_(False)
         self.eval()
 
-    def forward(self, image: torch.Tensor) -> dict[str, torch.Tensor]:
+    def forward(self, image: torch.Tensor, layers: Iterable[str] | None = None) -> dict[str, torch.Tensor]:
+        """{layer: activation} for `layers` (default: every layer the network was built for); the pass stops
+        after the deepest of them."""
+        wanted = self.layers if layers is None else tuple(layers)
+        if not wanted:
+            return {}
+        deepest = max(LAYER_NAMES.index(name) for name in wanted)
         margin = MIRROR_MARGIN if self.padding == "mirror" else 0
         x = self.input_step(mirror_out(image, margin))
         features = {}
-        for name, layer in self.body.named_children():
+        for name, layer in itertools.islice(self.body.named_children(), deepest + 1):
             x = layer(x)
-            if name in self.layers:
+            if name in wanted:
                 cut = margin // LAYER_STRIDES[name]
                 features[name] = x[..., cut : x.shape[-2] - cut, cut : x.shape[-1] - cut] if cut else x
         return features

@@ -8,7 +8,7 @@ from PIL import Image
 from style_core import ConfigError, ImageError, StyleConfig, stylize, stylize_image, transfer
 from style_core.images import load_image, resize_long_side, rgb_to_yuv, to_tensor
 from style_core.losses import gram_matrix
-from style_core.vgg import VGG19Features
+from style_core.vgg import LAYER_NAMES, VGG19Features
 
 
 def _run(content, styles, config, device="cpu"):
@@ -186,7 +186,9 @@ def test_a_paintings_targets_are_computed_once_and_reused_by_the_next_run(conten
     shapes: list[tuple[int, ...]] = []
     forward = VGG19Features.forward
     monkeypatch.setattr(
-        VGG19Features, "forward", lambda self, image: shapes.append(image.shape) or forward(self, image)
+        VGG19Features,
+        "forward",
+        lambda self, image, layers=None: shapes.append(image.shape) or forward(self, image, layers),
     )
     config = StyleConfig(size=96, scales=2, scale_factor=1.5, iterations=2, init="content")
     first = stylize_image(content_path, style_path, config)
@@ -196,6 +198,30 @@ def test_a_paintings_targets_are_computed_once_and_reused_by_the_next_run(conten
     assert np.array_equal(np.asarray(first), np.asarray(second))  # with the same result
     stylize_image(content_path, style_path, config.replace(style_scale=0.5))  # another size: computed afresh
     assert len(shapes) == 2 * first_passes - 2
+
+
+def test_the_photos_own_pass_goes_no_deeper_than_its_losses(content_path, style_path, monkeypatch):
+    """Each scale's pass over the photo (its content targets) stops at the content layer, a quarter of the
+    network short of relu5_1, unless a painted region's mask needs the style layers' sizes."""
+    from style_core.vgg import VGG19Features
+
+    deepest: list[str] = []
+    forward = VGG19Features.forward
+
+    def counted(self, image, layers=None):
+        features = forward(self, image, layers)
+        deepest.append(max(features, key=LAYER_NAMES.index))
+        return features
+
+    monkeypatch.setattr(VGG19Features, "forward", counted)
+    config = StyleConfig(size=64, scales=1, iterations=1, init="content", style_scale=0.9)  # a painting not cached
+    stylize_image(content_path, style_path, config)
+    assert sorted(deepest) == ["relu4_2", "relu5_1", "relu5_1"]  # the photo's, the painting's, the one step's
+    deepest.clear()
+    mask = Image.new("L", (64, 64), 0)
+    mask.paste(255, (0, 0, 32, 64))  # the left half
+    stylize_image(content_path, style_path, config.replace(style_scale=0.8), masks=[mask])
+    assert deepest == ["relu5_1"] * 3
 
 
 def test_the_finest_scale_keeps_more_of_the_photo(content_path, style_path, monkeypatch):
