@@ -27,7 +27,7 @@ from .images import (
     to_pil,
     to_tensor,
 )
-from .transfer import output_size
+from .transfer import output_size, style_label
 
 
 def instant_preview(
@@ -36,7 +36,7 @@ def instant_preview(
     """The photo redrawn by the feed-forward network with `styles` (blended by config.style_blend), at
     config.size, with the style balance and config.color applied."""
     photo = load_image(content, "content image")
-    paintings = [load_image(style, f"style image {n + 1}") for n, style in enumerate(styles)]
+    paintings = [load_image(style, style_label(n, len(styles))) for n, style in enumerate(styles)]
     width, height = output_size(photo, config.size)
     # Past FEEDFORWARD_MAX_SIDE the network paints at that size and is enlarged, as the full run's start is.
     small = to_tensor(resize_long_side(photo, min(config.size, FEEDFORWARD_MAX_SIDE)), device)

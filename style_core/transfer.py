@@ -169,7 +169,7 @@ def prepare(
     style_list = list(styles) if isinstance(styles, (list, tuple)) else [styles]
     if not style_list:
         raise ConfigError("give at least one style image")
-    style_images = [load_image(style, f"style image {i + 1}") for i, style in enumerate(style_list)]
+    style_images = [load_image(style, style_label(i, len(style_list))) for i, style in enumerate(style_list)]
     blend = blend_weights(config, len(style_images))
     width, height = output_size(content_image, config.size)
     region_masks = load_masks(masks, len(style_images), (width, height), config.mask_feather)
@@ -183,6 +183,11 @@ def prepare(
         config, content_image, style_images, list(blend), region_masks, device,
         network_dtype(config.precision, device), model, torch.Generator().manual_seed(config.seed),
     )  # fmt: skip
+
+
+def style_label(index: int, count: int) -> str:
+    """How an error names style image `index` of `count`: numbered only where there are several."""
+    return "style image" if count == 1 else f"style image {index + 1}"
 
 
 def blend_weights(config: StyleConfig, styles: int) -> list[float]:

@@ -167,6 +167,8 @@ def test_bad_files_give_a_clear_error_before_any_work(tmp_path, content_path, st
         next(stylize(broken, style_path))
     with pytest.raises(ImageError, match="^style image 2: no such file"):
         next(stylize(content_path, [style_path, tmp_path / "missing.jpg"]))
+    with pytest.raises(ImageError, match="^style image: not an image"):  # the one painting: not numbered
+        next(stylize(content_path, broken))
 
 
 def test_a_panorama_too_thin_for_the_output_size_gets_one_line(style_path):
