@@ -615,9 +615,7 @@ class Region:
     weight: float = 1.0
 
 
-def _style_loss(
-    config: StyleConfig, region: Region, layer: str, features: torch.Tensor | None
-) -> torch.nn.Module:  # fmt: skip
+def _style_loss(config: StyleConfig, region: Region, layer: str, features: torch.Tensor | None) -> torch.nn.Module:
     """The loss of one style layer in one region; `features` (the photo's at that layer) are needed only to shrink
     a region's mask to their size."""
     mean, second_moment = region.targets[layer]
