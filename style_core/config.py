@@ -173,7 +173,7 @@ class StyleConfig:
     precision: str = setting(
         "auto", label="Precision", choices=PRECISIONS,
         help="the network's number format: bfloat16 is faster where the CPU or GPU has it natively, which is what "
-        "auto picks (float32 elsewhere); losses stay float32",
+        "auto picks; elsewhere both run in float32 (emulated bfloat16 is tens of times slower); losses stay float32",
     )  # fmt: skip
     init: str = setting(
         "feedforward", label="Start from", choices=INITS,

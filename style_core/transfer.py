@@ -22,7 +22,15 @@ from . import feedforward, tiles
 from .adam import Adam
 from .config import StyleConfig
 from .cost import FEEDFORWARD_MAX_SIDE
-from .device import autocast, cudnn_benchmark, is_out_of_memory, network_dtype, out_of_memory, pick_device
+from .device import (
+    BF16_FALLBACK_NOTE,
+    autocast,
+    cudnn_benchmark,
+    is_out_of_memory,
+    network_dtype,
+    out_of_memory,
+    pick_device,
+)
 from .errors import ConfigError, ImageError, StyleCoreError
 from .images import (
     MIN_SIDE,
@@ -220,9 +228,12 @@ def stylize(
     run.hold = hold
     start_image = None if start is None else load_image(start, "start image")
     clock = Clock(run, preview_every)
+    first_size = run.size_at(run.config.scale_sizes()[0])
     for picture in [run.content, *run.styles]:
         if load_note(picture):
-            yield clock.progress(1, run.size_at(run.config.scale_sizes()[0]), 0, note=load_note(picture))
+            yield clock.progress(1, first_size, 0, note=load_note(picture))
+    if run.config.precision == "bfloat16" and run.dtype != torch.bfloat16:
+        yield clock.progress(1, first_size, 0, note=BF16_FALLBACK_NOTE)
     image: torch.Tensor | None = None
     ran_out = False
     try:

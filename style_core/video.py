@@ -310,8 +310,9 @@ def stylize_video(
             if event.done:
                 results.append(event.image)
                 yield VideoProgress(index + 1, total, event.total_step, elapsed, eta, done_frame=results[-1])
-            else:
-                yield VideoProgress(index + 1, total, event.total_step, elapsed, eta, event.preview, note=event.note)
+            else:  # a note (e.g. the precision's fallback) holds for every frame: said once, at the first
+                note = event.note if index == 0 else None
+                yield VideoProgress(index + 1, total, event.total_step, elapsed, eta, event.preview, note=note)
     yield VideoProgress(total, total, 0, clock.elapsed(), 0.0, result=results)
 
 

@@ -24,6 +24,7 @@ def test_auto_precision_is_bfloat16_only_where_the_cpu_has_it(tmp_path, monkeypa
     assert network_dtype("bfloat16", cpu) == torch.bfloat16
     monkeypatch.setenv("STYLE_CORE_CPU_BF16", "0")  # run as a CPU without bfloat16 would
     assert network_dtype("auto", cpu) == torch.float32
+    assert network_dtype("bfloat16", cpu) == torch.float32  # emulated, it would be tens of times slower
 
 
 def test_running_out_of_memory_gives_one_line_with_a_size_to_try_and_the_next_run_works(

@@ -5,6 +5,7 @@ import pytest
 import torch
 
 from style_core import ConfigError, StyleConfig, stylize, stylize_image
+from style_core.device import BF16_FALLBACK_NOTE, bfloat16_is_native
 from style_core.images import border_score, load_image, resize_long_side
 from style_core.losses import StyleLossW2, feature_moments, gram_matrix
 from style_core.vgg import VGG19Features
@@ -15,6 +16,8 @@ def _run(content, style, config, device="cpu"):
 
 
 def test_a_bfloat16_run_falls_and_stays_close_to_float32(content_path, style_path, tiny, device):
+    if not bfloat16_is_native(torch.device(device)):
+        pytest.skip("bfloat16 is emulated here, so runs use float32 (the next test)")
     config = tiny.replace(iterations=10, precision="bfloat16")
     events = _run(content_path, style_path, config, device)
     totals = [e.losses["total"] for e in events if not e.done and e.step > 0]
@@ -25,6 +28,15 @@ def test_a_bfloat16_run_falls_and_stays_close_to_float32(content_path, style_pat
     low = np.asarray(stylize_image(content_path, style_path, early, device=device), np.float64)
     exact = np.asarray(stylize_image(content_path, style_path, early.replace(precision="float32"), device=device))
     assert 10 * np.log10(255**2 / np.mean((low - exact) ** 2)) > 30  # PSNR between the two runs' images
+
+
+def test_bfloat16_asked_for_where_it_is_emulated_runs_in_float32_and_says_so(content_path, style_path, monkeypatch):
+    monkeypatch.setenv("STYLE_CORE_CPU_BF16", "0")  # a CPU without bfloat16, such as a free Space's
+    config = StyleConfig(size=64, scales=1, iterations=2, init="content")
+    events = _run(content_path, style_path, config.replace(precision="bfloat16"))
+    assert [e.note for e in events if e.note] == [BF16_FALLBACK_NOTE]
+    exact = stylize_image(content_path, style_path, config.replace(precision="float32"))
+    assert np.array_equal(np.asarray(events[-1].image), np.asarray(exact))
 
 
 @pytest.mark.parametrize(
