@@ -415,6 +415,9 @@ def test_the_compare_and_layers_tabs_say_which_cell_runs_the_time_left_and_where
     )
     assert layers.failed_line(figure[0]).startswith("Not finished: cell 1 of 5 could not be made")
     assert video.failed_line("Frame 4 of 30 - step 0 - 12 s").startswith("Not finished: frame 4 of 30")
+    # Stop ends the job as failed too, and a busy server may answer that first: Stop's line still wins.
+    failed = compare.failed_line("Cell 2 of 6 (balanced) - 9 s")
+    assert compare.stopped_line(failed).startswith("Stopped at cell 2 of 6: ")
     for stopped_line in (compare.stopped_line, layers.stopped_line, video.stopped_line, video.failed_line):
         assert isinstance(stopped_line(statuses[-1]), type(gr.skip()))  # Stop with nothing running
 

@@ -141,7 +141,9 @@ def part_lines(part: str, stopped: str) -> tuple[Callable[[str], Any], Callable[
     job runs, a part being a cell or a frame: `stopped` formatted with "N of M", and "Not finished: ..."."""
     running = rf"{part.capitalize()} (\d+ of \d+)"
     failed = f"Not finished: {part} {{}} could not be made (the message says why)."
-    return stopped_status(running, stopped), stopped_status(running, failed)
+    # Stop cancels the job, which also ends it as failed; a busy server may answer that first: Stop corrects it.
+    stopped_or_failed = rf"(?:{part.capitalize()}|Not finished: {part}) (\d+ of \d+)"
+    return stopped_status(stopped_or_failed, stopped), stopped_status(running, failed)
 
 
 def wire_end_lines(
