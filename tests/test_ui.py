@@ -6,6 +6,7 @@ import threading
 import zipfile
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
+from types import SimpleNamespace
 
 import gradio as gr
 import pytest
@@ -185,7 +186,6 @@ def test_painted_strokes_become_one_mask_per_style():
 
 def test_on_zerogpu_a_small_job_reserves_little_and_a_huge_one_the_most(monkeypatch):
     """spaces.GPU gets a duration function called with the job's own arguments (ZeroGPU's dynamic duration)."""
-    from types import SimpleNamespace
 
     from ui.api import make_compare
     from ui.gpu import GPU_RESERVE_S, gpu
@@ -277,7 +277,6 @@ def test_the_compare_line_says_the_grids_cells_and_fits_them_to_the_machine():
 
 
 def test_the_expected_time_counts_a_browser_on_the_same_machine(monkeypatch):
-    from types import SimpleNamespace
 
     from ui.machine import Machine, browser_on_this_machine
 
@@ -418,6 +417,10 @@ def test_the_compare_and_layers_tabs_say_which_cell_runs_the_time_left_and_where
     # Stop ends the job as failed too, and a busy server may answer that first: Stop's line still wins.
     failed = compare.failed_line("Cell 2 of 6 (balanced) - 9 s")
     assert compare.stopped_line(failed).startswith("Stopped at cell 2 of 6: ")
+    stopper, other = SimpleNamespace(session_hash="stopper"), SimpleNamespace(session_hash="other")
+    compare.stopped_line("Cell 2 of 6 (balanced) - 9 s", stopper)
+    assert isinstance(compare.failed_line("Cell 2 of 6 (balanced) - 9 s", stopper), type(gr.skip()))
+    assert compare.failed_line("Cell 2 of 6 (balanced) - 9 s", other).startswith("Not finished: cell 2 of 6")
     for stopped_line in (compare.stopped_line, layers.stopped_line, video.stopped_line, video.failed_line):
         assert isinstance(stopped_line(statuses[-1]), type(gr.skip()))  # Stop with nothing running
 
@@ -503,7 +506,6 @@ def test_a_run_with_the_clean_up_says_so_while_the_denoiser_works(content_path, 
 
 def test_stop_says_stopped_only_when_it_stopped_a_run(tmp_path, monkeypatch):
     """Stop pressed after a run's end (or with none) leaves the status, which describes the picture on view."""
-    from types import SimpleNamespace
 
     from ui import stopped
 

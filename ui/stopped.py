@@ -11,8 +11,10 @@ from __future__ import annotations
 
 import contextlib
 import json
+import math
 import re
 import threading
+import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -32,6 +34,8 @@ from .results import save_result
 SESSION = re.compile(r"[A-Za-z0-9_-]{1,64}")
 CLOSE_WAIT_S = 60  # the longest a step takes at the page's sizes, with room
 KEEP_S = 600  # what no Stop event took in this time is gone (a client that cancelled, a tab that closed)
+STOP_ENDS_S = 30  # a job that fails this soon after its session's Stop was cancelled by it, not broken
+_STOP_PRESSED: dict[str, float] = {}  # each session's last Stop on a tab of cells or frames
 
 
 def _path(session: str) -> Path | None:
@@ -136,14 +140,25 @@ def stopped_status(running: str, stopped: str) -> Callable[[str], Any]:
     return line
 
 
-def part_lines(part: str, stopped: str) -> tuple[Callable[[str], Any], Callable[[str], Any]]:
+def part_lines(part: str, stopped: str) -> tuple[Callable[..., Any], Callable[..., Any]]:
     """Stop's and a failure's events (`stopped_status`) for a status line that reads "<Part> N of M ..." while its
     job runs, a part being a cell or a frame: `stopped` formatted with "N of M", and "Not finished: ..."."""
     running = rf"{part.capitalize()} (\d+ of \d+)"
     failed = f"Not finished: {part} {{}} could not be made (the message says why)."
-    # Stop cancels the job, which also ends it as failed; a busy server may answer that first: Stop corrects it.
+    # Stop cancels the job, which then ends as failed too; on a busy server the two events answer in either order.
     stopped_or_failed = rf"(?:{part.capitalize()}|Not finished: {part}) (\d+ of \d+)"
-    return stopped_status(stopped_or_failed, stopped), stopped_status(running, failed)
+    on_stop, on_failure = stopped_status(stopped_or_failed, stopped), stopped_status(running, failed)
+
+    def stop_line(status: str, request: gr.Request = None) -> Any:
+        if session := getattr(request, "session_hash", None):
+            _STOP_PRESSED[session] = time.monotonic()
+        return on_stop(status)
+
+    def failed_line(status: str, request: gr.Request = None) -> Any:
+        pressed = _STOP_PRESSED.get(getattr(request, "session_hash", None), -math.inf)
+        return gr.skip() if time.monotonic() - pressed < STOP_ENDS_S else on_failure(status)
+
+    return stop_line, failed_line
 
 
 def wire_end_lines(
