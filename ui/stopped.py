@@ -151,7 +151,11 @@ def part_lines(part: str, stopped: str) -> tuple[Callable[..., Any], Callable[..
 
     def stop_line(status: str, request: gr.Request = None) -> Any:
         if session := getattr(request, "session_hash", None):
-            _STOP_PRESSED[session] = time.monotonic()
+            now = time.monotonic()
+            for other, pressed in list(_STOP_PRESSED.items()):  # a copy: other sessions' Stops may come meanwhile
+                if now - pressed > STOP_ENDS_S:
+                    _STOP_PRESSED.pop(other, None)  # what no longer counts goes: one entry per recent Stop
+            _STOP_PRESSED[session] = now
         return on_stop(status)
 
     def failed_line(status: str, request: gr.Request = None) -> Any:
